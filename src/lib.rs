@@ -1,0 +1,14 @@
+//! gaitline: gait and running analysis from motion-capture files.
+//!
+//! Data flow: [`io`] reads files into [`model::Recording`]s; [`clean`] maps
+//! marker names, finds the lab axes and fills short gaps, producing a
+//! [`trial::Trial`]; later stages (events, spatiotemporal parameters, angles,
+//! imbalance) work on the trial; [`output`] writes reports. See ARCHITECTURE.md.
+
+pub mod clean;
+pub mod error;
+pub mod io;
+pub mod model;
+
+pub use error::{Error, ReadError, ReadErrorKind};
+pub use model::{Format, Recording};
