@@ -7,8 +7,10 @@
 
 pub mod clean;
 pub mod error;
+pub mod group;
 pub mod io;
 pub mod model;
+pub mod trial;
 
 pub use error::{Error, ReadError, ReadErrorKind};
 pub use model::{Format, Recording};
