@@ -1,0 +1,1 @@
+//! Gait and running simulator (work in progress).
