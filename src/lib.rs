@@ -10,6 +10,7 @@ pub mod error;
 pub mod group;
 pub mod io;
 pub mod model;
+pub mod simulate;
 pub mod trial;
 
 pub use error::{Error, ReadError, ReadErrorKind};
