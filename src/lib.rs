@@ -11,6 +11,8 @@ pub mod group;
 pub mod io;
 pub mod model;
 pub mod simulate;
+pub mod output;
+pub mod pipeline;
 pub mod trial;
 
 pub use error::{Error, ReadError, ReadErrorKind};

@@ -60,7 +60,13 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
     if head.lines().take(60).any(|l| l.trim().eq_ignore_ascii_case("endheader")) {
         return Some(Format::Mot);
     }
-    if first.contains('\t') || first.contains(',') || first.split_whitespace().count() > 1 {
+    // Plain delimited text: a header row, then rows that are mostly numbers.
+    let delimited_header = first.contains('\t') || first.contains(',') || first.split_whitespace().count() > 1;
+    let numeric_row = lines.take(5).filter(|l| !l.trim().is_empty()).any(|l| {
+        let cells: Vec<&str> = l.split(['\t', ',', ' ']).filter(|c| !c.trim().is_empty()).collect();
+        cells.len() >= 2 && cells.iter().filter(|c| c.trim().parse::<f64>().is_ok()).count() * 2 > cells.len()
+    });
+    if delimited_header && numeric_row {
         return Some(Format::Delimited);
     }
     None
@@ -114,6 +120,7 @@ mod tests {
         assert_eq!(sniff(b"Time\tR.ASISX\tR.ASISY\n0\t1\t2\n"), Some(Format::Delimited));
         assert_eq!(sniff(b"File_Type:\tAnalog R/C ASCII\n"), Some(Format::Anc));
         assert_eq!(sniff(b"hello"), None);
+        assert_eq!(sniff(b"BTKData: test files\nSee the licence.\n"), None);
     }
 
     #[test]

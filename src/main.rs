@@ -1,0 +1,306 @@
+//! The `gaitline` command line: `analyze` (default), `inspect`, `simulate`.
+
+use clap::{Args, Parser, Subcommand};
+use gaitline::clean::presets::UserMap;
+use gaitline::group::{self, TrialSpec};
+use gaitline::model::Format;
+use gaitline::output::metrics;
+use gaitline::pipeline::{self, AnalyzeOptions};
+use gaitline::trial::{self, CleanOptions};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "gaitline", version, about = "Gait and running analysis from motion-capture files")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Analyse trials (files or folders; default data/) and write reports (default reports/).
+    Analyze(AnalyzeArgs),
+    /// Describe input files: format, rates, frames, lab axes, markers, channels, events, gaps.
+    Inspect(InspectArgs),
+}
+
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// Force the input format instead of sniffing it (c3d, vicon, trc, mot, anc, delimited).
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// TOML file mapping marker names to landmarks ([markers] "Name" = "L_HEEL").
+    #[arg(long, value_name = "TOML")]
+    marker_map: Option<PathBuf>,
+    /// Longest marker gap filled by cubic spline, seconds.
+    #[arg(long, default_value_t = 0.1, value_name = "SECONDS")]
+    max_gap: f64,
+}
+
+#[derive(Parser, Debug)]
+struct AnalyzeArgs {
+    /// Input files or folders (default: data/).
+    inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "reports")]
+    out: PathBuf,
+    /// Manifest CSV naming each trial's files and subject data.
+    #[arg(long, value_name = "CSV")]
+    manifest: Option<PathBuf>,
+    /// Static (calibration) trial for the given motion trial(s).
+    #[arg(long = "static", value_name = "FILE")]
+    static_file: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Skip charts.
+    #[arg(long)]
+    no_plots: bool,
+    /// Print only failures and the final summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct InspectArgs {
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn usage(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gaitline: {msg}");
+    ExitCode::from(2)
+}
+
+fn clean_options(c: &CommonArgs) -> Result<(CleanOptions, Option<Format>), String> {
+    let format = match &c.format {
+        Some(f) => Some(Format::parse(f).ok_or_else(|| format!("unknown --format {f:?}"))?),
+        None => None,
+    };
+    let user_map = match &c.marker_map {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            UserMap::from_toml(&text).map_err(|e| format!("{}: {e}", p.display()))?
+        }
+        None => UserMap::default(),
+    };
+    if !(c.max_gap >= 0.0 && c.max_gap.is_finite()) {
+        return Err(format!("--max-gap must be a non-negative number of seconds, got {}", c.max_gap));
+    }
+    Ok((CleanOptions { max_gap_s: c.max_gap, user_map }, format))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        // `cargo run --release` with no arguments: analyse data/ into reports/.
+        None => analyze(AnalyzeArgs::parse_from(["analyze"])),
+        Some(Command::Analyze(a)) => analyze(a),
+        Some(Command::Inspect(a)) => inspect(a),
+    }
+}
+
+/// Turn inputs (files, folders, manifest, static) into trial specs.
+fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
+    if let Some(m) = &a.manifest {
+        if !a.inputs.is_empty() {
+            return Err("give either --manifest or input paths, not both".into());
+        }
+        return group::read_manifest(m).map(|s| (s, Vec::new())).map_err(|e| e.to_string());
+    }
+    let inputs = if a.inputs.is_empty() { vec![PathBuf::from("data")] } else { a.inputs.clone() };
+    let mut files = Vec::new();
+    for i in &inputs {
+        if i.is_dir() {
+            let found = group::scan(i).map_err(|e| format!("{}: {e}", i.display()))?;
+            // In folders, skip text files that are no motion data (README, licences).
+            files.extend(found.into_iter().filter(|f| is_motion_file(f)));
+        } else if i.is_file() {
+            files.push(i.clone());
+        } else {
+            return Err(format!("{}: no such file or folder", i.display()));
+        }
+    }
+    if let Some(s) = &a.static_file {
+        if !s.is_file() {
+            return Err(format!("{}: no such static file", s.display()));
+        }
+    }
+    Ok(group::group_files(&files, a.static_file.as_deref()))
+}
+
+fn is_motion_file(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = vec![0u8; 64 * 1024];
+    let n = std::fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    head.truncate(n);
+    gaitline::io::sniff(&head).is_some()
+}
+
+fn analyze(a: AnalyzeArgs) -> ExitCode {
+    let (clean, force_format) = match clean_options(&a.common) {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    let (specs, orphans) = match collect(&a) {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    if specs.is_empty() {
+        return usage("no trials found in the inputs");
+    }
+    if let Some(j) = a.jobs {
+        if j == 0 {
+            return usage("--jobs must be at least 1");
+        }
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
+    }
+    for o in &orphans {
+        if !a.quiet {
+            eprintln!("note: {}: static trial without a matching motion trial (not analysed as gait)", o.display());
+        }
+    }
+    let opts = AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots };
+    let start = std::time::Instant::now();
+    let outcomes = pipeline::analyze_batch(&specs, &opts);
+    let mut failed = 0;
+    let mut frames = 0usize;
+    for o in &outcomes {
+        match &o.result {
+            Ok(r) => {
+                frames += r.frames;
+                if !a.quiet {
+                    eprintln!("ok      {} ({} frames)", o.id, r.frames);
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("FAILED  {}: {e}", o.id);
+            }
+        }
+    }
+    if let Err(e) = pipeline::write_summary(&opts.out, &outcomes) {
+        eprintln!("gaitline: {e}");
+        return ExitCode::from(1);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "{} trials, {} failed, {} frames in {:.2} s ({:.0} frames/s); reports in {}",
+        outcomes.len(),
+        failed,
+        frames,
+        secs,
+        frames as f64 / secs.max(1e-9),
+        opts.out.display()
+    );
+    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn inspect(a: InspectArgs) -> ExitCode {
+    let (clean, force_format) = match clean_options(&a.common) {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    let mut failed = false;
+    let mut json = Vec::new();
+    for f in &a.files {
+        let rec = match gaitline::io::read_file(f, force_format) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+                continue;
+            }
+        };
+        let all_events: Vec<serde_json::Value> = rec
+            .events
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "side": e.side, "kind": e.kind, "time_s": e.time_s, "subject": e.subject,
+                })
+            })
+            .collect();
+        let dialect = rec.dialect.clone();
+        let id = group::safe_id(&group::group_key(f));
+        let t = trial::build(&id, vec![rec], &Default::default(), &clean);
+        let m = metrics::from_trial(&t);
+        if a.json {
+            let mut v = serde_json::to_value(&m).unwrap_or_default();
+            v["file_events"] = serde_json::Value::Array(all_events);
+            json.push(v);
+        } else {
+            print_inspect(f, &dialect, &t, &m);
+        }
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn print_inspect(f: &Path, dialect: &str, t: &trial::Trial, m: &metrics::Metrics) {
+    println!("{}", f.display());
+    println!("  format      {dialect}");
+    if t.rate_hz.is_finite() {
+        println!(
+            "  markers     {} at {} Hz, {} frames (first frame {}), {:.3} s",
+            t.markers.len(),
+            t.rate_hz,
+            t.frames,
+            t.first_frame,
+            t.duration_s()
+        );
+        if let Some(l) = &t.lab {
+            println!(
+                "  lab axes    vertical {}, progression {} ({}{})",
+                l.vertical.label(),
+                l.progression.label(),
+                l.progression_method,
+                if l.heading_offset_deg > 1.0 { format!(", {:.0} deg off axis", l.heading_offset_deg) } else { String::new() }
+            );
+        }
+        println!("  marker set  {} ({} landmarks mapped)", t.mapping.preset, t.mapping.landmarks.len());
+        let mapped: Vec<String> = m.trial.landmarks.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("  mapped      {}", if mapped.is_empty() { "-".into() } else { mapped.join(" ") });
+        println!("  unmapped    {}", if t.mapping.unmapped.is_empty() { "-".into() } else { t.mapping.unmapped.join(" ") });
+        let g = &m.trial.gaps;
+        println!(
+            "  gaps        {} filled ({} samples), {} left ({} samples)",
+            g.filled, g.filled_samples, g.unfilled, g.unfilled_samples
+        );
+    } else {
+        println!("  markers     none");
+    }
+    if t.analogs.is_empty() {
+        println!("  analog      none");
+    } else {
+        println!("  analog      {} channels", t.analogs.len());
+        for c in &t.analogs {
+            println!("    {:<28} {:<11} {:>8} Hz  {:<4} {} samples", c.name, format!("{:?}", c.kind), c.rate_hz, c.unit, c.data.len());
+        }
+    }
+    if !t.reference.is_empty() {
+        let mut names: Vec<&str> = t.reference.iter().map(|r| r.name.as_str()).collect();
+        names.dedup();
+        println!("  reference   {} series: {}", t.reference.len(), names.join(" "));
+    }
+    println!("  events      {}", t.file_events.len());
+    for e in &t.file_events {
+        let side = e.side.map_or("-", |s| s.name());
+        println!("    {:>9.4} s  {:<5} {:?}", e.time_s, side, e.kind);
+    }
+    let s = serde_json::to_string(&t.subject).unwrap_or_default();
+    println!("  subject     {s}");
+    for n in &t.notes {
+        println!("  note        {n}");
+    }
+}

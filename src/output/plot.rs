@@ -1,0 +1,156 @@
+//! Charts (plotters, rendered into an RGB buffer and encoded with `png`, text
+//! in the embedded DejaVu Sans: no system fonts needed).
+
+use crate::clean::presets::{Landmark, LandmarkKind};
+use crate::error::Error;
+use crate::model::{Marker, Side};
+use crate::trial::Trial;
+use plotters::prelude::*;
+use std::sync::Once;
+
+static FONTS: Once = Once::new();
+
+/// Register the embedded fonts with plotters (once per process).
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        use plotters::style::{FontStyle, register_font};
+        let _ = register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+        let _ = register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// Encode an RGB buffer as PNG (fast compression; deterministic bytes).
+pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    let e = |e: png::EncodingError| Error::Other(format!("PNG encoding: {e}"));
+    let mut wr = enc.write_header().map_err(e)?;
+    wr.write_image_data(rgb).map_err(e)?;
+    wr.finish().map_err(e)?;
+    Ok(out)
+}
+
+const LEFT: RGBColor = RGBColor(200, 30, 30);
+const RIGHT: RGBColor = RGBColor(30, 80, 200);
+
+fn series(t: &Trial, m: &Marker, axis: usize) -> Vec<(f64, f64)> {
+    m.xyz
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p[axis].is_finite())
+        .map(|(i, p)| (t.time0_s + i as f64 / t.rate_hz, p[axis]))
+        .collect()
+}
+
+fn pe(e: impl std::fmt::Display) -> Error {
+    Error::Other(format!("chart: {e}"))
+}
+
+/// The cleaned-marker chart: heights of heel and toe markers (left red, right
+/// blue) and the forward position of the pelvis and heels over time, so that
+/// a reader sees the gait pattern, gaps and the lab-axis result at a glance.
+/// Returns PNG bytes, or `None` when the trial has no markers.
+pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
+    if t.markers.is_empty() || !t.rate_hz.is_finite() {
+        return Ok(None);
+    }
+    register_fonts();
+    let (w, h) = (1200u32, 800u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(pe)?;
+        let (top, bottom) = root.split_vertically(h / 2);
+        let mut picked: Vec<(String, RGBColor, bool, &Marker)> = Vec::new();
+        for (side, col) in [(Side::Left, LEFT), (Side::Right, RIGHT)] {
+            for (kind, dashed) in [(LandmarkKind::Heel, false), (LandmarkKind::Toe, true), (LandmarkKind::ToeTip, true)] {
+                if let Some(m) = t.landmark(Landmark::new(side, kind)) {
+                    if !(kind == LandmarkKind::ToeTip && picked.iter().any(|p| p.3.name.contains("TOE"))) {
+                        picked.push((m.name.clone(), col, dashed, m));
+                    }
+                }
+            }
+        }
+        if picked.is_empty() {
+            for (i, m) in t.markers.iter().take(4).enumerate() {
+                let col = Palette99::pick(i).to_rgba();
+                picked.push((m.name.clone(), RGBColor(col.0, col.1, col.2), false, m));
+            }
+        }
+        let t0 = t.time0_s;
+        let t1 = t0 + t.duration_s().max(1.0 / t.rate_hz);
+        let range = |axis: usize, ms: &[&Marker]| {
+            let mut lo = f64::INFINITY;
+            let mut hi = f64::NEG_INFINITY;
+            for m in ms {
+                for p in &m.xyz {
+                    if p[axis].is_finite() {
+                        lo = lo.min(p[axis]);
+                        hi = hi.max(p[axis]);
+                    }
+                }
+            }
+            if !lo.is_finite() {
+                (0.0, 1.0)
+            } else {
+                let pad = ((hi - lo) * 0.05).max(0.01);
+                (lo - pad, hi + pad)
+            }
+        };
+        let feet: Vec<&Marker> = picked.iter().map(|p| p.3).collect();
+        let (zlo, zhi) = range(2, &feet);
+        let mut c = ChartBuilder::on(&top)
+            .caption(format!("{}: foot marker heights (cleaned, canonical frame)", t.id), ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(t0..t1, zlo..zhi)
+            .map_err(pe)?;
+        c.configure_mesh().x_desc("time (s)").y_desc("height (m)").draw().map_err(pe)?;
+        for (name, col, dashed, m) in &picked {
+            let s = series(t, m, 2);
+            let style = if *dashed { col.mix(0.55).stroke_width(2) } else { col.stroke_width(2) };
+            c.draw_series(LineSeries::new(s, style))
+                .map_err(pe)?
+                .label(name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+        }
+        c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
+
+        let mut fwd: Vec<(String, RGBColor, &Marker)> = Vec::new();
+        for (kind, name) in [(LandmarkKind::Asis, "ASIS"), (LandmarkKind::Heel, "heel")] {
+            for (side, col) in [(Side::Left, LEFT), (Side::Right, RIGHT)] {
+                if let Some(m) = t.landmark(Landmark::new(side, kind)) {
+                    let l = if side == Side::Left { "left" } else { "right" };
+                    fwd.push((format!("{l} {name} ({})", m.name), col, m));
+                }
+            }
+        }
+        if fwd.is_empty() {
+            fwd = picked.iter().map(|p| (p.0.clone(), p.1, p.3)).collect();
+        }
+        let ms: Vec<&Marker> = fwd.iter().map(|f| f.2).collect();
+        let (xlo, xhi) = range(0, &ms);
+        let mut c = ChartBuilder::on(&bottom)
+            .caption("forward position (progression axis)", ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(t0..t1, xlo..xhi)
+            .map_err(pe)?;
+        c.configure_mesh().x_desc("time (s)").y_desc("forward (m)").draw().map_err(pe)?;
+        for (i, (name, col, m)) in fwd.iter().enumerate() {
+            let style = if i < 2 { col.stroke_width(3) } else { col.mix(0.6).stroke_width(1) };
+            c.draw_series(LineSeries::new(series(t, m, 0), style))
+                .map_err(pe)?
+                .label(name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+        }
+        c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
+        root.present().map_err(pe)?;
+    }
+    encode_png(&buf, w, h).map(Some)
+}

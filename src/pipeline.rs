@@ -1,0 +1,104 @@
+//! The analysis pipeline for one trial and for a batch: read → clean → (later
+//! stages) → write. IO happens only here and in `output`; every stage in
+//! between is a pure function of the trial.
+
+use crate::error::Error;
+use crate::group::TrialSpec;
+use crate::io;
+use crate::model::{Format, Recording};
+use crate::output::{self, metrics, summary};
+use crate::trial::{self, CleanOptions, Trial};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Options of `gaitline analyze`.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub out: PathBuf,
+    pub force_format: Option<Format>,
+    pub clean: CleanOptions,
+    pub plots: bool,
+}
+
+/// Read every file of a trial and clean it. Pure apart from reading the files.
+pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions) -> Result<Trial, Error> {
+    let recs: Vec<Recording> =
+        spec.files.iter().map(|f| io::read_file(f, force)).collect::<Result<_, _>>()?;
+    let mut t = trial::build(&spec.id, recs, &spec.subject, clean);
+    if let Some(s) = &spec.static_file {
+        match io::read_file(s, force) {
+            Ok(r) => {
+                let st = trial::build(&format!("{}-static", spec.id), vec![r], &spec.subject, clean);
+                // Subject data found only in the static file (C3D PROCESSING) count too.
+                let static_subject = st.subject.clone();
+                t.subject.merge(&static_subject);
+                t.static_trial = Some(Box::new(st));
+            }
+            Err(e) => t.notes.push(format!("static trial not used: {e}")),
+        }
+    }
+    Ok(t)
+}
+
+/// What one trial of a batch produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub id: String,
+    pub files: Vec<PathBuf>,
+    pub result: Result<summary::Row, Error>,
+}
+
+/// Analyse one trial and write its outputs under `opts.out/<id>/`.
+pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::Row, Error> {
+    let t = load_trial(spec, opts.force_format, &opts.clean)?;
+    let m = metrics::from_trial(&t);
+    let dir = opts.out.join(&t.id);
+    output::write_atomic(&dir.join("metrics.json"), &m.to_json())?;
+    if opts.plots {
+        if let Some(png) = output::plot::markers_png(&t)? {
+            output::write_atomic(&dir.join("markers.png"), &png)?;
+        }
+    }
+    Ok(summary::Row {
+        trial: t.id.clone(),
+        status: "ok",
+        error: String::new(),
+        source_files: m.trial.source_files.clone(),
+        marker_rate_hz: m.trial.marker_rate_hz,
+        frames: t.frames,
+        duration_s: m.trial.marker_rate_hz.map(|_| m.trial.duration_s),
+        markers: t.markers.len(),
+        marker_set: t.mapping.preset.clone(),
+        vertical_axis: m.trial.lab_axes.as_ref().map(|l| l.vertical.clone()).unwrap_or_default(),
+        progression: m.trial.lab_axes.as_ref().map(|l| l.progression.clone()).unwrap_or_default(),
+        analog_channels: t.analogs.len(),
+        file_events: t.file_events.len(),
+    })
+}
+
+/// Analyse trials in parallel (rayon); outcomes come back in input order, so
+/// the summary is the same whatever the thread count.
+pub fn analyze_batch(specs: &[TrialSpec], opts: &AnalyzeOptions) -> Vec<Outcome> {
+    specs
+        .par_iter()
+        .map(|s| Outcome { id: s.id.clone(), files: s.files.clone(), result: analyze_one(s, opts) })
+        .collect()
+}
+
+/// Write `summary.csv` for a batch (failures included).
+pub fn write_summary(out: &Path, outcomes: &[Outcome]) -> Result<(), Error> {
+    let rows: Vec<summary::Row> = outcomes
+        .iter()
+        .map(|o| match &o.result {
+            Ok(r) => r.clone(),
+            Err(e) => summary::Row {
+                trial: o.id.clone(),
+                status: "failed",
+                error: e.to_string(),
+                source_files: o.files.iter().map(|p| p.display().to_string()).collect(),
+                ..Default::default()
+            },
+        })
+        .collect();
+    output::write_atomic(&out.join("summary.csv"), &summary::to_csv(&rows)?)
+}
