@@ -1,10 +1,827 @@
-//! Reader placeholder; being written.
+//! Plain delimited text: one header row, then numeric rows, separated by tabs,
+//! commas or runs of blanks. This is the layout of the Running Biomechanics
+//! Data Set (Fukuchi, Fukuchi & Duarte 2017, PeerJ 5:e3298,
+//! <https://doi.org/10.7717/peerj.3298>) and of many home-made exports.
+//!
+//! # Layouts recognised
+//!
+//! * **Markers**: a time column (`Time`, `time`, `Time (s)`, `Frame`; or
+//!   `Frame` then `Time`), then marker coordinates as `<Marker>X <Marker>Y
+//!   <Marker>Z` (RBDS style `R.ASISX`, upper-case axis glued to the name) or
+//!   with a separator `<marker>_x`, `<marker>.X`, `<marker> x`, `<marker>:x`.
+//!   A marker with two of its three axes is a [`ReadErrorKind::MissingComponent`]
+//!   error at the header line. Units are not written in these files: if the
+//!   typical marker excursion (median over markers of the largest absolute
+//!   coordinate) exceeds 20 the values are taken as millimetres, otherwise as
+//!   metres; a note says which.
+//! * **Force-plate/analog columns**: any other column becomes an
+//!   [`AnalogChannel`] (kind by [`ChannelKind::guess`]). Forces are N; a centre
+//!   of pressure (`COPx`, ...) above 10 in magnitude is taken as mm and
+//!   converted to m; moments/torques (`Tx`, `Ty`, `Mz`, ...) are taken as N.mm
+//!   when the COP is in mm (or, without a COP, when they exceed 5000) and
+//!   converted to N.m. Each conversion is noted.
+//! * **Gait-cycle tables**: a first column `PercGcycle` (RBDS `processed.txt`,
+//!   Visual3D mean cycles 0-100 %) gives [`ReferenceSeries`], one per column;
+//!   `RhipAngX25` becomes name `RhipAng25`, component `X`, unit `deg`. Their
+//!   `rate_hz` is NaN (samples are per cent of a cycle, not seconds).
+//!
+//! # Sampling rate
+//!
+//! From the time column: `(n - 1) / (t_last - t_first)` when the steps are
+//! uniform (each within 25 % of the mean step), which is robust to time
+//! stamps rounded to 3 decimals (`0.007, 0.013, 0.020` at 150 Hz, where the
+//! median step would give 142.9 Hz); otherwise `1 / median step`, with a note.
+//! A rate within 0.1 % of a whole number is snapped to it (noted).
+//!
+//! A time column that counts samples (integers from 0 or 1, step exactly 1;
+//! RBDS `forces.txt` whose `Time` is 1, 2, 3, ...) gives `rate_hz = NaN` and
+//! the note "time column counts samples; rate unknown". The grouping stage
+//! can then take the rate from the companion marker file of the same trial:
+//! `rate = marker_rate * n_samples / n_marker_frames` when both files cover
+//! the same period (RBDS: 150 Hz * 9000 / 4500 = 300 Hz).
+//!
+//! Errors carry `line:column` (column = 1-based field): a bad cell is
+//! `BadNumber` naming its marker or column; the last row with fewer fields,
+//! or with a number cut off at the end of an unterminated file, is
+//! `Truncated`; a row using another delimiter than the header is
+//! `WrongDelimiter` (a `;`-separated file is refused as such).
+//!
+//! This module also holds helpers shared by the TRC, MOT and ANC readers.
 
-use crate::error::{ReadError, ReadErrorKind};
-use crate::model::Recording;
+use crate::error::{Position, ReadError, ReadErrorKind};
+use crate::io::text::{self, Lines};
+use crate::model::{
+    AnalogChannel, ChannelKind, Format, Marker, PointData, Recording, ReferenceSeries,
+};
 use std::path::Path;
 
-/// Read one file of this format from its bytes.
-pub fn read(path: &Path, _bytes: &[u8]) -> Result<Recording, ReadError> {
-    Err(ReadError::file(path, ReadErrorKind::Format("reader not available yet".into())))
+// ---------------------------------------------------------------------------
+// Shared helpers (TRC, MOT, ANC, delimited)
+// ---------------------------------------------------------------------------
+
+/// Line number of the last non-blank line, and whether the file lacks a final
+/// line break (so that its last line may be cut off). Only called on error
+/// paths.
+pub(crate) fn tail_info(bytes: &[u8]) -> (u64, bool) {
+    let b = text::strip_bom(bytes);
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let mut line = 1u64;
+    let mut i = 0;
+    while i < end {
+        match b[i] {
+            b'\n' => line += 1,
+            b'\r' if b.get(i + 1) != Some(&b'\n') => line += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    let unterminated = !matches!(b.last(), Some(b'\n' | b'\r'));
+    (line, unterminated)
+}
+
+/// The error for a row with fewer fields than expected: `Truncated` when it
+/// is the last row of the file, `FieldCount` otherwise.
+pub(crate) fn short_row(
+    path: &Path,
+    bytes: &[u8],
+    line: u64,
+    expected: usize,
+    found: usize,
+) -> ReadError {
+    let (last, _) = tail_info(bytes);
+    let kind = if line >= last {
+        ReadErrorKind::Truncated(format!("last row has {found} of {expected} fields"))
+    } else {
+        ReadErrorKind::FieldCount { expected, found }
+    };
+    ReadError::new(path, Position::line(line), kind)
+}
+
+/// Parse one numeric cell; empty → `None`. A bad cell is `BadNumber` naming
+/// `field`, or `Truncated` when it is the last cell of an unterminated last
+/// line (a number cut off mid-way, e.g. `1e`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn num_cell(
+    cell: &str,
+    path: &Path,
+    bytes: &[u8],
+    line: u64,
+    col: usize,
+    field: &str,
+    last_cell: bool,
+) -> Result<Option<f64>, ReadError> {
+    text::parse_opt_f64(cell, path, line, col as u64).map_err(|mut e| {
+        if last_cell {
+            let (last, unterminated) = tail_info(bytes);
+            if unterminated && line >= last {
+                e.kind = ReadErrorKind::Truncated(format!("number cut off: {:?}", cell.trim()));
+            }
+        }
+        e.pos.field = Some(field.to_string());
+        e
+    })
+}
+
+/// Sampling rate from a column of times (see the module docs), with notes.
+pub(crate) fn rate_from_times(times: &[f64], what: &str) -> (f64, Vec<String>) {
+    let mut notes = Vec::new();
+    let n = times.len();
+    if n < 2 || times.iter().any(|t| !t.is_finite()) {
+        notes.push(format!(
+            "{what}: fewer than two valid time values; rate unknown"
+        ));
+        return (f64::NAN, notes);
+    }
+    let span = times[n - 1] - times[0];
+    let mean = span / (n - 1) as f64;
+    let mut dts: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let non_increasing = dts.iter().filter(|&&d| d <= 0.0).count();
+    if non_increasing > 0 {
+        notes.push(format!(
+            "{what}: time does not increase at {non_increasing} rows"
+        ));
+    }
+    dts.sort_by(f64::total_cmp);
+    let median = dts[dts.len() / 2];
+    let (lo, hi) = (dts[0], dts[dts.len() - 1]);
+    let uniform = mean > 0.0 && lo >= 0.75 * mean && hi <= 1.25 * mean;
+    let rate = if uniform {
+        1.0 / mean
+    } else if median > 0.0 {
+        notes.push(format!(
+            "{what}: non-uniform sampling (steps {lo:.6} to {hi:.6} s); rate from the median step"
+        ));
+        1.0 / median
+    } else {
+        notes.push(format!("{what}: time steps are not positive; rate unknown"));
+        return (f64::NAN, notes);
+    };
+    let whole = rate.round();
+    if whole >= 1.0 && (rate - whole).abs() <= 1e-3 * rate {
+        if (rate - whole).abs() > 1e-6 * rate {
+            notes.push(format!(
+                "{what}: time column gives {rate:.4} Hz; taken as {whole} Hz"
+            ));
+        }
+        return (whole, notes);
+    }
+    (rate, notes)
+}
+
+/// Whether a time column counts samples: integers starting at 0 or 1 with a
+/// step of exactly 1.
+pub(crate) fn counts_samples(times: &[f64]) -> bool {
+    times.len() >= 2
+        && (times[0] == 0.0 || times[0] == 1.0)
+        && times.windows(2).all(|w| w[1] - w[0] == 1.0)
+        && times.iter().all(|t| t.fract() == 0.0)
+}
+
+/// Split a row on the file's delimiter (`' '` = runs of blanks).
+pub(crate) fn fields(line: &str, delim: char) -> Box<dyn Iterator<Item = &str> + '_> {
+    text::split(line, delim)
+}
+
+/// The delimiter a line uses, for error messages.
+fn delim_name(d: char) -> &'static str {
+    match d {
+        '\t' => "tabs",
+        ',' => "commas",
+        ';' => "semicolons",
+        _ => "spaces",
+    }
+}
+
+/// If a row that should be split on `delim` lacks it and uses another common
+/// delimiter, the `WrongDelimiter` error for it.
+pub(crate) fn wrong_delimiter(
+    path: &Path,
+    line_no: u64,
+    line: &str,
+    delim: char,
+) -> Option<ReadError> {
+    let has = |c: char| line.contains(c);
+    let other = if delim == ' ' {
+        ['\t', ',', ';'].into_iter().find(|&c| has(c))
+    } else if has(delim) {
+        None
+    } else {
+        ['\t', ',', ';']
+            .into_iter()
+            .filter(|&c| c != delim)
+            .find(|&c| has(c))
+    }?;
+    Some(ReadError::new(
+        path,
+        Position::line(line_no),
+        ReadErrorKind::WrongDelimiter(format!(
+            "row uses {} but the header uses {}",
+            delim_name(other),
+            delim_name(delim)
+        )),
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// The delimited reader
+// ---------------------------------------------------------------------------
+
+/// What one column of the file holds.
+#[derive(Clone, Copy)]
+enum Slot {
+    Time,
+    Skip,
+    Marker(usize, usize),
+    Scalar(usize),
+}
+
+/// `R.ASISX` → (`R.ASIS`, 0); `lasi_y` / `LASI.y` / `LASI Y` → (`lasi`, 1).
+fn split_axis(name: &str) -> Option<(&str, usize)> {
+    let n = name.trim();
+    let c = n.chars().last()?;
+    let axis = match c {
+        'X' | 'x' => 0,
+        'Y' | 'y' => 1,
+        'Z' | 'z' => 2,
+        _ => return None,
+    };
+    let base = &n[..n.len() - 1];
+    if let Some(b) = base.strip_suffix(['_', '.', ' ', ':']) {
+        let b = b.trim_end();
+        return (!b.is_empty()).then_some((b, axis));
+    }
+    // Glued axis (RBDS `R.ASISX`): upper case only, and not a force-plate name.
+    if c.is_ascii_uppercase() && !base.is_empty() {
+        if ChannelKind::guess(n, "") == ChannelKind::ForcePlate
+            || ChannelKind::guess(base, "") == ChannelKind::ForcePlate
+        {
+            return None;
+        }
+        return Some((base, axis));
+    }
+    None
+}
+
+/// RBDS gait-cycle column `RhipAngX25` → (`RhipAng25`, `X`).
+fn cycle_name(name: &str) -> (String, String) {
+    let n = name.trim();
+    let digits = n.len() - n.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let stem = &n[..n.len() - digits];
+    if let Some(c @ ('X' | 'Y' | 'Z')) = stem.chars().last()
+        && stem.len() > 1
+    {
+        let base = &stem[..stem.len() - 1];
+        return (format!("{base}{}", &n[n.len() - digits..]), c.to_string());
+    }
+    (n.to_string(), String::new())
+}
+
+#[derive(PartialEq)]
+enum TimeKind {
+    Seconds,
+    Frames,
+    Cycle,
+}
+
+fn time_kind(name: &str) -> Option<TimeKind> {
+    let n = name.trim().trim_matches('"').to_ascii_lowercase();
+    match n.as_str() {
+        "time" | "t" | "time (s)" | "time(s)" | "time_s" | "times" | "seconds" => {
+            Some(TimeKind::Seconds)
+        }
+        "frame" | "frame#" | "frames" | "sample" | "samples" | "frame number" => {
+            Some(TimeKind::Frames)
+        }
+        "percgcycle" | "gait cycle" | "% gait cycle" | "cycle" | "percent" => Some(TimeKind::Cycle),
+        _ => None,
+    }
+}
+
+/// Read one plain delimited text file from its bytes (see the module docs).
+pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
+    let mut lines = Lines::new(bytes).filter(|(_, l)| !l.trim().is_empty());
+    let Some((hline, header)) = lines.next() else {
+        return Err(ReadError::file(path, ReadErrorKind::Empty));
+    };
+    let delim = if header.contains('\t') {
+        '\t'
+    } else if header.contains(',') {
+        ','
+    } else if header.contains(';') {
+        return Err(ReadError::new(
+            path,
+            Position::line(hline),
+            ReadErrorKind::WrongDelimiter(
+                "the header is separated by semicolons; expected tabs, commas or spaces".into(),
+            ),
+        ));
+    } else {
+        ' '
+    };
+    let names: Vec<&str> = fields(&header, delim)
+        .map(|s| s.trim().trim_matches('"'))
+        .collect();
+    // Drop trailing empty header cells (padding).
+    let ncols = names
+        .iter()
+        .rposition(|s| !s.is_empty())
+        .map_or(0, |i| i + 1);
+    let names = &names[..ncols];
+
+    // Time column(s).
+    let (tcol, tkind, skip0) = match (names.first().and_then(|n| time_kind(n)), names.get(1)) {
+        (Some(TimeKind::Frames), Some(n2)) if time_kind(n2) == Some(TimeKind::Seconds) => {
+            (1, TimeKind::Seconds, true)
+        }
+        (Some(k), _) => (0, k, false),
+        (None, _) => {
+            return Err(ReadError::new(
+                path,
+                Position::cell(hline, 1),
+                ReadErrorKind::MissingHeader(format!(
+                    "a time column (Time, Frame or PercGcycle) first, found {:?}",
+                    names.first().copied().unwrap_or("")
+                )),
+            ));
+        }
+    };
+    let cycle = tkind == TimeKind::Cycle;
+
+    // Classify columns.
+    let mut slots = vec![Slot::Skip; ncols];
+    slots[tcol] = Slot::Time;
+    let mut marker_names: Vec<&str> = Vec::new();
+    let mut marker_axes: Vec<[Option<usize>; 3]> = Vec::new();
+    let mut scalar_names: Vec<&str> = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        if j == tcol || (skip0 && j == 0) {
+            continue;
+        }
+        let axis = if cycle { None } else { split_axis(name) };
+        if let Some((base, a)) = axis {
+            let k = match marker_names.iter().position(|m| *m == base) {
+                Some(k) => k,
+                None => {
+                    marker_names.push(base);
+                    marker_axes.push([None; 3]);
+                    marker_names.len() - 1
+                }
+            };
+            if marker_axes[k][a].is_none() {
+                marker_axes[k][a] = Some(j);
+                continue;
+            }
+        }
+        slots[j] = Slot::Scalar(scalar_names.len());
+        scalar_names.push(name);
+    }
+    // Keep triplets; two axes is an error; one axis is a plain column.
+    let mut markers: Vec<(&str, [usize; 3])> = Vec::new();
+    for (name, axes) in marker_names.iter().zip(&marker_axes) {
+        let present = axes.iter().filter(|a| a.is_some()).count();
+        match present {
+            3 => {
+                let cols = [
+                    axes[0].unwrap_or(0),
+                    axes[1].unwrap_or(0),
+                    axes[2].unwrap_or(0),
+                ];
+                for (a, &c) in cols.iter().enumerate() {
+                    slots[c] = Slot::Marker(markers.len(), a);
+                }
+                markers.push((name, cols));
+            }
+            2 => {
+                let missing = axes.iter().position(|a| a.is_none()).unwrap_or(2);
+                let first = axes.iter().flatten().next().copied().unwrap_or(0);
+                return Err(ReadError::new(
+                    path,
+                    Position::cell(hline, first as u64 + 1),
+                    ReadErrorKind::MissingComponent {
+                        marker: name.to_string(),
+                        axis: ['X', 'Y', 'Z'][missing],
+                    },
+                ));
+            }
+            _ => {
+                for c in axes.iter().flatten() {
+                    slots[*c] = Slot::Scalar(scalar_names.len());
+                    scalar_names.push(names[*c]);
+                }
+            }
+        }
+    }
+
+    // Rows.
+    let cap = text::bounded_count(bytes.len() as u64 / (ncols as u64 * 2 + 1), bytes.len(), 1)
+        .unwrap_or(0)
+        .min(1 << 20);
+    let mut times: Vec<f64> = Vec::with_capacity(cap);
+    let mut first_counter: Option<f64> = None;
+    let mut xyz: Vec<Vec<[f64; 3]>> = markers.iter().map(|_| Vec::with_capacity(cap)).collect();
+    let mut scalars: Vec<Vec<f64>> = scalar_names
+        .iter()
+        .map(|_| Vec::with_capacity(cap))
+        .collect();
+    let mut row = vec![[f64::NAN; 3]; markers.len()];
+    let col_name = |j: usize| -> &str {
+        match slots[j] {
+            Slot::Marker(k, _) => markers[k].0,
+            _ => names[j],
+        }
+    };
+    for (no, line) in lines {
+        for p in row.iter_mut() {
+            *p = [f64::NAN; 3];
+        }
+        let mut n = 0;
+        let mut t = f64::NAN;
+        for (j, cell) in fields(&line, delim).enumerate() {
+            n = j + 1;
+            if j >= ncols {
+                if cell.trim().is_empty() {
+                    continue;
+                }
+                if let Some(e) = wrong_delimiter(path, no, &line, delim) {
+                    return Err(e);
+                }
+                let found = fields(&line, delim).count();
+                return Err(ReadError::new(
+                    path,
+                    Position::cell(no, j as u64 + 1),
+                    ReadErrorKind::FieldCount {
+                        expected: ncols,
+                        found,
+                    },
+                ));
+            }
+            let last_cell = j + 1 == ncols;
+            let v = num_cell(cell, path, bytes, no, j + 1, col_name(j), last_cell);
+            let v = match v {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(wrong_delimiter(path, no, &line, delim).unwrap_or(e));
+                }
+            };
+            match slots[j] {
+                Slot::Time => {
+                    t = v.ok_or_else(|| {
+                        ReadError::new(
+                            path,
+                            Position::cell(no, j as u64 + 1).with_field(names[j]),
+                            ReadErrorKind::BadNumber(String::new()),
+                        )
+                    })?;
+                }
+                Slot::Skip => {
+                    if first_counter.is_none() {
+                        first_counter = v;
+                    }
+                }
+                Slot::Marker(k, a) => row[k][a] = v.unwrap_or(f64::NAN),
+                Slot::Scalar(s) => scalars[s].push(v.unwrap_or(f64::NAN)),
+            }
+        }
+        if n < ncols {
+            if let Some(e) = wrong_delimiter(path, no, &line, delim) {
+                return Err(e);
+            }
+            return Err(short_row(path, bytes, no, ncols, n));
+        }
+        times.push(t);
+        for (k, p) in row.iter().enumerate() {
+            xyz[k].push(if p.iter().all(|v| v.is_finite()) {
+                *p
+            } else {
+                [f64::NAN; 3]
+            });
+        }
+    }
+    if times.is_empty() {
+        return Err(ReadError::new(
+            path,
+            Position::line(hline + 1),
+            ReadErrorKind::NoFrames,
+        ));
+    }
+
+    let mut rec = Recording::new(path, Format::Delimited, "delimited text");
+    let frames = times.len();
+    let (rate, time0) = if cycle {
+        rec.dialect = "delimited text (gait-cycle table)".into();
+        rec.notes.push(format!(
+            "{}: samples are per cent of the gait cycle ({} rows), not time; rate_hz is NaN",
+            names[tcol], frames
+        ));
+        (f64::NAN, times[0])
+    } else if tkind == TimeKind::Frames || counts_samples(&times) {
+        rec.notes.push(format!(
+            "{}: time column counts samples; rate unknown",
+            names[tcol]
+        ));
+        first_counter = Some(times[0]);
+        (f64::NAN, 0.0)
+    } else {
+        let (r, notes) = rate_from_times(&times, names[tcol]);
+        rec.notes.extend(notes);
+        (r, times[0])
+    };
+
+    // Markers: units from magnitude.
+    if !markers.is_empty() {
+        let mut maxes: Vec<f64> = xyz
+            .iter()
+            .filter_map(|m| {
+                let mx = m
+                    .iter()
+                    .flatten()
+                    .filter(|v| v.is_finite())
+                    .fold(0.0f64, |a, v| a.max(v.abs()));
+                (mx > 0.0).then_some(mx)
+            })
+            .collect();
+        maxes.sort_by(f64::total_cmp);
+        let typical = maxes.get(maxes.len() / 2).copied().unwrap_or(0.0);
+        let scale = if typical > 20.0 {
+            rec.notes.push(format!(
+                "marker units not stated; values up to {typical:.0} taken as mm and converted to m"
+            ));
+            0.001
+        } else {
+            rec.notes.push(format!(
+                "marker units not stated; values up to {typical:.3} taken as m"
+            ));
+            1.0
+        };
+        let first_frame = match first_counter {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => f as i64,
+            _ if rate.is_finite() => (time0 * rate).round() as i64 + 1,
+            _ => 1,
+        };
+        let out = markers
+            .iter()
+            .zip(xyz)
+            .map(|((name, _), mut v)| {
+                if scale != 1.0 {
+                    for p in v.iter_mut() {
+                        for c in p.iter_mut() {
+                            *c *= scale;
+                        }
+                    }
+                }
+                Marker {
+                    name: name.to_string(),
+                    xyz: v,
+                }
+            })
+            .collect();
+        rec.points = Some(PointData {
+            rate_hz: rate,
+            first_frame,
+            time0_s: time0,
+            frames,
+            markers: out,
+        });
+    }
+
+    // Scalars.
+    if cycle {
+        for (name, data) in scalar_names.iter().zip(scalars) {
+            let (n, comp) = cycle_name(name);
+            let unit = if name.to_ascii_lowercase().contains("ang") {
+                "deg"
+            } else {
+                ""
+            };
+            rec.reference.push(ReferenceSeries {
+                name: n,
+                component: comp,
+                unit: unit.into(),
+                rate_hz: f64::NAN,
+                time0_s: time0,
+                data,
+            });
+        }
+        if scalar_names
+            .iter()
+            .any(|n| !n.to_ascii_lowercase().contains("ang"))
+        {
+            rec.notes
+                .push("units of moment, power and force columns are not stated; left empty".into());
+        }
+    } else {
+        let lower: Vec<String> = scalar_names
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
+        let max_abs = |d: &[f64]| {
+            d.iter()
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |a, v| a.max(v.abs()))
+        };
+        let is_cop = |n: &str| n.starts_with("cop") || n.contains("_cop") || n.contains(".cop");
+        let is_moment = |n: &str| {
+            let s = n.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+            (s.len() == 2 || s.len() == 3)
+                && (s.starts_with('t') || s.starts_with('m'))
+                && matches!(s.as_bytes()[1], b'x' | b'y' | b'z')
+                || n.contains("moment")
+                || n.contains("torque")
+        };
+        let cop_max = lower
+            .iter()
+            .zip(&scalars)
+            .filter(|(n, _)| is_cop(n))
+            .map(|(_, d)| max_abs(d))
+            .fold(f64::NAN, f64::max);
+        let cop_mm = cop_max > 10.0;
+        if cop_mm {
+            rec.notes.push(format!(
+                "centre of pressure up to {cop_max:.0}: taken as mm and converted to m"
+            ));
+        }
+        let mut moment_mm_noted = false;
+        for ((name, l), mut data) in scalar_names.iter().zip(&lower).zip(scalars) {
+            let kind = ChannelKind::guess(name, "");
+            let mut unit = String::new();
+            if kind == ChannelKind::ForcePlate {
+                if is_cop(l) {
+                    unit = "m".into();
+                    if cop_mm {
+                        data.iter_mut().for_each(|v| *v *= 0.001);
+                    }
+                } else if is_moment(l) {
+                    unit = "N.m".into();
+                    let mm = if cop_max.is_nan() {
+                        max_abs(&data) > 5000.0
+                    } else {
+                        cop_mm
+                    };
+                    if mm {
+                        data.iter_mut().for_each(|v| *v *= 0.001);
+                        if !moment_mm_noted {
+                            rec.notes.push(
+                                "moments taken as N.mm (as the COP is in mm or values are large) and converted to N.m"
+                                    .into(),
+                            );
+                            moment_mm_noted = true;
+                        }
+                    }
+                } else {
+                    unit = "N".into();
+                }
+            }
+            rec.analogs.push(AnalogChannel {
+                name: name.to_string(),
+                unit,
+                rate_hz: rate,
+                time0_s: time0,
+                kind,
+                data,
+            });
+        }
+    }
+    Ok(rec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rd(s: &str) -> Result<Recording, ReadError> {
+        read(Path::new("t.txt"), s.as_bytes())
+    }
+    fn err(s: &str) -> String {
+        rd(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn rbds_markers_mm_to_m_and_gaps() {
+        let r = rd(
+            "Time\tR.ASISX\tR.ASISY\tR.ASISZ\tL.KneeX\tL.KneeY\tL.KneeZ\n\
+                    0.0\t2109.1\t1032.3\t1612.4\t\t\t\n\
+                    0.007\t2107.5\t1030.6\t1613.7\t\t\t\n\
+                    0.013\t2106.3\t1029.4\t1614.3\t1\t2\t3\n\
+                    0.020\t2106.3\t1029.4\t1614.3\t1\t2\t3\n",
+        )
+        .unwrap();
+        let p = r.points.unwrap();
+        assert_eq!(p.frames, 4);
+        assert_eq!(p.rate_hz, 150.0);
+        assert_eq!(p.markers[0].name, "R.ASIS");
+        assert!((p.markers[0].xyz[0][0] - 2.1091).abs() < 1e-12);
+        assert!(!p.markers[1].is_present(0));
+        assert!(p.markers[1].is_present(2));
+        assert!(r.notes.iter().any(|n| n.contains("taken as mm")));
+    }
+
+    #[test]
+    fn separator_styles() {
+        let r = rd("time,lasi_x,lasi_y,lasi_z,RASI.X,RASI.Y,RASI.Z\n0,0.1,0.2,0.3,1,1,1\n0.01,0.1,0.2,0.3,1,1,1\n").unwrap();
+        let p = r.points.unwrap();
+        assert_eq!(p.markers.len(), 2);
+        assert_eq!(p.markers[1].name, "RASI");
+        assert_eq!(p.rate_hz, 100.0);
+        assert_eq!(p.markers[0].xyz[0], [0.1, 0.2, 0.3]);
+    }
+
+    #[test]
+    fn force_file_counts_samples() {
+        let r = rd("Time\tFx\tFy\tFz\tCOPx\tCOPy\tCOPz\tTy\n1\t-128.78\t1718.29\t-74.77\t2117.64\t0.0\t1552.29\t13298.91\n2\t1\t2\t3\t2104.63\t0\t1552\t19883.12\n").unwrap();
+        assert!(r.points.is_none());
+        assert_eq!(r.analogs.len(), 7);
+        assert!(r.analogs[0].rate_hz.is_nan());
+        assert_eq!(r.analogs[0].kind, ChannelKind::ForcePlate);
+        assert_eq!(r.analogs[3].unit, "m");
+        assert!((r.analogs[3].data[0] - 2.11764).abs() < 1e-12);
+        assert_eq!(r.analogs[6].unit, "N.m");
+        assert!((r.analogs[6].data[0] - 13.29891).abs() < 1e-12);
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("time column counts samples; rate unknown"))
+        );
+    }
+
+    #[test]
+    fn gait_cycle_table() {
+        let r = rd("PercGcycle\tRhipAngX25\tRhipPow25\n0\t2.5\t1\n1\t2.9\t\n").unwrap();
+        assert_eq!(r.reference.len(), 2);
+        assert_eq!(r.reference[0].name, "RhipAng25");
+        assert_eq!(r.reference[0].component, "X");
+        assert_eq!(r.reference[0].unit, "deg");
+        assert!(r.reference[1].data[1].is_nan());
+    }
+
+    #[test]
+    fn errors_are_positioned() {
+        assert_eq!(
+            err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\tx\t3\n0.02\t1\t2\t3\n"),
+            "t.txt:3:3: expected a number, found \"x\" (in A)"
+        );
+        assert_eq!(
+            err("Time\tAX\tAY\n0\t1\t2\n"),
+            "t.txt:1:2: marker \"A\" has no Z column"
+        );
+        assert_eq!(
+            err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\t2\n"),
+            "t.txt:3: file is truncated: last row has 3 of 4 fields"
+        );
+        assert_eq!(
+            err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\t2\t1e"),
+            "t.txt:3:4: file is truncated: number cut off: \"1e\" (in A)"
+        );
+        // `12.` is still a number.
+        assert!(rd("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\t2\t12.").is_ok());
+        assert_eq!(
+            err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\n0.02\t1\t2\t3\n"),
+            "t.txt:3: expected 4 fields, found 2"
+        );
+        assert_eq!(
+            err("Time;AX;AY;AZ\n0;1,5;2;3\n"),
+            "t.txt:1: wrong delimiter: the header is separated by semicolons; expected tabs, commas or spaces"
+        );
+        assert_eq!(
+            err("Time\tAX\tAY\tAZ\n0,1,2,3\n"),
+            "t.txt:2: wrong delimiter: row uses commas but the header uses tabs"
+        );
+        assert_eq!(err("Time\tAX\tAY\tAZ\n\n"), "t.txt:2: no frames of data");
+        assert_eq!(
+            err("Foo\tAX\n1\t2\n"),
+            "t.txt:1:1: missing header: a time column (Time, Frame or PercGcycle) first, found \"Foo\""
+        );
+    }
+
+    #[test]
+    fn rate_helpers() {
+        let t: Vec<f64> = (0..4500)
+            .map(|i| (i as f64 * 30.0 / 4499.0 * 1000.0).round() / 1000.0)
+            .collect();
+        let (r, notes) = rate_from_times(&t, "Time");
+        assert_eq!(r, 150.0);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(counts_samples(&[1.0, 2.0, 3.0]));
+        assert!(!counts_samples(&[0.0, 0.5, 1.0]));
+        let (r, notes) = rate_from_times(&[0.0, 0.01, 0.02, 0.05, 0.06], "t");
+        assert_eq!(r, 100.0);
+        assert!(notes[0].contains("non-uniform"));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for s in [
+            "",
+            "\n\n",
+            "Time",
+            "Time\n",
+            "Time\tX\n1",
+            "\u{feff}Time,AX,AY,AZ\r\n0,1,2,3\r\n",
+            "Time\tAX\tAY\tAZ\n0\t\t\t\n",
+        ] {
+            let _ = rd(s);
+        }
+    }
 }
