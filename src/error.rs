@@ -21,13 +21,23 @@ pub struct Position {
 
 impl Position {
     pub fn line(line: u64) -> Self {
-        Position { line: Some(line), ..Default::default() }
+        Position {
+            line: Some(line),
+            ..Default::default()
+        }
     }
     pub fn cell(line: u64, column: u64) -> Self {
-        Position { line: Some(line), column: Some(column), ..Default::default() }
+        Position {
+            line: Some(line),
+            column: Some(column),
+            ..Default::default()
+        }
     }
     pub fn byte(byte: u64) -> Self {
-        Position { byte: Some(byte), ..Default::default() }
+        Position {
+            byte: Some(byte),
+            ..Default::default()
+        }
     }
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
@@ -105,7 +115,11 @@ pub struct ReadError {
 
 impl ReadError {
     pub fn new(path: &Path, pos: Position, kind: ReadErrorKind) -> Self {
-        ReadError { path: path.to_path_buf(), pos, kind }
+        ReadError {
+            path: path.to_path_buf(),
+            pos,
+            kind,
+        }
     }
     /// An error without a position inside the file.
     pub fn file(path: &Path, kind: ReadErrorKind) -> Self {
@@ -144,7 +158,11 @@ pub enum Error {
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },
     #[error("manifest {path}:{line}: {message}")]
-    Manifest { path: PathBuf, line: u64, message: String },
+    Manifest {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
     #[error("{0}")]

@@ -18,26 +18,36 @@ pub struct TrialSpec {
 }
 
 /// Extensions gaitline looks at when scanning a folder.
-pub const DATA_EXTENSIONS: [&str; 9] = ["c3d", "csv", "trc", "mot", "sto", "anc", "txt", "tsv", "emt"];
+pub const DATA_EXTENSIONS: [&str; 9] = [
+    "c3d", "csv", "trc", "mot", "sto", "anc", "txt", "tsv", "emt",
+];
 
 /// Stem suffixes that mark a side-car file of a trial.
 const SIDECAR_SUFFIXES: [&str; 12] = [
-    "_grf", "-grf", "grf", "_forces", "forces", "_markers", "markers", "_emg", "_analog", "_ik", "_force",
-    "force",
+    "_grf", "-grf", "grf", "_forces", "forces", "_markers", "markers", "_emg", "_analog", "_ik",
+    "_force", "force",
 ];
 
 /// Make a string safe as one path component.
 pub fn safe_id(s: &str) -> String {
     let t: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let t = t.trim_start_matches('.').to_string();
     if t.is_empty() { "trial".into() } else { t }
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The group key of a file: its stem without a side-car suffix.
@@ -46,7 +56,9 @@ pub fn group_key(p: &Path) -> String {
     let lower = s.to_ascii_lowercase();
     for suf in SIDECAR_SUFFIXES {
         if lower.len() > suf.len() + 2 && lower.ends_with(suf) {
-            return s[..s.len() - suf.len()].trim_end_matches(['_', '-', '.']).to_string();
+            return s[..s.len() - suf.len()]
+                .trim_end_matches(['_', '-', '.'])
+                .to_string();
         }
     }
     s
@@ -56,6 +68,17 @@ pub fn group_key(p: &Path) -> String {
 pub fn is_static_name(p: &Path) -> bool {
     let s = stem(p).to_ascii_lowercase();
     s.contains("static") || s.contains("calib")
+}
+
+/// Whether a file name says it holds another tool's results for a trial
+/// (OpenSim IK outputs, Visual3D processed tables): such a file joins the
+/// motion trial it belongs to as a reference, not a trial of its own.
+pub fn is_reference_name(p: &Path) -> bool {
+    let s = stem(p).to_ascii_lowercase();
+    s.contains("processed")
+        || s.ends_with("_ik")
+        || s.contains("outputreference")
+        || s.contains("resultsik")
 }
 
 /// Files in `dir` (recursively) with a data extension, sorted.
@@ -84,7 +107,11 @@ fn common_prefix(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 fn common_suffix(a: &str, b: &str) -> usize {
-    a.bytes().rev().zip(b.bytes().rev()).take_while(|(x, y)| x == y).count()
+    a.bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// Group files into trials. Static files are attached to the motion trial in
@@ -92,9 +119,13 @@ fn common_suffix(a: &str, b: &str) -> usize {
 /// suffix, at least 4 characters); a static file without a partner is
 /// returned in the second list. With `static_file`, that file is the static
 /// trial of every group.
-pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialSpec>, Vec<PathBuf>) {
+pub fn group_files(
+    files: &[PathBuf],
+    static_file: Option<&Path>,
+) -> (Vec<TrialSpec>, Vec<PathBuf>) {
     let mut groups: BTreeMap<(PathBuf, String), Vec<PathBuf>> = BTreeMap::new();
     let mut statics = Vec::new();
+    let mut references = Vec::new();
     for f in files {
         if static_file.is_some_and(|s| s == f) {
             continue;
@@ -103,8 +134,15 @@ pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialS
             statics.push(f.clone());
             continue;
         }
+        if is_reference_name(f) {
+            references.push(f.clone());
+            continue;
+        }
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        groups.entry((dir, group_key(f))).or_default().push(f.clone());
+        groups
+            .entry((dir, group_key(f)))
+            .or_default()
+            .push(f.clone());
     }
     let mut specs: Vec<TrialSpec> = groups
         .into_iter()
@@ -117,27 +155,52 @@ pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialS
         .collect();
     let mut orphans = Vec::new();
     for s in statics {
-        let sname = stem(&s).to_ascii_lowercase().replace("static", "").replace("calibration", "").replace("calib", "");
-        let sdir = s.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut best: Option<(usize, usize)> = None;
-        for (i, spec) in specs.iter().enumerate() {
-            let d = spec.files[0].parent().map(Path::to_path_buf).unwrap_or_default();
-            if d != sdir {
-                continue;
-            }
-            let id = spec.id.to_ascii_lowercase();
-            let score = common_prefix(&sname, &id) + common_suffix(&sname, &id);
-            if score >= 4 && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, i));
-            }
-        }
-        match best {
-            Some((_, i)) if specs[i].static_file.is_none() => specs[i].static_file = Some(s),
+        let sname = stem(&s)
+            .to_ascii_lowercase()
+            .replace("static", "")
+            .replace("calibration", "")
+            .replace("calib", "");
+        match best_partner(&specs, &s, &sname) {
+            Some(i) if specs[i].static_file.is_none() => specs[i].static_file = Some(s),
             _ => orphans.push(s),
+        }
+    }
+    for r in references {
+        let key = group_key(&r).to_ascii_lowercase();
+        match best_partner(&specs, &r, &key) {
+            Some(i) => specs[i].files.push(r),
+            None => specs.push(TrialSpec {
+                id: safe_id(&group_key(&r)),
+                files: vec![r],
+                static_file: static_file.map(Path::to_path_buf),
+                subject: Subject::default(),
+            }),
         }
     }
     dedupe_ids(&mut specs);
     (specs, orphans)
+}
+
+/// The trial in `file`'s folder whose id shares most with `name` (common
+/// prefix plus suffix, at least 4 characters).
+fn best_partner(specs: &[TrialSpec], file: &Path, name: &str) -> Option<usize> {
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, spec) in specs.iter().enumerate() {
+        let d = spec.files[0]
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        if d != dir {
+            continue;
+        }
+        let id = spec.id.to_ascii_lowercase();
+        let score = common_prefix(name, &id) + common_suffix(name, &id);
+        if score >= 4 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, i));
+        }
+    }
+    best.map(|(_, i)| i)
 }
 
 fn dedupe_ids(specs: &mut [TrialSpec]) {
@@ -152,12 +215,19 @@ fn dedupe_ids(specs: &mut [TrialSpec]) {
 }
 
 fn bilateral(cell: &str) -> Result<Bilateral, String> {
-    let parse = |s: &str| s.trim().parse::<f64>().map_err(|_| format!("not a number: {s:?}"));
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("not a number: {s:?}"))
+    };
     if cell.trim().is_empty() {
         return Ok(Bilateral::default());
     }
     match cell.split_once('|') {
-        Some((l, r)) => Ok(Bilateral { left: Some(parse(l)?), right: Some(parse(r)?) }),
+        Some((l, r)) => Ok(Bilateral {
+            left: Some(parse(l)?),
+            right: Some(parse(r)?),
+        }),
         None => Ok(Bilateral::both(parse(cell)?)),
     }
 }
@@ -165,7 +235,11 @@ fn bilateral(cell: &str) -> Result<Bilateral, String> {
 /// Read a manifest CSV (see README, "Manifest"). Paths are relative to the
 /// manifest's folder.
 pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
-    let err = |line: u64, message: String| Error::Manifest { path: path.to_path_buf(), line, message };
+    let err = |line: u64, message: String| Error::Manifest {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -174,7 +248,10 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(c_trial), Some(c_files)) = (col("trial"), col("files")) else {
-        return Err(err(1, "the header needs the columns `trial` and `files`".into()));
+        return Err(err(
+            1,
+            "the header needs the columns `trial` and `files`".into(),
+        ));
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut specs = Vec::new();
@@ -187,15 +264,24 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
             if v.is_empty() {
                 return Ok(None);
             }
-            v.parse::<f64>().map(Some).map_err(|_| err(line, format!("column {name}: not a number: {v:?}")))
+            v.parse::<f64>()
+                .map(Some)
+                .map_err(|_| err(line, format!("column {name}: not a number: {v:?}")))
         };
-        let bi = |name: &str| bilateral(get(name)).map_err(|m| err(line, format!("column {name}: {m}")));
+        let bi =
+            |name: &str| bilateral(get(name)).map_err(|m| err(line, format!("column {name}: {m}")));
         let id = rec.get(c_trial).unwrap_or("").trim();
         if id.is_empty() {
             return Err(err(line, "empty `trial`".into()));
         }
-        let files: Vec<PathBuf> =
-            rec.get(c_files).unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| base.join(s)).collect();
+        let files: Vec<PathBuf> = rec
+            .get(c_files)
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| base.join(s))
+            .collect();
         if files.is_empty() {
             return Err(err(line, format!("trial {id}: no files")));
         }
@@ -210,7 +296,12 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
             involved_side: if involved.is_empty() {
                 None
             } else {
-                Some(Side::from_label(involved).ok_or_else(|| err(line, format!("column involved_side: {involved:?} is not left or right")))?)
+                Some(Side::from_label(involved).ok_or_else(|| {
+                    err(
+                        line,
+                        format!("column involved_side: {involved:?} is not left or right"),
+                    )
+                })?)
             },
             lang: Some(get("lang").to_string()).filter(|s| !s.is_empty()),
             ..Subject::default()
@@ -244,15 +335,39 @@ mod tests {
             p("d/RBDS0041runT252.txt"),
             p("d/RBDS0041runT252forces.txt"),
             p("d/RBDS0041static.txt"),
+            p("d/RBDS0041processed.txt"),
+            p("d/Hamner__outputReference__ResultsIK__subject02_running_ik.mot"),
             p("d/x y.c3d"),
             p("e/x y.c3d"),
         ];
         let (specs, orphans) = group_files(&files, None);
         let ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["Hamner__subject02_running", "RBDS0041runT252", "x_y", "x_y-2"]);
-        assert_eq!(specs[0].files.len(), 2);
-        assert_eq!(specs[0].static_file, Some(p("d/Hamner__subject02_static.trc")));
-        assert_eq!(specs[1].files, vec![p("d/RBDS0041runT252.txt"), p("d/RBDS0041runT252forces.txt")]);
+        assert_eq!(
+            ids,
+            [
+                "Hamner__subject02_running",
+                "RBDS0041runT252",
+                "x_y",
+                "x_y-2"
+            ]
+        );
+        assert_eq!(specs[0].files.len(), 3, "{:?}", specs[0].files);
+        assert_eq!(
+            specs[0].files[2],
+            p("d/Hamner__outputReference__ResultsIK__subject02_running_ik.mot")
+        );
+        assert_eq!(
+            specs[0].static_file,
+            Some(p("d/Hamner__subject02_static.trc"))
+        );
+        assert_eq!(
+            specs[1].files,
+            vec![
+                p("d/RBDS0041runT252.txt"),
+                p("d/RBDS0041runT252forces.txt"),
+                p("d/RBDS0041processed.txt")
+            ]
+        );
         assert_eq!(specs[1].static_file, Some(p("d/RBDS0041static.txt")));
         assert!(orphans.is_empty());
     }
@@ -264,14 +379,29 @@ mod tests {
         let m = dir.join("m.csv");
         std::fs::write(&m, "trial,files,static,mass_kg,knee_width_mm,involved_side\nt1,a.trc; a_grf.mot,s.trc,70.5,100|102,left\n").unwrap();
         let specs = read_manifest(&m).unwrap();
-        assert_eq!(specs[0].files, vec![dir.join("a.trc"), dir.join("a_grf.mot")]);
+        assert_eq!(
+            specs[0].files,
+            vec![dir.join("a.trc"), dir.join("a_grf.mot")]
+        );
         assert_eq!(specs[0].static_file, Some(dir.join("s.trc")));
         assert_eq!(specs[0].subject.mass_kg, Some(70.5));
-        assert_eq!(specs[0].subject.knee_width_mm, Bilateral { left: Some(100.0), right: Some(102.0) });
+        assert_eq!(
+            specs[0].subject.knee_width_mm,
+            Bilateral {
+                left: Some(100.0),
+                right: Some(102.0)
+            }
+        );
         assert_eq!(specs[0].subject.involved_side, Some(Side::Left));
         std::fs::write(&m, "trial,files,mass_kg\nt1,a.trc,heavy\n").unwrap();
         let e = read_manifest(&m).unwrap_err().to_string();
-        assert_eq!(e, format!("manifest {}:2: column mass_kg: not a number: \"heavy\"", m.display()));
+        assert_eq!(
+            e,
+            format!(
+                "manifest {}:2: column mass_kg: not a number: \"heavy\"",
+                m.display()
+            )
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -25,7 +25,11 @@ pub struct SignedAxis {
 
 impl SignedAxis {
     pub fn label(&self) -> String {
-        format!("{}{}", if self.positive { '+' } else { '-' }, ['X', 'Y', 'Z'][self.axis])
+        format!(
+            "{}{}",
+            if self.positive { '+' } else { '-' },
+            ['X', 'Y', 'Z'][self.axis]
+        )
     }
     fn unit(&self) -> [f64; 3] {
         let mut v = [0.0; 3];
@@ -69,7 +73,11 @@ impl LabAxes {
 }
 
 fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
 }
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
@@ -117,16 +125,28 @@ fn indices(map: &Mapping, kinds: &[LandmarkKind]) -> Vec<usize> {
 /// when the data say nothing (no pelvis or foot landmarks).
 pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
     let frames = markers.first().map_or(0, |m| m.xyz.len());
-    let pelvis = indices(map, &[LandmarkKind::Asis, LandmarkKind::Psis, LandmarkKind::Sacrum]);
+    let pelvis = indices(
+        map,
+        &[LandmarkKind::Asis, LandmarkKind::Psis, LandmarkKind::Sacrum],
+    );
     let feet = indices(
         map,
-        &[LandmarkKind::Heel, LandmarkKind::Toe, LandmarkKind::ToeTip, LandmarkKind::Mt5, LandmarkKind::Mt1],
+        &[
+            LandmarkKind::Heel,
+            LandmarkKind::Toe,
+            LandmarkKind::ToeTip,
+            LandmarkKind::Mt5,
+            LandmarkKind::Mt1,
+        ],
     );
     let step = (frames / 400).max(1);
     let sampled: Vec<usize> = (0..frames).step_by(step).collect();
 
     // Vertical axis.
-    let mut vertical = SignedAxis { axis: 2, positive: true };
+    let mut vertical = SignedAxis {
+        axis: 2,
+        positive: true,
+    };
     let mut vertical_found = false;
     if !pelvis.is_empty() && !feet.is_empty() {
         let mut best = 0.0;
@@ -134,25 +154,42 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
             let d = median(
                 sampled
                     .iter()
-                    .filter_map(|&f| Some(mean_at(markers, &pelvis, f)?[axis] - mean_at(markers, &feet, f)?[axis]))
+                    .filter_map(|&f| {
+                        Some(
+                            mean_at(markers, &pelvis, f)?[axis] - mean_at(markers, &feet, f)?[axis],
+                        )
+                    })
                     .collect(),
             );
             if let Some(d) = d {
                 if d.abs() > best {
                     best = d.abs();
-                    vertical = SignedAxis { axis, positive: d > 0.0 };
+                    vertical = SignedAxis {
+                        axis,
+                        positive: d > 0.0,
+                    };
                     vertical_found = true;
                 }
             }
         }
     }
     if !vertical_found {
-        return LabAxes::from_axes(vertical, SignedAxis { axis: 0, positive: true }, "default");
+        return LabAxes::from_axes(
+            vertical,
+            SignedAxis {
+                axis: 0,
+                positive: true,
+            },
+            "default",
+        );
     }
     let horizontal: Vec<usize> = (0..3).filter(|&a| a != vertical.axis).collect();
 
     // Direction of travel of the pelvis centre.
-    let centre: Vec<[f64; 3]> = sampled.iter().filter_map(|&f| mean_at(markers, &pelvis, f)).collect();
+    let centre: Vec<[f64; 3]> = sampled
+        .iter()
+        .filter_map(|&f| mean_at(markers, &pelvis, f))
+        .collect();
     let travel = match (centre.first(), centre.last()) {
         (Some(a), Some(b)) => [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
         _ => [0.0; 3],
@@ -166,7 +203,9 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
             heading[axis] = median(
                 sampled
                     .iter()
-                    .filter_map(|&f| Some(mean_at(markers, &front, f)?[axis] - mean_at(markers, &back, f)?[axis]))
+                    .filter_map(|&f| {
+                        Some(mean_at(markers, &front, f)?[axis] - mean_at(markers, &back, f)?[axis])
+                    })
                     .collect(),
             )
             .unwrap_or(0.0);
@@ -185,7 +224,10 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
     } else {
         (horizontal[1], horizontal[0])
     };
-    let progression = SignedAxis { axis, positive: dir[axis] >= 0.0 };
+    let progression = SignedAxis {
+        axis,
+        positive: dir[axis] >= 0.0,
+    };
     let mut out = LabAxes::from_axes(vertical, progression, method);
     out.heading_offset_deg = dir[other].abs().atan2(dir[axis].abs()).to_degrees();
     out

@@ -51,7 +51,12 @@ pub fn fill_gaps(m: &mut Marker, max_frames: usize, buf: &mut SplineBuffers) -> 
     for (start, len) in find_gaps(m) {
         let interior = start > 0 && start + len < n;
         let filled = interior && len <= max_frames && fill_one(m, start, len, buf);
-        gaps.push(Gap { marker: m.name.clone(), start, frames: len, filled });
+        gaps.push(Gap {
+            marker: m.name.clone(),
+            start,
+            frames: len,
+            filled,
+        });
     }
     gaps
 }
@@ -175,7 +180,9 @@ mod tests {
         }
         let gaps = fill_gaps(&mut m, 10, &mut SplineBuffers::default());
         assert_eq!(
-            gaps.iter().map(|g| (g.start, g.frames, g.filled)).collect::<Vec<_>>(),
+            gaps.iter()
+                .map(|g| (g.start, g.frames, g.filled))
+                .collect::<Vec<_>>(),
             vec![(0, 3, false), (20, 6, true), (35, 15, false)]
         );
         for i in 20..26 {

@@ -17,14 +17,30 @@ pub fn muscle_of(label: &str) -> Option<(MuscleGroup, Option<Side>, &'static str
     let l = label.trim().to_ascii_lowercase();
     let mut side = None;
     let mut body = l.as_str();
-    for (p, s) in [("left ", Side::Left), ("right ", Side::Right), ("l_", Side::Left), ("r_", Side::Right), ("l ", Side::Left), ("r ", Side::Right), ("l.", Side::Left), ("r.", Side::Right)] {
+    for (p, s) in [
+        ("left ", Side::Left),
+        ("right ", Side::Right),
+        ("l_", Side::Left),
+        ("r_", Side::Right),
+        ("l ", Side::Left),
+        ("r ", Side::Right),
+        ("l.", Side::Left),
+        ("r.", Side::Right),
+    ] {
         if let Some(rest) = body.strip_prefix(p) {
             side = Some(s);
             body = rest;
             break;
         }
     }
-    for (p, s) in [(" left", Side::Left), (" right", Side::Right), ("_l", Side::Left), ("_r", Side::Right), (" l", Side::Left), (" r", Side::Right)] {
+    for (p, s) in [
+        (" left", Side::Left),
+        (" right", Side::Right),
+        ("_l", Side::Left),
+        ("_r", Side::Right),
+        (" l", Side::Left),
+        (" r", Side::Right),
+    ] {
         if side.is_none() {
             if let Some(rest) = body.strip_suffix(p) {
                 side = Some(s);
@@ -74,7 +90,10 @@ pub fn muscle_of(label: &str) -> Option<(MuscleGroup, Option<Side>, &'static str
         ("gmax", MuscleGroup::Other, "GMAX"),
         ("gmed", MuscleGroup::Other, "GMED"),
     ];
-    codes.iter().find(|(c, _, _)| body == *c).map(|(_, g, code)| (*g, side, *code))
+    codes
+        .iter()
+        .find(|(c, _, _)| body == *c)
+        .map(|(_, g, code)| (*g, side, *code))
 }
 
 #[cfg(test)]
@@ -83,8 +102,14 @@ mod tests {
 
     #[test]
     fn recognises_lab_labels() {
-        assert_eq!(muscle_of("R_RF"), Some((MuscleGroup::Quadriceps, Some(Side::Right), "RF")));
-        assert_eq!(muscle_of("L_ST"), Some((MuscleGroup::Hamstrings, Some(Side::Left), "ST")));
+        assert_eq!(
+            muscle_of("R_RF"),
+            Some((MuscleGroup::Quadriceps, Some(Side::Right), "RF"))
+        );
+        assert_eq!(
+            muscle_of("L_ST"),
+            Some((MuscleGroup::Hamstrings, Some(Side::Left), "ST"))
+        );
         assert_eq!(muscle_of("MH"), Some((MuscleGroup::Hamstrings, None, "MH")));
         assert_eq!(
             muscle_of("L Biceps femoris caput longum"),

@@ -20,7 +20,10 @@ pub struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Lines { rest: strip_bom(bytes), line: 0 }
+        Lines {
+            rest: strip_bom(bytes),
+            line: 0,
+        }
     }
     /// Line number of the line returned last.
     pub fn line_no(&self) -> u64 {
@@ -54,12 +57,7 @@ impl<'a> Iterator for Lines<'a> {
 
 /// Parse a number cell. Surrounding spaces and quotes are ignored; `NaN` (any
 /// case) is accepted as a gap marker; infinities and text are errors.
-pub fn parse_f64(
-    cell: &str,
-    path: &Path,
-    line: u64,
-    column: u64,
-) -> Result<f64, ReadError> {
+pub fn parse_f64(cell: &str, path: &Path, line: u64, column: u64) -> Result<f64, ReadError> {
     let t = cell.trim().trim_matches('"').trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
@@ -125,7 +123,10 @@ mod tests {
     #[test]
     fn number_errors_name_the_cell() {
         let e = parse_f64("12,x", Path::new("f.csv"), 7, 3).unwrap_err();
-        assert_eq!(e.to_string(), "f.csv:7:3: expected a number, found \"12,x\"");
+        assert_eq!(
+            e.to_string(),
+            "f.csv:7:3: expected a number, found \"12,x\""
+        );
         assert!(parse_f64("NaN", Path::new("f"), 1, 1).unwrap().is_nan());
         assert!(parse_f64("inf", Path::new("f"), 1, 1).is_err());
         assert_eq!(parse_opt_f64(" ", Path::new("f"), 1, 1).unwrap(), None);

@@ -35,14 +35,24 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
 
 const LEFT: RGBColor = RGBColor(200, 30, 30);
 const RIGHT: RGBColor = RGBColor(30, 80, 200);
+const LEFT_TOE: RGBColor = RGBColor(240, 140, 40);
+const RIGHT_TOE: RGBColor = RGBColor(40, 170, 200);
+/// Longest stretch of a trial drawn in the marker chart, seconds: enough for
+/// several strides, short enough to see each one.
+const WINDOW_S: f64 = 6.0;
 
 fn series(t: &Trial, m: &Marker, axis: usize) -> Vec<(f64, f64)> {
-    m.xyz
+    let n = window_frames(t);
+    m.xyz[..n.min(m.xyz.len())]
         .iter()
         .enumerate()
         .filter(|(_, p)| p[axis].is_finite())
         .map(|(i, p)| (t.time0_s + i as f64 / t.rate_hz, p[axis]))
         .collect()
+}
+
+fn window_frames(t: &Trial) -> usize {
+    ((WINDOW_S * t.rate_hz).floor() as usize + 1).min(t.frames)
 }
 
 fn pe(e: impl std::fmt::Display) -> Error {
@@ -66,12 +76,24 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let (top, bottom) = root.split_vertically(h / 2);
         let mut picked: Vec<(String, RGBColor, bool, &Marker)> = Vec::new();
         for (side, col) in [(Side::Left, LEFT), (Side::Right, RIGHT)] {
-            for (kind, dashed) in [(LandmarkKind::Heel, false), (LandmarkKind::Toe, true), (LandmarkKind::ToeTip, true)] {
-                if let Some(m) = t.landmark(Landmark::new(side, kind)) {
-                    if !(kind == LandmarkKind::ToeTip && picked.iter().any(|p| p.3.name.contains("TOE"))) {
-                        picked.push((m.name.clone(), col, dashed, m));
-                    }
-                }
+            let toe_col = if side == Side::Left {
+                LEFT_TOE
+            } else {
+                RIGHT_TOE
+            };
+            if let Some(m) = t.landmark(Landmark::new(side, LandmarkKind::Heel)) {
+                picked.push((m.name.clone(), col, false, m));
+            }
+            let toe = [
+                LandmarkKind::Toe,
+                LandmarkKind::ToeTip,
+                LandmarkKind::Mt1,
+                LandmarkKind::Mt5,
+            ]
+            .into_iter()
+            .find_map(|k| t.landmark(Landmark::new(side, k)));
+            if let Some(m) = toe {
+                picked.push((m.name.clone(), toe_col, true, m));
             }
         }
         if picked.is_empty() {
@@ -81,12 +103,18 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
             }
         }
         let t0 = t.time0_s;
-        let t1 = t0 + t.duration_s().max(1.0 / t.rate_hz);
+        let shown = window_frames(t);
+        let t1 = t0 + ((shown.max(2) - 1) as f64 / t.rate_hz);
+        let span = if shown < t.frames {
+            format!(" (first {WINDOW_S:.0} s of {:.1} s)", t.duration_s())
+        } else {
+            String::new()
+        };
         let range = |axis: usize, ms: &[&Marker]| {
             let mut lo = f64::INFINITY;
             let mut hi = f64::NEG_INFINITY;
             for m in ms {
-                for p in &m.xyz {
+                for p in &m.xyz[..shown.min(m.xyz.len())] {
                     if p[axis].is_finite() {
                         lo = lo.min(p[axis]);
                         hi = hi.max(p[axis]);
@@ -103,22 +131,38 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let feet: Vec<&Marker> = picked.iter().map(|p| p.3).collect();
         let (zlo, zhi) = range(2, &feet);
         let mut c = ChartBuilder::on(&top)
-            .caption(format!("{}: foot marker heights (cleaned, canonical frame)", t.id), ("sans-serif", 22))
+            .caption(
+                format!("{}: heel and toe marker heights{span}", t.id),
+                ("sans-serif", 22),
+            )
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d(t0..t1, zlo..zhi)
             .map_err(pe)?;
-        c.configure_mesh().x_desc("time (s)").y_desc("height (m)").draw().map_err(pe)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .x_desc("time (s)")
+            .y_desc("height above lab floor (m)")
+            .draw()
+            .map_err(pe)?;
         for (name, col, dashed, m) in &picked {
             let s = series(t, m, 2);
-            let style = if *dashed { col.mix(0.55).stroke_width(2) } else { col.stroke_width(2) };
+            let style = if *dashed {
+                col.stroke_width(1)
+            } else {
+                col.stroke_width(2)
+            };
             c.draw_series(LineSeries::new(s, style))
                 .map_err(pe)?
                 .label(name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
-        c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(pe)?;
 
         let mut fwd: Vec<(String, RGBColor, &Marker)> = Vec::new();
         for (kind, name) in [(LandmarkKind::Asis, "ASIS"), (LandmarkKind::Heel, "heel")] {
@@ -135,21 +179,37 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let ms: Vec<&Marker> = fwd.iter().map(|f| f.2).collect();
         let (xlo, xhi) = range(0, &ms);
         let mut c = ChartBuilder::on(&bottom)
-            .caption("forward position (progression axis)", ("sans-serif", 22))
+            .caption(
+                "forward position along the walking direction",
+                ("sans-serif", 22),
+            )
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d(t0..t1, xlo..xhi)
             .map_err(pe)?;
-        c.configure_mesh().x_desc("time (s)").y_desc("forward (m)").draw().map_err(pe)?;
+        c.configure_mesh()
+            .light_line_style(WHITE)
+            .x_desc("time (s)")
+            .y_desc("forward (m)")
+            .draw()
+            .map_err(pe)?;
         for (i, (name, col, m)) in fwd.iter().enumerate() {
-            let style = if i < 2 { col.stroke_width(3) } else { col.mix(0.6).stroke_width(1) };
+            let style = if i < 2 {
+                col.stroke_width(3)
+            } else {
+                col.mix(0.6).stroke_width(1)
+            };
             c.draw_series(LineSeries::new(series(t, m, 0), style))
                 .map_err(pe)?
                 .label(name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
-        c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(pe)?;
         root.present().map_err(pe)?;
     }
     encode_png(&buf, w, h).map(Some)
