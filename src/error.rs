@@ -21,23 +21,13 @@ pub struct Position {
 
 impl Position {
     pub fn line(line: u64) -> Self {
-        Position {
-            line: Some(line),
-            ..Default::default()
-        }
+        Position { line: Some(line), ..Default::default() }
     }
     pub fn cell(line: u64, column: u64) -> Self {
-        Position {
-            line: Some(line),
-            column: Some(column),
-            ..Default::default()
-        }
+        Position { line: Some(line), column: Some(column), ..Default::default() }
     }
     pub fn byte(byte: u64) -> Self {
-        Position {
-            byte: Some(byte),
-            ..Default::default()
-        }
+        Position { byte: Some(byte), ..Default::default() }
     }
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
@@ -81,10 +71,7 @@ impl fmt::Display for ReadErrorKind {
         match self {
             Io(m) => write!(f, "cannot read file: {m}"),
             Empty => write!(f, "file is empty"),
-            UnknownFormat => write!(
-                f,
-                "unrecognised format (not C3D, Vicon CSV, TRC, MOT/STO, ANC or delimited text)"
-            ),
+            UnknownFormat => write!(f, "unrecognised format (not C3D, Vicon CSV, TRC, MOT/STO, ANC or delimited text)"),
             MissingHeader(w) => write!(f, "missing header: {w}"),
             BadNumber(t) => write!(f, "expected a number, found {t:?}"),
             Truncated(w) => write!(f, "file is truncated: {w}"),
@@ -115,11 +102,7 @@ pub struct ReadError {
 
 impl ReadError {
     pub fn new(path: &Path, pos: Position, kind: ReadErrorKind) -> Self {
-        ReadError {
-            path: path.to_path_buf(),
-            pos,
-            kind,
-        }
+        ReadError { path: path.to_path_buf(), pos, kind }
     }
     /// An error without a position inside the file.
     pub fn file(path: &Path, kind: ReadErrorKind) -> Self {
@@ -158,11 +141,7 @@ pub enum Error {
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },
     #[error("manifest {path}:{line}: {message}")]
-    Manifest {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
+    Manifest { path: PathBuf, line: u64, message: String },
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
     #[error("{0}")]

@@ -18,36 +18,22 @@ pub struct TrialSpec {
 }
 
 /// Extensions gaitline looks at when scanning a folder.
-pub const DATA_EXTENSIONS: [&str; 9] = [
-    "c3d", "csv", "trc", "mot", "sto", "anc", "txt", "tsv", "emt",
-];
+pub const DATA_EXTENSIONS: [&str; 9] = ["c3d", "csv", "trc", "mot", "sto", "anc", "txt", "tsv", "emt"];
 
 /// Stem suffixes that mark a side-car file of a trial.
-const SIDECAR_SUFFIXES: [&str; 12] = [
-    "_grf", "-grf", "grf", "_forces", "forces", "_markers", "markers", "_emg", "_analog", "_ik",
-    "_force", "force",
-];
+const SIDECAR_SUFFIXES: [&str; 12] =
+    ["_grf", "-grf", "grf", "_forces", "forces", "_markers", "markers", "_emg", "_analog", "_ik", "_force", "force"];
 
 /// Make a string safe as one path component.
 pub fn safe_id(s: &str) -> String {
-    let t: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let t: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
     let t = t.trim_start_matches('.').to_string();
     if t.is_empty() { "trial".into() } else { t }
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// The group key of a file: its stem without a side-car suffix.
@@ -56,9 +42,7 @@ pub fn group_key(p: &Path) -> String {
     let lower = s.to_ascii_lowercase();
     for suf in SIDECAR_SUFFIXES {
         if lower.len() > suf.len() + 2 && lower.ends_with(suf) {
-            return s[..s.len() - suf.len()]
-                .trim_end_matches(['_', '-', '.'])
-                .to_string();
+            return s[..s.len() - suf.len()].trim_end_matches(['_', '-', '.']).to_string();
         }
     }
     s
@@ -75,10 +59,7 @@ pub fn is_static_name(p: &Path) -> bool {
 /// motion trial it belongs to as a reference, not a trial of its own.
 pub fn is_reference_name(p: &Path) -> bool {
     let s = stem(p).to_ascii_lowercase();
-    s.contains("processed")
-        || s.ends_with("_ik")
-        || s.contains("outputreference")
-        || s.contains("resultsik")
+    s.contains("processed") || s.ends_with("_ik") || s.contains("outputreference") || s.contains("resultsik")
 }
 
 /// Files in `dir` (recursively) with a data extension, sorted.
@@ -107,11 +88,7 @@ fn common_prefix(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 fn common_suffix(a: &str, b: &str) -> usize {
-    a.bytes()
-        .rev()
-        .zip(b.bytes().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
+    a.bytes().rev().zip(b.bytes().rev()).take_while(|(x, y)| x == y).count()
 }
 
 /// Group files into trials. Static files are attached to the motion trial in
@@ -119,10 +96,7 @@ fn common_suffix(a: &str, b: &str) -> usize {
 /// suffix, at least 4 characters); a static file without a partner is
 /// returned in the second list. With `static_file`, that file is the static
 /// trial of every group.
-pub fn group_files(
-    files: &[PathBuf],
-    static_file: Option<&Path>,
-) -> (Vec<TrialSpec>, Vec<PathBuf>) {
+pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialSpec>, Vec<PathBuf>) {
     let mut groups: BTreeMap<(PathBuf, String), Vec<PathBuf>> = BTreeMap::new();
     let mut statics = Vec::new();
     let mut references = Vec::new();
@@ -139,10 +113,7 @@ pub fn group_files(
             continue;
         }
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        groups
-            .entry((dir, group_key(f)))
-            .or_default()
-            .push(f.clone());
+        groups.entry((dir, group_key(f))).or_default().push(f.clone());
     }
     let mut specs: Vec<TrialSpec> = groups
         .into_iter()
@@ -155,11 +126,7 @@ pub fn group_files(
         .collect();
     let mut orphans = Vec::new();
     for s in statics {
-        let sname = stem(&s)
-            .to_ascii_lowercase()
-            .replace("static", "")
-            .replace("calibration", "")
-            .replace("calib", "");
+        let sname = stem(&s).to_ascii_lowercase().replace("static", "").replace("calibration", "").replace("calib", "");
         match best_partner(&specs, &s, &sname) {
             Some(i) if specs[i].static_file.is_none() => specs[i].static_file = Some(s),
             _ => orphans.push(s),
@@ -187,10 +154,7 @@ fn best_partner(specs: &[TrialSpec], file: &Path, name: &str) -> Option<usize> {
     let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut best: Option<(usize, usize)> = None;
     for (i, spec) in specs.iter().enumerate() {
-        let d = spec.files[0]
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let d = spec.files[0].parent().map(Path::to_path_buf).unwrap_or_default();
         if d != dir {
             continue;
         }
@@ -215,19 +179,12 @@ fn dedupe_ids(specs: &mut [TrialSpec]) {
 }
 
 fn bilateral(cell: &str) -> Result<Bilateral, String> {
-    let parse = |s: &str| {
-        s.trim()
-            .parse::<f64>()
-            .map_err(|_| format!("not a number: {s:?}"))
-    };
+    let parse = |s: &str| s.trim().parse::<f64>().map_err(|_| format!("not a number: {s:?}"));
     if cell.trim().is_empty() {
         return Ok(Bilateral::default());
     }
     match cell.split_once('|') {
-        Some((l, r)) => Ok(Bilateral {
-            left: Some(parse(l)?),
-            right: Some(parse(r)?),
-        }),
+        Some((l, r)) => Ok(Bilateral { left: Some(parse(l)?), right: Some(parse(r)?) }),
         None => Ok(Bilateral::both(parse(cell)?)),
     }
 }
@@ -235,11 +192,7 @@ fn bilateral(cell: &str) -> Result<Bilateral, String> {
 /// Read a manifest CSV (see README, "Manifest"). Paths are relative to the
 /// manifest's folder.
 pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
-    let err = |line: u64, message: String| Error::Manifest {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
+    let err = |line: u64, message: String| Error::Manifest { path: path.to_path_buf(), line, message };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -248,10 +201,7 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(c_trial), Some(c_files)) = (col("trial"), col("files")) else {
-        return Err(err(
-            1,
-            "the header needs the columns `trial` and `files`".into(),
-        ));
+        return Err(err(1, "the header needs the columns `trial` and `files`".into()));
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut specs = Vec::new();
@@ -264,12 +214,9 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
             if v.is_empty() {
                 return Ok(None);
             }
-            v.parse::<f64>()
-                .map(Some)
-                .map_err(|_| err(line, format!("column {name}: not a number: {v:?}")))
+            v.parse::<f64>().map(Some).map_err(|_| err(line, format!("column {name}: not a number: {v:?}")))
         };
-        let bi =
-            |name: &str| bilateral(get(name)).map_err(|m| err(line, format!("column {name}: {m}")));
+        let bi = |name: &str| bilateral(get(name)).map_err(|m| err(line, format!("column {name}: {m}")));
         let id = rec.get(c_trial).unwrap_or("").trim();
         if id.is_empty() {
             return Err(err(line, "empty `trial`".into()));
@@ -296,23 +243,16 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
             involved_side: if involved.is_empty() {
                 None
             } else {
-                Some(Side::from_label(involved).ok_or_else(|| {
-                    err(
-                        line,
-                        format!("column involved_side: {involved:?} is not left or right"),
-                    )
-                })?)
+                Some(
+                    Side::from_label(involved)
+                        .ok_or_else(|| err(line, format!("column involved_side: {involved:?} is not left or right")))?,
+                )
             },
             lang: Some(get("lang").to_string()).filter(|s| !s.is_empty()),
             ..Subject::default()
         };
         let st = get("static");
-        specs.push(TrialSpec {
-            id: safe_id(id),
-            files,
-            static_file: (!st.is_empty()).then(|| base.join(st)),
-            subject,
-        });
+        specs.push(TrialSpec { id: safe_id(id), files, static_file: (!st.is_empty()).then(|| base.join(st)), subject });
     }
     dedupe_ids(&mut specs);
     Ok(specs)
@@ -342,31 +282,13 @@ mod tests {
         ];
         let (specs, orphans) = group_files(&files, None);
         let ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "Hamner__subject02_running",
-                "RBDS0041runT252",
-                "x_y",
-                "x_y-2"
-            ]
-        );
+        assert_eq!(ids, ["Hamner__subject02_running", "RBDS0041runT252", "x_y", "x_y-2"]);
         assert_eq!(specs[0].files.len(), 3, "{:?}", specs[0].files);
-        assert_eq!(
-            specs[0].files[2],
-            p("d/Hamner__outputReference__ResultsIK__subject02_running_ik.mot")
-        );
-        assert_eq!(
-            specs[0].static_file,
-            Some(p("d/Hamner__subject02_static.trc"))
-        );
+        assert_eq!(specs[0].files[2], p("d/Hamner__outputReference__ResultsIK__subject02_running_ik.mot"));
+        assert_eq!(specs[0].static_file, Some(p("d/Hamner__subject02_static.trc")));
         assert_eq!(
             specs[1].files,
-            vec![
-                p("d/RBDS0041runT252.txt"),
-                p("d/RBDS0041runT252forces.txt"),
-                p("d/RBDS0041processed.txt")
-            ]
+            vec![p("d/RBDS0041runT252.txt"), p("d/RBDS0041runT252forces.txt"), p("d/RBDS0041processed.txt")]
         );
         assert_eq!(specs[1].static_file, Some(p("d/RBDS0041static.txt")));
         assert!(orphans.is_empty());
@@ -377,31 +299,20 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gaitline-manifest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let m = dir.join("m.csv");
-        std::fs::write(&m, "trial,files,static,mass_kg,knee_width_mm,involved_side\nt1,a.trc; a_grf.mot,s.trc,70.5,100|102,left\n").unwrap();
+        std::fs::write(
+            &m,
+            "trial,files,static,mass_kg,knee_width_mm,involved_side\nt1,a.trc; a_grf.mot,s.trc,70.5,100|102,left\n",
+        )
+        .unwrap();
         let specs = read_manifest(&m).unwrap();
-        assert_eq!(
-            specs[0].files,
-            vec![dir.join("a.trc"), dir.join("a_grf.mot")]
-        );
+        assert_eq!(specs[0].files, vec![dir.join("a.trc"), dir.join("a_grf.mot")]);
         assert_eq!(specs[0].static_file, Some(dir.join("s.trc")));
         assert_eq!(specs[0].subject.mass_kg, Some(70.5));
-        assert_eq!(
-            specs[0].subject.knee_width_mm,
-            Bilateral {
-                left: Some(100.0),
-                right: Some(102.0)
-            }
-        );
+        assert_eq!(specs[0].subject.knee_width_mm, Bilateral { left: Some(100.0), right: Some(102.0) });
         assert_eq!(specs[0].subject.involved_side, Some(Side::Left));
         std::fs::write(&m, "trial,files,mass_kg\nt1,a.trc,heavy\n").unwrap();
         let e = read_manifest(&m).unwrap_err().to_string();
-        assert_eq!(
-            e,
-            format!(
-                "manifest {}:2: column mass_kg: not a number: \"heavy\"",
-                m.display()
-            )
-        );
+        assert_eq!(e, format!("manifest {}:2: column mass_kg: not a number: \"heavy\"", m.display()));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -11,11 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "gaitline",
-    version,
-    about = "Gait and running analysis from motion-capture files"
-)]
+#[command(name = "gaitline", version, about = "Gait and running analysis from motion-capture files")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -97,18 +93,9 @@ fn clean_options(c: &CommonArgs) -> Result<(CleanOptions, Option<Format>), Strin
         None => UserMap::default(),
     };
     if !(c.max_gap >= 0.0 && c.max_gap.is_finite()) {
-        return Err(format!(
-            "--max-gap must be a non-negative number of seconds, got {}",
-            c.max_gap
-        ));
+        return Err(format!("--max-gap must be a non-negative number of seconds, got {}", c.max_gap));
     }
-    Ok((
-        CleanOptions {
-            max_gap_s: c.max_gap,
-            user_map,
-        },
-        format,
-    ))
+    Ok((CleanOptions { max_gap_s: c.max_gap, user_map }, format))
 }
 
 fn main() -> ExitCode {
@@ -127,15 +114,9 @@ fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
         if !a.inputs.is_empty() {
             return Err("give either --manifest or input paths, not both".into());
         }
-        return group::read_manifest(m)
-            .map(|s| (s, Vec::new()))
-            .map_err(|e| e.to_string());
+        return group::read_manifest(m).map(|s| (s, Vec::new())).map_err(|e| e.to_string());
     }
-    let inputs = if a.inputs.is_empty() {
-        vec![PathBuf::from("data")]
-    } else {
-        a.inputs.clone()
-    };
+    let inputs = if a.inputs.is_empty() { vec![PathBuf::from("data")] } else { a.inputs.clone() };
     let mut files = Vec::new();
     for i in &inputs {
         if i.is_dir() {
@@ -159,9 +140,7 @@ fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
 fn is_motion_file(p: &Path) -> bool {
     use std::io::Read;
     let mut head = vec![0u8; 64 * 1024];
-    let n = std::fs::File::open(p)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
+    let n = std::fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
     head.truncate(n);
     gaitline::io::sniff(&head).is_some()
 }
@@ -182,24 +161,14 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         if j == 0 {
             return usage("--jobs must be at least 1");
         }
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j)
-            .build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
     for o in &orphans {
         if !a.quiet {
-            eprintln!(
-                "note: {}: static trial without a matching motion trial (not analysed as gait)",
-                o.display()
-            );
+            eprintln!("note: {}: static trial without a matching motion trial (not analysed as gait)", o.display());
         }
     }
-    let opts = AnalyzeOptions {
-        out: a.out.clone(),
-        force_format,
-        clean,
-        plots: !a.no_plots,
-    };
+    let opts = AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots };
     let start = std::time::Instant::now();
     let outcomes = pipeline::analyze_batch(&specs, &opts);
     let mut failed = 0;
@@ -232,11 +201,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         frames as f64 / secs.max(1e-9),
         opts.out.display()
     );
-    if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn inspect(a: InspectArgs) -> ExitCode {
@@ -277,16 +242,9 @@ fn inspect(a: InspectArgs) -> ExitCode {
         }
     }
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        );
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
     }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn print_inspect(f: &Path, dialect: &str, t: &trial::Trial, m: &metrics::Metrics) {
@@ -314,32 +272,12 @@ fn print_inspect(f: &Path, dialect: &str, t: &trial::Trial, m: &metrics::Metrics
                 }
             );
         }
-        println!(
-            "  marker set  {} ({} landmarks mapped)",
-            t.mapping.preset,
-            t.mapping.landmarks.len()
-        );
-        let mapped: Vec<String> = m
-            .trial
-            .landmarks
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        println!(
-            "  mapped      {}",
-            if mapped.is_empty() {
-                "-".into()
-            } else {
-                mapped.join(" ")
-            }
-        );
+        println!("  marker set  {} ({} landmarks mapped)", t.mapping.preset, t.mapping.landmarks.len());
+        let mapped: Vec<String> = m.trial.landmarks.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("  mapped      {}", if mapped.is_empty() { "-".into() } else { mapped.join(" ") });
         println!(
             "  unmapped    {}",
-            if t.mapping.unmapped.is_empty() {
-                "-".into()
-            } else {
-                t.mapping.unmapped.join(" ")
-            }
+            if t.mapping.unmapped.is_empty() { "-".into() } else { t.mapping.unmapped.join(" ") }
         );
         let g = &m.trial.gaps;
         println!(
@@ -367,11 +305,7 @@ fn print_inspect(f: &Path, dialect: &str, t: &trial::Trial, m: &metrics::Metrics
     if !t.reference.is_empty() {
         let mut names: Vec<&str> = t.reference.iter().map(|r| r.name.as_str()).collect();
         names.dedup();
-        println!(
-            "  reference   {} series: {}",
-            t.reference.len(),
-            names.join(" ")
-        );
+        println!("  reference   {} series: {}", t.reference.len(), names.join(" "));
     }
     println!("  events      {}", t.file_events.len());
     for e in &t.file_events {

@@ -80,16 +80,11 @@ pub struct Marker {
 
 impl Marker {
     pub fn new(name: impl Into<String>, frames: usize) -> Self {
-        Marker {
-            name: name.into(),
-            xyz: vec![[f64::NAN; 3]; frames],
-        }
+        Marker { name: name.into(), xyz: vec![[f64::NAN; 3]; frames] }
     }
     /// Whether sample `i` is present (all three coordinates finite).
     pub fn is_present(&self, i: usize) -> bool {
-        self.xyz
-            .get(i)
-            .is_some_and(|p| p.iter().all(|v| v.is_finite()))
+        self.xyz.get(i).is_some_and(|p| p.iter().all(|v| v.is_finite()))
     }
     pub fn present_count(&self) -> usize {
         (0..self.xyz.len()).filter(|&i| self.is_present(i)).count()
@@ -115,11 +110,7 @@ impl PointData {
         self.markers.iter().find(|m| m.name == name)
     }
     pub fn duration_s(&self) -> f64 {
-        if self.frames == 0 {
-            0.0
-        } else {
-            (self.frames - 1) as f64 / self.rate_hz
-        }
+        if self.frames == 0 { 0.0 } else { (self.frames - 1) as f64 / self.rate_hz }
     }
     /// Time of sample `i` on the file's clock.
     pub fn time(&self, i: usize) -> f64 {
@@ -147,22 +138,16 @@ impl ChannelKind {
         if u == "n" || u == "nm" || u == "n.m" || u == "n.mm" || u == "nmm" {
             return ChannelKind::ForcePlate;
         }
-        let fp_words = [
-            "force", "moment", "cop", "ground_", "_px", "_py", "_pz", "torque",
-        ];
+        let fp_words = ["force", "moment", "cop", "ground_", "_px", "_py", "_pz", "torque"];
         if fp_words.iter().any(|w| n.contains(w)) {
             return ChannelKind::ForcePlate;
         }
         let short = n.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-        let fp_short = [
-            "fx", "fy", "fz", "mx", "my", "mz", "tz", "ty", "copx", "copy", "copz",
-        ];
-        if fp_short.iter().any(|p| {
-            short.starts_with(p)
-                && short[p.len()..]
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || c == '_')
-        }) {
+        let fp_short = ["fx", "fy", "fz", "mx", "my", "mz", "tz", "ty", "copx", "copy", "copz"];
+        if fp_short
+            .iter()
+            .any(|p| short.starts_with(p) && short[p.len()..].chars().all(|c| c.is_ascii_digit() || c == '_'))
+        {
             return ChannelKind::ForcePlate;
         }
         if n.contains("emg") || crate::clean::muscles::muscle_of(name).is_some() {
@@ -204,9 +189,7 @@ impl EventKind {
     pub fn from_label(label: &str) -> EventKind {
         let l = label.trim().to_ascii_lowercase().replace(['_', '-'], " ");
         match l.as_str() {
-            "foot strike" | "heel strike" | "initial contact" | "fs" | "hs" | "ic" => {
-                EventKind::FootStrike
-            }
+            "foot strike" | "heel strike" | "initial contact" | "fs" | "hs" | "ic" => EventKind::FootStrike,
             "foot off" | "toe off" | "fo" | "to" => EventKind::FootOff,
             _ => EventKind::Other(label.trim().to_string()),
         }
@@ -265,20 +248,14 @@ pub struct Bilateral {
 
 impl Bilateral {
     pub fn both(v: f64) -> Self {
-        Bilateral {
-            left: Some(v),
-            right: Some(v),
-        }
+        Bilateral { left: Some(v), right: Some(v) }
     }
     pub fn is_empty(&self) -> bool {
         self.left.is_none() && self.right.is_none()
     }
     /// Fill whichever side is unknown from `other`.
     pub fn or(self, other: Bilateral) -> Bilateral {
-        Bilateral {
-            left: self.left.or(other.left),
-            right: self.right.or(other.right),
-        }
+        Bilateral { left: self.left.or(other.left), right: self.right.or(other.right) }
     }
 }
 
@@ -314,15 +291,7 @@ impl Subject {
         macro_rules! fill {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
         }
-        fill!(
-            name,
-            mass_kg,
-            height_m,
-            marker_diameter_mm,
-            belt_speed_m_s,
-            involved_side,
-            lang
-        );
+        fill!(name, mass_kg, height_m, marker_diameter_mm, belt_speed_m_s, involved_side, lang);
         self.leg_length_mm = self.leg_length_mm.or(other.leg_length_mm);
         self.knee_width_mm = self.knee_width_mm.or(other.knee_width_mm);
         self.ankle_width_mm = self.ankle_width_mm.or(other.ankle_width_mm);

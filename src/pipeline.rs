@@ -21,26 +21,13 @@ pub struct AnalyzeOptions {
 }
 
 /// Read every file of a trial and clean it. Pure apart from reading the files.
-pub fn load_trial(
-    spec: &TrialSpec,
-    force: Option<Format>,
-    clean: &CleanOptions,
-) -> Result<Trial, Error> {
-    let recs: Vec<Recording> = spec
-        .files
-        .iter()
-        .map(|f| io::read_file(f, force))
-        .collect::<Result<_, _>>()?;
+pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions) -> Result<Trial, Error> {
+    let recs: Vec<Recording> = spec.files.iter().map(|f| io::read_file(f, force)).collect::<Result<_, _>>()?;
     let mut t = trial::build(&spec.id, recs, &spec.subject, clean);
     if let Some(s) = &spec.static_file {
         match io::read_file(s, force) {
             Ok(r) => {
-                let st = trial::build(
-                    &format!("{}-static", spec.id),
-                    vec![r],
-                    &spec.subject,
-                    clean,
-                );
+                let st = trial::build(&format!("{}-static", spec.id), vec![r], &spec.subject, clean);
                 // Subject data found only in the static file (C3D PROCESSING) count too.
                 let static_subject = st.subject.clone();
                 t.subject.merge(&static_subject);
@@ -81,18 +68,8 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
         duration_s: m.trial.marker_rate_hz.map(|_| m.trial.duration_s),
         markers: t.markers.len(),
         marker_set: t.mapping.preset.clone(),
-        vertical_axis: m
-            .trial
-            .lab_axes
-            .as_ref()
-            .map(|l| l.vertical.clone())
-            .unwrap_or_default(),
-        progression: m
-            .trial
-            .lab_axes
-            .as_ref()
-            .map(|l| l.progression.clone())
-            .unwrap_or_default(),
+        vertical_axis: m.trial.lab_axes.as_ref().map(|l| l.vertical.clone()).unwrap_or_default(),
+        progression: m.trial.lab_axes.as_ref().map(|l| l.progression.clone()).unwrap_or_default(),
         analog_channels: t.analogs.len(),
         file_events: t.file_events.len(),
     })
@@ -103,11 +80,7 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
 pub fn analyze_batch(specs: &[TrialSpec], opts: &AnalyzeOptions) -> Vec<Outcome> {
     specs
         .par_iter()
-        .map(|s| Outcome {
-            id: s.id.clone(),
-            files: s.files.clone(),
-            result: analyze_one(s, opts),
-        })
+        .map(|s| Outcome { id: s.id.clone(), files: s.files.clone(), result: analyze_one(s, opts) })
         .collect()
 }
 

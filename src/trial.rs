@@ -5,9 +5,7 @@
 use crate::clean::axes::{self, LabAxes};
 use crate::clean::gaps::{self, Gap, SplineBuffers};
 use crate::clean::presets::{self, Landmark, Mapping, UserMap};
-use crate::model::{
-    AnalogChannel, FileEvent, ForcePlate, Marker, Recording, ReferenceSeries, Subject,
-};
+use crate::model::{AnalogChannel, FileEvent, ForcePlate, Marker, Recording, ReferenceSeries, Subject};
 use std::path::PathBuf;
 
 /// Options of the cleaning stage.
@@ -20,10 +18,7 @@ pub struct CleanOptions {
 
 impl Default for CleanOptions {
     fn default() -> Self {
-        CleanOptions {
-            max_gap_s: 0.1,
-            user_map: UserMap::default(),
-        }
+        CleanOptions { max_gap_s: 0.1, user_map: UserMap::default() }
     }
 }
 
@@ -58,11 +53,7 @@ pub struct Trial {
 
 impl Trial {
     pub fn duration_s(&self) -> f64 {
-        if self.frames == 0 {
-            0.0
-        } else {
-            (self.frames - 1) as f64 / self.rate_hz
-        }
+        if self.frames == 0 { 0.0 } else { (self.frames - 1) as f64 / self.rate_hz }
     }
     /// The marker carrying a landmark.
     pub fn landmark(&self, l: Landmark) -> Option<&Marker> {
@@ -108,17 +99,13 @@ pub fn build(id: &str, recs: Vec<Recording>, subject: &Subject, opts: &CleanOpti
     for r in recs {
         source_files.push(r.path.clone());
         dialects.push(r.dialect.clone());
-        let fname = r
-            .path
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let fname = r.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         notes.extend(r.notes.iter().map(|n| format!("{fname}: {n}")));
         match (r.points, &points) {
             (Some(p), None) if !p.markers.is_empty() => points = Some(p),
-            (Some(p), Some(_)) if !p.markers.is_empty() => notes.push(format!(
-                "{fname}: markers ignored (markers already taken from another file)"
-            )),
+            (Some(p), Some(_)) if !p.markers.is_empty() => {
+                notes.push(format!("{fname}: markers ignored (markers already taken from another file)"))
+            }
             _ => {}
         }
         t.analogs.extend(r.analogs);
@@ -151,22 +138,22 @@ pub fn build(id: &str, recs: Vec<Recording>, subject: &Subject, opts: &CleanOpti
 fn clean_markers(t: &mut Trial, opts: &CleanOptions, notes: &mut Vec<String>) {
     t.mapping = presets::map_markers(t.markers.iter().map(|m| m.name.as_str()), &opts.user_map);
     // A marker with no sample at all is labelled but absent: it carries no landmark.
-    let empty: Vec<usize> = (0..t.markers.len())
-        .filter(|&i| t.markers[i].present_count() == 0)
-        .collect();
+    let empty: Vec<usize> = (0..t.markers.len()).filter(|&i| t.markers[i].present_count() == 0).collect();
     if !empty.is_empty() {
         t.mapping.landmarks.retain(|_, i| !empty.contains(i));
         let names: Vec<&str> = empty.iter().map(|&i| t.markers[i].name.as_str()).collect();
-        notes.push(format!(
-            "{} markers have no data at all: {}",
-            names.len(),
-            names.join(", ")
-        ));
+        notes.push(format!("{} markers have no data at all: {}", names.len(), names.join(", ")));
     }
     let lab = axes::detect(&t.markers, &t.mapping);
     if lab.progression_method == "default" {
         notes.push(format!(
             "lab axes not detectable from pelvis and foot markers; assumed vertical {} and progression {}",
+            lab.vertical.label(),
+            lab.progression.label()
+        ));
+    } else if lab.progression_method == "marker_spread" {
+        notes.push(format!(
+            "no pelvis or foot landmarks: lab axes taken from the marker cloud (vertical {}, progression {})",
             lab.vertical.label(),
             lab.progression.label()
         ));
@@ -188,16 +175,10 @@ fn clean_markers(t: &mut Trial, opts: &CleanOptions, notes: &mut Vec<String>) {
     let left = t.gaps.len() - filled;
     if filled > 0 {
         let frames: usize = t.gaps.iter().filter(|g| g.filled).map(|g| g.frames).sum();
-        notes.push(format!(
-            "{filled} gaps ({frames} samples) of up to {:.2} s filled by cubic spline",
-            opts.max_gap_s
-        ));
+        notes.push(format!("{filled} gaps ({frames} samples) of up to {:.2} s filled by cubic spline", opts.max_gap_s));
     }
     if left > 0 {
-        notes.push(format!(
-            "{left} gaps left unfilled (longer than {:.2} s or at the trial's ends)",
-            opts.max_gap_s
-        ));
+        notes.push(format!("{left} gaps left unfilled (longer than {:.2} s or at the trial's ends)", opts.max_gap_s));
     }
 }
 
@@ -223,10 +204,8 @@ fn resolve_unknown_rates(t: &mut Trial, notes: &mut Vec<String>) {
                 ch.name, ch.rate_hz, r
             ));
         } else {
-            notes.push(format!(
-                "{}: sampling rate unknown (sample count not a multiple of the marker frames)",
-                ch.name
-            ));
+            notes
+                .push(format!("{}: sampling rate unknown (sample count not a multiple of the marker frames)", ch.name));
         }
     }
 }

@@ -19,9 +19,7 @@ fn tmpdir(name: &str) -> PathBuf {
 /// along -X at 1.2 m/s, 100 Hz, 2 s), with a 5-frame gap in LHEE and a
 /// 40-frame gap in RTOE.
 fn write_walker(path: &Path) {
-    let names = [
-        "LASI", "RASI", "LPSI", "RPSI", "LHEE", "RHEE", "LTOE", "RTOE",
-    ];
+    let names = ["LASI", "RASI", "LPSI", "RPSI", "LHEE", "RHEE", "LTOE", "RTOE"];
     // (forward, up, left) offsets in mm relative to the pelvis centre's ground point
     let offs = [
         (60.0, 950.0, 120.0),
@@ -65,21 +63,8 @@ fn analyze_writes_metrics_summary_and_chart() {
     let d = tmpdir("ok");
     write_walker(&d.join("walk01.txt"));
     let out = d.join("reports");
-    let o = bin()
-        .args([
-            "analyze",
-            d.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let o = bin().args(["analyze", d.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("walk01/metrics.json")).unwrap()).unwrap();
     assert_eq!(m["schema"], "gaitline.metrics/1");
@@ -96,10 +81,7 @@ fn analyze_writes_metrics_summary_and_chart() {
     assert_eq!(m["trial"]["gaps"]["unfilled"], 1);
     assert_eq!(m["trial"]["gaps"]["unfilled_samples"], 40);
     assert!(m["trial"]["mode"].is_null());
-    assert!(
-        m.get("spatiotemporal").is_none(),
-        "not computed yet, so absent"
-    );
+    assert!(m.get("spatiotemporal").is_none(), "not computed yet, so absent");
     let png = std::fs::read(out.join("walk01/markers.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
@@ -110,10 +92,7 @@ fn analyze_writes_metrics_summary_and_chart() {
     );
     let row = lines.next().unwrap();
     assert!(row.starts_with("walk01,ok,,"), "{row}");
-    assert!(
-        row.ends_with(",100,200,1.99,8,plug-in-gait,+Y,-X,0,0"),
-        "{row}"
-    );
+    assert!(row.ends_with(",100,200,1.99,8,plug-in-gait,+Y,-X,0,0"), "{row}");
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -121,49 +100,25 @@ fn analyze_writes_metrics_summary_and_chart() {
 fn one_bad_trial_does_not_stop_the_batch_and_exits_1() {
     let d = tmpdir("bad");
     write_walker(&d.join("good.txt"));
-    std::fs::write(
-        d.join("bad.txt"),
-        "Time\tLHEEX\tLHEEY\tLHEEZ\n0.00\t1\t2\t3\n0.01\t1\tabc\t3\n",
-    )
-    .unwrap();
+    std::fs::write(d.join("bad.txt"), "Time\tLHEEX\tLHEEY\tLHEEZ\n0.00\t1\t2\t3\n0.01\t1\tabc\t3\n").unwrap();
     let out = d.join("reports");
-    let o = bin()
-        .args([
-            "analyze",
-            d.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = bin().args(["analyze", d.to_str().unwrap(), "--out", out.to_str().unwrap()]).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     let bad = d.join("bad.txt");
-    let expected = format!(
-        "FAILED  bad: {}:3:3: expected a number, found \"abc\" (in LHEE)",
-        bad.display()
-    );
+    let expected = format!("FAILED  bad: {}:3:3: expected a number, found \"abc\" (in LHEE)", bad.display());
     assert!(err.contains(&expected), "stderr: {err}");
     assert!(out.join("good/metrics.json").is_file());
     assert!(!out.join("bad").exists());
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(
-        summary.lines().any(|l| l.starts_with("bad,failed,")),
-        "{summary}"
-    );
-    assert!(
-        summary.lines().any(|l| l.starts_with("good,ok,")),
-        "{summary}"
-    );
+    assert!(summary.lines().any(|l| l.starts_with("bad,failed,")), "{summary}");
+    assert!(summary.lines().any(|l| l.starts_with("good,ok,")), "{summary}");
     std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let o = bin()
-        .args(["analyze", "/nonexistent/gaitline-input"])
-        .output()
-        .unwrap();
+    let o = bin().args(["analyze", "/nonexistent/gaitline-input"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr).trim(),
@@ -171,15 +126,9 @@ fn usage_errors_exit_2() {
     );
     let o = bin().args(["analyze", "--jobs", "zero"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    let o = bin()
-        .args(["inspect", "x.c3d", "--format", "xls"])
-        .output()
-        .unwrap();
+    let o = bin().args(["inspect", "x.c3d", "--format", "xls"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&o.stderr).trim(),
-        "gaitline: unknown --format \"xls\""
-    );
+    assert_eq!(String::from_utf8_lossy(&o.stderr).trim(), "gaitline: unknown --format \"xls\"");
 }
 
 #[test]
@@ -189,15 +138,7 @@ fn output_is_identical_for_one_and_two_threads() {
     write_walker(&d.join("b.txt"));
     let run = |jobs: &str, out: &Path| {
         let o = bin()
-            .args([
-                "analyze",
-                d.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--jobs",
-                jobs,
-                "-q",
-            ])
+            .args(["analyze", d.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", jobs, "-q"])
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(0));
@@ -205,17 +146,8 @@ fn output_is_identical_for_one_and_two_threads() {
     let (o1, o2) = (d.join("r1"), d.join("r2"));
     run("1", &o1);
     run("2", &o2);
-    for f in [
-        "summary.csv",
-        "a/metrics.json",
-        "b/metrics.json",
-        "a/markers.png",
-    ] {
-        assert_eq!(
-            std::fs::read(o1.join(f)).unwrap(),
-            std::fs::read(o2.join(f)).unwrap(),
-            "{f}"
-        );
+    for f in ["summary.csv", "a/metrics.json", "b/metrics.json", "a/markers.png"] {
+        assert_eq!(std::fs::read(o1.join(f)).unwrap(), std::fs::read(o2.join(f)).unwrap(), "{f}");
     }
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -25,11 +25,7 @@ pub struct SignedAxis {
 
 impl SignedAxis {
     pub fn label(&self) -> String {
-        format!(
-            "{}{}",
-            if self.positive { '+' } else { '-' },
-            ['X', 'Y', 'Z'][self.axis]
-        )
+        format!("{}{}", if self.positive { '+' } else { '-' }, ['X', 'Y', 'Z'][self.axis])
     }
     fn unit(&self) -> [f64; 3] {
         let mut v = [0.0; 3];
@@ -57,13 +53,7 @@ impl LabAxes {
         let ex = progression.unit();
         let ez = vertical.unit();
         let ey = cross(ez, ex);
-        LabAxes {
-            vertical,
-            progression,
-            progression_method: method,
-            heading_offset_deg: 0.0,
-            rotation: [ex, ey, ez],
-        }
+        LabAxes { vertical, progression, progression_method: method, heading_offset_deg: 0.0, rotation: [ex, ey, ez] }
     }
     /// Map a lab-frame point to the canonical frame.
     pub fn apply(&self, p: [f64; 3]) -> [f64; 3] {
@@ -73,11 +63,7 @@ impl LabAxes {
 }
 
 fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
 }
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
@@ -125,28 +111,16 @@ fn indices(map: &Mapping, kinds: &[LandmarkKind]) -> Vec<usize> {
 /// when the data say nothing (no pelvis or foot landmarks).
 pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
     let frames = markers.first().map_or(0, |m| m.xyz.len());
-    let pelvis = indices(
-        map,
-        &[LandmarkKind::Asis, LandmarkKind::Psis, LandmarkKind::Sacrum],
-    );
+    let pelvis = indices(map, &[LandmarkKind::Asis, LandmarkKind::Psis, LandmarkKind::Sacrum]);
     let feet = indices(
         map,
-        &[
-            LandmarkKind::Heel,
-            LandmarkKind::Toe,
-            LandmarkKind::ToeTip,
-            LandmarkKind::Mt5,
-            LandmarkKind::Mt1,
-        ],
+        &[LandmarkKind::Heel, LandmarkKind::Toe, LandmarkKind::ToeTip, LandmarkKind::Mt5, LandmarkKind::Mt1],
     );
     let step = (frames / 400).max(1);
     let sampled: Vec<usize> = (0..frames).step_by(step).collect();
 
     // Vertical axis.
-    let mut vertical = SignedAxis {
-        axis: 2,
-        positive: true,
-    };
+    let mut vertical = SignedAxis { axis: 2, positive: true };
     let mut vertical_found = false;
     if !pelvis.is_empty() && !feet.is_empty() {
         let mut best = 0.0;
@@ -154,42 +128,25 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
             let d = median(
                 sampled
                     .iter()
-                    .filter_map(|&f| {
-                        Some(
-                            mean_at(markers, &pelvis, f)?[axis] - mean_at(markers, &feet, f)?[axis],
-                        )
-                    })
+                    .filter_map(|&f| Some(mean_at(markers, &pelvis, f)?[axis] - mean_at(markers, &feet, f)?[axis]))
                     .collect(),
             );
             if let Some(d) = d {
                 if d.abs() > best {
                     best = d.abs();
-                    vertical = SignedAxis {
-                        axis,
-                        positive: d > 0.0,
-                    };
+                    vertical = SignedAxis { axis, positive: d > 0.0 };
                     vertical_found = true;
                 }
             }
         }
     }
     if !vertical_found {
-        return LabAxes::from_axes(
-            vertical,
-            SignedAxis {
-                axis: 0,
-                positive: true,
-            },
-            "default",
-        );
+        return from_marker_cloud(markers, &sampled);
     }
     let horizontal: Vec<usize> = (0..3).filter(|&a| a != vertical.axis).collect();
 
     // Direction of travel of the pelvis centre.
-    let centre: Vec<[f64; 3]> = sampled
-        .iter()
-        .filter_map(|&f| mean_at(markers, &pelvis, f))
-        .collect();
+    let centre: Vec<[f64; 3]> = sampled.iter().filter_map(|&f| mean_at(markers, &pelvis, f)).collect();
     let travel = match (centre.first(), centre.last()) {
         (Some(a), Some(b)) => [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
         _ => [0.0; 3],
@@ -203,9 +160,7 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
             heading[axis] = median(
                 sampled
                     .iter()
-                    .filter_map(|&f| {
-                        Some(mean_at(markers, &front, f)?[axis] - mean_at(markers, &back, f)?[axis])
-                    })
+                    .filter_map(|&f| Some(mean_at(markers, &front, f)?[axis] - mean_at(markers, &back, f)?[axis]))
                     .collect(),
             )
             .unwrap_or(0.0);
@@ -224,13 +179,59 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
     } else {
         (horizontal[1], horizontal[0])
     };
-    let progression = SignedAxis {
-        axis,
-        positive: dir[axis] >= 0.0,
-    };
+    let progression = SignedAxis { axis, positive: dir[axis] >= 0.0 };
     let mut out = LabAxes::from_axes(vertical, progression, method);
     out.heading_offset_deg = dir[other].abs().atan2(dir[axis].abs()).to_degrees();
     out
+}
+
+/// Fallback without pelvis and foot landmarks (cluster marker sets with
+/// unknown names): the vertical is the axis along which the marker cloud is
+/// tallest in most frames (a person is taller than wide or than a stride is
+/// long), pointing to where most of the cloud lies (lab floors are at zero,
+/// markers above it); the progression is the horizontal axis along which the
+/// cloud's centre travels most, if it travels more than 0.5 m.
+fn from_marker_cloud(markers: &[Marker], sampled: &[usize]) -> LabAxes {
+    let all: Vec<usize> = (0..markers.len()).collect();
+    let mut extent = [Vec::new(), Vec::new(), Vec::new()];
+    for &f in sampled {
+        let mut lo = [f64::INFINITY; 3];
+        let mut hi = [f64::NEG_INFINITY; 3];
+        for m in markers.iter().filter(|m| m.is_present(f)) {
+            for k in 0..3 {
+                lo[k] = lo[k].min(m.xyz[f][k]);
+                hi[k] = hi[k].max(m.xyz[f][k]);
+            }
+        }
+        for k in 0..3 {
+            if hi[k] >= lo[k] {
+                extent[k].push(hi[k] - lo[k]);
+            }
+        }
+    }
+    let med: Vec<f64> = extent.into_iter().map(|e| median(e).unwrap_or(0.0)).collect();
+    if med.iter().all(|&e| e == 0.0) {
+        return LabAxes::from_axes(
+            SignedAxis { axis: 2, positive: true },
+            SignedAxis { axis: 0, positive: true },
+            "default",
+        );
+    }
+    let v = (0..3).max_by(|&a, &b| med[a].total_cmp(&med[b])).unwrap_or(2);
+    let centre: Vec<[f64; 3]> = sampled.iter().filter_map(|&f| mean_at(markers, &all, f)).collect();
+    let level = median(centre.iter().map(|c| c[v]).collect()).unwrap_or(1.0);
+    let vertical = SignedAxis { axis: v, positive: level >= 0.0 };
+    let travel = match (centre.first(), centre.last()) {
+        (Some(a), Some(b)) => [b[0] - a[0], b[1] - a[1], b[2] - a[2]],
+        _ => [0.0; 3],
+    };
+    let h: Vec<usize> = (0..3).filter(|&a| a != v).collect();
+    let a = if travel[h[0]].abs() >= travel[h[1]].abs() { h[0] } else { h[1] };
+    if travel[a].abs() > 0.5 {
+        LabAxes::from_axes(vertical, SignedAxis { axis: a, positive: travel[a] > 0.0 }, "marker_spread")
+    } else {
+        LabAxes::from_axes(vertical, SignedAxis { axis: h[0], positive: true }, "default")
+    }
 }
 
 /// Rotate every marker sample into the canonical frame (gaps stay gaps).

@@ -51,12 +51,7 @@ pub fn fill_gaps(m: &mut Marker, max_frames: usize, buf: &mut SplineBuffers) -> 
     for (start, len) in find_gaps(m) {
         let interior = start > 0 && start + len < n;
         let filled = interior && len <= max_frames && fill_one(m, start, len, buf);
-        gaps.push(Gap {
-            marker: m.name.clone(),
-            start,
-            frames: len,
-            filled,
-        });
+        gaps.push(Gap { marker: m.name.clone(), start, frames: len, filled });
     }
     gaps
 }
@@ -151,9 +146,7 @@ fn eval_spline(xs: &[f64], ys: &[f64], m: &[f64], x: f64) -> f64 {
     let h = xs[i + 1] - xs[i];
     let a = (xs[i + 1] - x) / h;
     let bb = (x - xs[i]) / h;
-    a * ys[i]
-        + bb * ys[i + 1]
-        + ((a * a * a - a) * m[i] + (bb * bb * bb - bb) * m[i + 1]) * h * h / 6.0
+    a * ys[i] + bb * ys[i + 1] + ((a * a * a - a) * m[i] + (bb * bb * bb - bb) * m[i + 1]) * h * h / 6.0
 }
 
 #[cfg(test)]
@@ -180,9 +173,7 @@ mod tests {
         }
         let gaps = fill_gaps(&mut m, 10, &mut SplineBuffers::default());
         assert_eq!(
-            gaps.iter()
-                .map(|g| (g.start, g.frames, g.filled))
-                .collect::<Vec<_>>(),
+            gaps.iter().map(|g| (g.start, g.frames, g.filled)).collect::<Vec<_>>(),
             vec![(0, 3, false), (20, 6, true), (35, 15, false)]
         );
         for i in 20..26 {

@@ -90,10 +90,7 @@ pub fn muscle_of(label: &str) -> Option<(MuscleGroup, Option<Side>, &'static str
         ("gmax", MuscleGroup::Other, "GMAX"),
         ("gmed", MuscleGroup::Other, "GMED"),
     ];
-    codes
-        .iter()
-        .find(|(c, _, _)| body == *c)
-        .map(|(_, g, code)| (*g, side, *code))
+    codes.iter().find(|(c, _, _)| body == *c).map(|(_, g, code)| (*g, side, *code))
 }
 
 #[cfg(test)]
@@ -102,19 +99,10 @@ mod tests {
 
     #[test]
     fn recognises_lab_labels() {
-        assert_eq!(
-            muscle_of("R_RF"),
-            Some((MuscleGroup::Quadriceps, Some(Side::Right), "RF"))
-        );
-        assert_eq!(
-            muscle_of("L_ST"),
-            Some((MuscleGroup::Hamstrings, Some(Side::Left), "ST"))
-        );
+        assert_eq!(muscle_of("R_RF"), Some((MuscleGroup::Quadriceps, Some(Side::Right), "RF")));
+        assert_eq!(muscle_of("L_ST"), Some((MuscleGroup::Hamstrings, Some(Side::Left), "ST")));
         assert_eq!(muscle_of("MH"), Some((MuscleGroup::Hamstrings, None, "MH")));
-        assert_eq!(
-            muscle_of("L Biceps femoris caput longum"),
-            Some((MuscleGroup::Hamstrings, Some(Side::Left), "BF"))
-        );
+        assert_eq!(muscle_of("L Biceps femoris caput longum"), Some((MuscleGroup::Hamstrings, Some(Side::Left), "BF")));
         assert_eq!(muscle_of("Force.Fx1"), None);
     }
 }

@@ -115,10 +115,7 @@ pub struct Landmark {
 
 impl Landmark {
     pub fn new(side: Side, kind: LandmarkKind) -> Self {
-        Landmark {
-            side: Some(side),
-            kind,
-        }
+        Landmark { side: Some(side), kind }
     }
     pub fn mid(kind: LandmarkKind) -> Self {
         Landmark { side: None, kind }
@@ -282,10 +279,7 @@ pub static PRESETS: &[Preset] = &[
 /// remove `.`, `_`, `-` and spaces.
 pub fn normalise(name: &str) -> String {
     let base = strip_subject(name);
-    base.chars()
-        .filter(|c| !matches!(c, '.' | '_' | '-' | ' '))
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    base.chars().filter(|c| !matches!(c, '.' | '_' | '-' | ' ')).flat_map(|c| c.to_lowercase()).collect()
 }
 
 /// Remove a Vicon-style `Subject:` prefix.
@@ -319,11 +313,8 @@ impl UserMap {
         };
         let mut entries = Vec::new();
         for (k, val) in t {
-            let code = val
-                .as_str()
-                .ok_or_else(|| format!("markers.{k}: expected a string"))?;
-            let lm = Landmark::parse(code)
-                .ok_or_else(|| format!("markers.{k}: unknown landmark {code:?}"))?;
+            let code = val.as_str().ok_or_else(|| format!("markers.{k}: expected a string"))?;
+            let lm = Landmark::parse(code).ok_or_else(|| format!("markers.{k}: unknown landmark {code:?}"))?;
             entries.push((normalise(k), lm));
         }
         Ok(UserMap { entries })
@@ -359,20 +350,11 @@ pub fn map_markers<'a>(names: impl IntoIterator<Item = &'a str>, user: &UserMap)
         .iter()
         .max_by_key(|p| {
             // max_by_key keeps the last maximum; count and prefer earlier presets on ties.
-            let n = norms
-                .iter()
-                .filter(|n| preset_lookup(p, n).is_some())
-                .count();
-            (
-                n,
-                usize::MAX - PRESETS.iter().position(|q| q.name == p.name).unwrap_or(0),
-            )
+            let n = norms.iter().filter(|n| preset_lookup(p, n).is_some()).count();
+            (n, usize::MAX - PRESETS.iter().position(|q| q.name == p.name).unwrap_or(0))
         })
         .filter(|p| norms.iter().any(|n| preset_lookup(p, n).is_some()));
-    let mut m = Mapping {
-        preset: best.map_or("none", |p| p.name).to_string(),
-        ..Default::default()
-    };
+    let mut m = Mapping { preset: best.map_or("none", |p| p.name).to_string(), ..Default::default() };
     for (i, n) in norms.iter().enumerate() {
         let user_hit = user.entries.iter().find(|(k, _)| k == n).map(|(_, l)| *l);
         let lm = user_hit
@@ -398,13 +380,7 @@ mod tests {
 
     #[test]
     fn plug_in_gait_with_subject_prefix() {
-        let names = [
-            "BELT_C:LASI",
-            "BELT_C:RASI",
-            "BELT_C:LHEE",
-            "BELT_C:RTOE",
-            "BELT_C:SACR",
-        ];
+        let names = ["BELT_C:LASI", "BELT_C:RASI", "BELT_C:LHEE", "BELT_C:RTOE", "BELT_C:SACR"];
         let m = map_markers(names, &UserMap::default());
         assert_eq!(m.preset, "plug-in-gait");
         assert_eq!(m.landmarks[&lm(Side::Left, K::Heel)], 2);
@@ -415,16 +391,10 @@ mod tests {
 
     #[test]
     fn delaware_rbds_and_french_names() {
-        let m = map_markers(
-            ["R.ASIS", "L.Heel", "R.Toe.Tip", "V.Sacral"],
-            &UserMap::default(),
-        );
+        let m = map_markers(["R.ASIS", "L.Heel", "R.Toe.Tip", "V.Sacral"], &UserMap::default());
         assert_eq!(m.preset, "opensim-delaware");
         assert_eq!(m.landmarks[&lm(Side::Right, K::ToeTip)], 2);
-        let m = map_markers(
-            ["R.ASIS", "R.Heel.Bottom", "R.MT2", "L.Knee.Medial"],
-            &UserMap::default(),
-        );
+        let m = map_markers(["R.ASIS", "R.Heel.Bottom", "R.MT2", "L.Knee.Medial"], &UserMap::default());
         assert_eq!(m.preset, "rbds");
         assert_eq!(m.landmarks[&lm(Side::Right, K::Heel)], 1);
         assert_eq!(m.landmarks[&lm(Side::Left, K::KneeMedial)], 3);
@@ -435,27 +405,17 @@ mod tests {
 
     #[test]
     fn user_toml_overrides() {
-        let u =
-            UserMap::from_toml("[markers]\n\"HeelMarkerR\" = \"R_HEEL\"\n\"LHEE\" = \"L_TOE\"\n")
-                .unwrap();
+        let u = UserMap::from_toml("[markers]\n\"HeelMarkerR\" = \"R_HEEL\"\n\"LHEE\" = \"L_TOE\"\n").unwrap();
         let m = map_markers(["HeelMarkerR", "LHEE"], &u);
         assert_eq!(m.landmarks[&lm(Side::Right, K::Heel)], 0);
         assert_eq!(m.landmarks[&lm(Side::Left, K::Toe)], 1);
-        assert!(
-            UserMap::from_toml("[markers]\nX = \"L_SPLEEN\"")
-                .unwrap_err()
-                .contains("L_SPLEEN")
-        );
+        assert!(UserMap::from_toml("[markers]\nX = \"L_SPLEEN\"").unwrap_err().contains("L_SPLEEN"));
     }
 
     #[test]
     fn landmark_codes_round_trip() {
         for k in LandmarkKind::ALL {
-            let l = if k.is_midline() {
-                Landmark::mid(k)
-            } else {
-                Landmark::new(Side::Left, k)
-            };
+            let l = if k.is_midline() { Landmark::mid(k) } else { Landmark::new(Side::Left, k) };
             assert_eq!(Landmark::parse(&l.code()), Some(l));
         }
     }

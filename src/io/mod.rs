@@ -30,8 +30,7 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
     if first.starts_with("PathFileType") {
         return Some(Format::Trc);
     }
-    if first.starts_with("File_Type:") || first.starts_with("File_Type") && first.contains("Analog")
-    {
+    if first.starts_with("File_Type:") || first.starts_with("File_Type") && first.contains("Analog") {
         return Some(Format::Anc);
     }
     let first_word = first.trim_end_matches([',', '\t', ' ']).trim();
@@ -51,36 +50,18 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
     }
     // Older Vicon Workstation export: a free-text preamble (Title, Date, ...)
     // followed by a TRAJECTORIES / ANALOG section.
-    if head.lines().take(40).any(|l| {
-        matches!(
-            l.trim().trim_end_matches([',', '\r']).trim(),
-            "TRAJECTORIES" | "ANALOG"
-        )
-    }) {
+    if head.lines().take(40).any(|l| matches!(l.trim().trim_end_matches([',', '\r']).trim(), "TRAJECTORIES" | "ANALOG"))
+    {
         return Some(Format::ViconCsv);
     }
-    if head
-        .lines()
-        .take(60)
-        .any(|l| l.trim().eq_ignore_ascii_case("endheader"))
-    {
+    if head.lines().take(60).any(|l| l.trim().eq_ignore_ascii_case("endheader")) {
         return Some(Format::Mot);
     }
     // Plain delimited text: a header row, then rows that are mostly numbers.
-    let delimited_header =
-        first.contains('\t') || first.contains(',') || first.split_whitespace().count() > 1;
+    let delimited_header = first.contains('\t') || first.contains(',') || first.split_whitespace().count() > 1;
     let numeric_row = lines.take(5).filter(|l| !l.trim().is_empty()).any(|l| {
-        let cells: Vec<&str> = l
-            .split(['\t', ',', ' '])
-            .filter(|c| !c.trim().is_empty())
-            .collect();
-        cells.len() >= 2
-            && cells
-                .iter()
-                .filter(|c| c.trim().parse::<f64>().is_ok())
-                .count()
-                * 2
-                > cells.len()
+        let cells: Vec<&str> = l.split(['\t', ',', ' ']).filter(|c| !c.trim().is_empty()).collect();
+        cells.len() >= 2 && cells.iter().filter(|c| c.trim().parse::<f64>().is_ok()).count() * 2 > cells.len()
     });
     if delimited_header && numeric_row {
         return Some(Format::Delimited);
@@ -95,9 +76,7 @@ fn looks_like_c3d(bytes: &[u8]) -> bool {
         return false;
     }
     let start = (bytes[0] as usize - 1) * 512;
-    bytes
-        .get(start + 3)
-        .is_some_and(|&b| (83..=86).contains(&b))
+    bytes.get(start + 3).is_some_and(|&b| (83..=86).contains(&b))
 }
 
 /// Read a file, sniffing its format unless `force` names one.
@@ -107,11 +86,7 @@ pub fn read_file(path: &Path, force: Option<Format>) -> Result<Recording, ReadEr
 }
 
 /// Read a file's bytes (already loaded), sniffing its format unless forced.
-pub fn read_bytes(
-    path: &Path,
-    bytes: &[u8],
-    force: Option<Format>,
-) -> Result<Recording, ReadError> {
+pub fn read_bytes(path: &Path, bytes: &[u8], force: Option<Format>) -> Result<Recording, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::file(path, ReadErrorKind::Empty));
     }
@@ -135,23 +110,11 @@ mod tests {
 
     #[test]
     fn sniffs_text_formats() {
-        assert_eq!(
-            sniff(b"PathFileType\t4\t(X/Y/Z)\tx.trc\n"),
-            Some(Format::Trc)
-        );
-        assert_eq!(
-            sniff(b"Events,,,\r\nSubject,Context\r\n"),
-            Some(Format::ViconCsv)
-        );
+        assert_eq!(sniff(b"PathFileType\t4\t(X/Y/Z)\tx.trc\n"), Some(Format::Trc));
+        assert_eq!(sniff(b"Events,,,\r\nSubject,Context\r\n"), Some(Format::ViconCsv));
         assert_eq!(sniff(b"Trajectories\n100\n"), Some(Format::ViconCsv));
-        assert_eq!(
-            sniff(b"Coordinates\nversion=1\nendheader\ntime\tx\n"),
-            Some(Format::Mot)
-        );
-        assert_eq!(
-            sniff(b"Time\tR.ASISX\tR.ASISY\n0\t1\t2\n"),
-            Some(Format::Delimited)
-        );
+        assert_eq!(sniff(b"Coordinates\nversion=1\nendheader\ntime\tx\n"), Some(Format::Mot));
+        assert_eq!(sniff(b"Time\tR.ASISX\tR.ASISY\n0\t1\t2\n"), Some(Format::Delimited));
         assert_eq!(sniff(b"File_Type:\tAnalog R/C ASCII\n"), Some(Format::Anc));
         assert_eq!(sniff(b"hello"), None);
         assert_eq!(sniff(b"BTKData: test files\nSee the licence.\n"), None);

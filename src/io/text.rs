@@ -20,10 +20,7 @@ pub struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Lines {
-            rest: strip_bom(bytes),
-            line: 0,
-        }
+        Lines { rest: strip_bom(bytes), line: 0 }
     }
     /// Line number of the line returned last.
     pub fn line_no(&self) -> u64 {
@@ -40,11 +37,7 @@ impl<'a> Iterator for Lines<'a> {
         let end = self.rest.iter().position(|&b| b == b'\n' || b == b'\r');
         let (line, rest) = match end {
             Some(i) => {
-                let skip = if self.rest[i] == b'\r' && self.rest.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
+                let skip = if self.rest[i] == b'\r' && self.rest.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
                 (&self.rest[..i], &self.rest[i + skip..])
             }
             None => (self.rest, &self.rest[self.rest.len()..]),
@@ -62,21 +55,12 @@ pub fn parse_f64(cell: &str, path: &Path, line: u64, column: u64) -> Result<f64,
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(v) if v.is_nan() => Ok(f64::NAN),
-        _ => Err(ReadError::new(
-            path,
-            Position::cell(line, column),
-            ReadErrorKind::BadNumber(cell.trim().to_string()),
-        )),
+        _ => Err(ReadError::new(path, Position::cell(line, column), ReadErrorKind::BadNumber(cell.trim().to_string()))),
     }
 }
 
 /// Parse a cell that may be empty (a gap): `Ok(None)` for an empty cell.
-pub fn parse_opt_f64(
-    cell: &str,
-    path: &Path,
-    line: u64,
-    column: u64,
-) -> Result<Option<f64>, ReadError> {
+pub fn parse_opt_f64(cell: &str, path: &Path, line: u64, column: u64) -> Result<Option<f64>, ReadError> {
     if cell.trim().trim_matches('"').trim().is_empty() {
         Ok(None)
     } else {
@@ -86,11 +70,7 @@ pub fn parse_opt_f64(
 
 /// Split on `delim`, or on runs of blanks when `delim` is `' '`.
 pub fn split<'a>(line: &'a str, delim: char) -> Box<dyn Iterator<Item = &'a str> + 'a> {
-    if delim == ' ' {
-        Box::new(line.split_whitespace())
-    } else {
-        Box::new(line.split(delim))
-    }
+    if delim == ' ' { Box::new(line.split_whitespace()) } else { Box::new(line.split(delim)) }
 }
 
 /// Length-limited guard against untrusted counts: the number of elements a
@@ -108,25 +88,13 @@ mod tests {
     fn lines_handle_bom_crlf_and_lone_cr() {
         let b = b"\xEF\xBB\xBFa,b\r\nc\rd\n\ne";
         let v: Vec<_> = Lines::new(b).map(|(n, l)| (n, l.into_owned())).collect();
-        assert_eq!(
-            v,
-            vec![
-                (1, "a,b".into()),
-                (2, "c".into()),
-                (3, "d".into()),
-                (4, "".into()),
-                (5, "e".into())
-            ]
-        );
+        assert_eq!(v, vec![(1, "a,b".into()), (2, "c".into()), (3, "d".into()), (4, "".into()), (5, "e".into())]);
     }
 
     #[test]
     fn number_errors_name_the_cell() {
         let e = parse_f64("12,x", Path::new("f.csv"), 7, 3).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "f.csv:7:3: expected a number, found \"12,x\""
-        );
+        assert_eq!(e.to_string(), "f.csv:7:3: expected a number, found \"12,x\"");
         assert!(parse_f64("NaN", Path::new("f"), 1, 1).unwrap().is_nan());
         assert!(parse_f64("inf", Path::new("f"), 1, 1).is_err());
         assert_eq!(parse_opt_f64(" ", Path::new("f"), 1, 1).unwrap(), None);

@@ -101,21 +101,13 @@ pub fn from_trial(t: &Trial) -> Metrics {
                     Some(r) => t.first_frame + ((e.time_s - t.time0_s) * r).round() as i64,
                     None => 0,
                 };
-                events.push(EventOut {
-                    side,
-                    kind: e.kind.clone(),
-                    time_s: round(e.time_s, 6),
-                    frame,
-                    source: "file",
-                });
+                events.push(EventOut { side, kind: e.kind.clone(), time_s: round(e.time_s, 6), frame, source: "file" });
             }
             _ => others += 1,
         }
     }
     if others > 0 {
-        notes.push(format!(
-            "{others} other events in the file (not foot strike or foot off) not listed"
-        ));
+        notes.push(format!("{others} other events in the file (not foot strike or foot off) not listed"));
     }
     let g = |filled: bool| t.gaps.iter().filter(move |x| x.filled == filled);
     Metrics {
@@ -124,11 +116,7 @@ pub fn from_trial(t: &Trial) -> Metrics {
         trial: TrialInfo {
             id: t.id.clone(),
             source_files: t.source_files.iter().map(|p| name(p)).collect(),
-            static_file: t
-                .static_trial
-                .as_ref()
-                .and_then(|s| s.source_files.first())
-                .map(|p| name(p)),
+            static_file: t.static_trial.as_ref().and_then(|s| s.source_files.first()).map(|p| name(p)),
             formats: t.dialects.clone(),
             marker_rate_hz: rate,
             frames: t.frames,
@@ -144,12 +132,7 @@ pub fn from_trial(t: &Trial) -> Metrics {
                 method: l.progression_method,
                 heading_offset_deg: round(l.heading_offset_deg, 2),
             }),
-            landmarks: t
-                .mapping
-                .landmarks
-                .iter()
-                .map(|(l, &i)| (l.code(), t.markers[i].name.clone()))
-                .collect(),
+            landmarks: t.mapping.landmarks.iter().map(|(l, &i)| (l.code(), t.markers[i].name.clone())).collect(),
             unmapped_markers: t.mapping.unmapped.clone(),
             analog_channels: t
                 .analogs

@@ -76,22 +76,13 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let (top, bottom) = root.split_vertically(h / 2);
         let mut picked: Vec<(String, RGBColor, bool, &Marker)> = Vec::new();
         for (side, col) in [(Side::Left, LEFT), (Side::Right, RIGHT)] {
-            let toe_col = if side == Side::Left {
-                LEFT_TOE
-            } else {
-                RIGHT_TOE
-            };
+            let toe_col = if side == Side::Left { LEFT_TOE } else { RIGHT_TOE };
             if let Some(m) = t.landmark(Landmark::new(side, LandmarkKind::Heel)) {
                 picked.push((m.name.clone(), col, false, m));
             }
-            let toe = [
-                LandmarkKind::Toe,
-                LandmarkKind::ToeTip,
-                LandmarkKind::Mt1,
-                LandmarkKind::Mt5,
-            ]
-            .into_iter()
-            .find_map(|k| t.landmark(Landmark::new(side, k)));
+            let toe = [LandmarkKind::Toe, LandmarkKind::ToeTip, LandmarkKind::Mt1, LandmarkKind::Mt5]
+                .into_iter()
+                .find_map(|k| t.landmark(Landmark::new(side, k)));
             if let Some(m) = toe {
                 picked.push((m.name.clone(), toe_col, true, m));
             }
@@ -131,10 +122,7 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let feet: Vec<&Marker> = picked.iter().map(|p| p.3).collect();
         let (zlo, zhi) = range(2, &feet);
         let mut c = ChartBuilder::on(&top)
-            .caption(
-                format!("{}: heel and toe marker heights{span}", t.id),
-                ("sans-serif", 22),
-            )
+            .caption(format!("{}: heel and toe marker heights{span}", t.id), ("sans-serif", 22))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
@@ -148,21 +136,13 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
             .map_err(pe)?;
         for (name, col, dashed, m) in &picked {
             let s = series(t, m, 2);
-            let style = if *dashed {
-                col.stroke_width(1)
-            } else {
-                col.stroke_width(2)
-            };
+            let style = if *dashed { col.stroke_width(1) } else { col.stroke_width(2) };
             c.draw_series(LineSeries::new(s, style))
                 .map_err(pe)?
                 .label(name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
-        c.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(pe)?;
+        c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
 
         let mut fwd: Vec<(String, RGBColor, &Marker)> = Vec::new();
         for (kind, name) in [(LandmarkKind::Asis, "ASIS"), (LandmarkKind::Heel, "heel")] {
@@ -179,37 +159,21 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let ms: Vec<&Marker> = fwd.iter().map(|f| f.2).collect();
         let (xlo, xhi) = range(0, &ms);
         let mut c = ChartBuilder::on(&bottom)
-            .caption(
-                "forward position along the walking direction",
-                ("sans-serif", 22),
-            )
+            .caption("forward position along the walking direction", ("sans-serif", 22))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
             .build_cartesian_2d(t0..t1, xlo..xhi)
             .map_err(pe)?;
-        c.configure_mesh()
-            .light_line_style(WHITE)
-            .x_desc("time (s)")
-            .y_desc("forward (m)")
-            .draw()
-            .map_err(pe)?;
+        c.configure_mesh().light_line_style(WHITE).x_desc("time (s)").y_desc("forward (m)").draw().map_err(pe)?;
         for (i, (name, col, m)) in fwd.iter().enumerate() {
-            let style = if i < 2 {
-                col.stroke_width(3)
-            } else {
-                col.mix(0.6).stroke_width(1)
-            };
+            let style = if i < 2 { col.stroke_width(3) } else { col.mix(0.6).stroke_width(1) };
             c.draw_series(LineSeries::new(series(t, m, 0), style))
                 .map_err(pe)?
                 .label(name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
-        c.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(pe)?;
+        c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
         root.present().map_err(pe)?;
     }
     encode_png(&buf, w, h).map(Some)

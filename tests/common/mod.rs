@@ -17,11 +17,7 @@ pub fn data_file(rel: &str) -> Option<PathBuf> {
         }
         Some(dir) => {
             let p = PathBuf::from(dir).join(rel);
-            assert!(
-                p.is_file(),
-                "GAITLINE_DATA is set but {} is missing",
-                p.display()
-            );
+            assert!(p.is_file(), "GAITLINE_DATA is set but {} is missing", p.display());
             Some(p)
         }
     }
@@ -30,8 +26,5 @@ pub fn data_file(rel: &str) -> Option<PathBuf> {
 /// Assert `a` and `b` agree within `tol`, with a message naming `what`.
 #[track_caller]
 pub fn close(a: f64, b: f64, tol: f64, what: &str) {
-    assert!(
-        (a - b).abs() <= tol,
-        "{what}: got {a}, expected {b} (tolerance {tol})"
-    );
+    assert!((a - b).abs() <= tol, "{what}: got {a}, expected {b} (tolerance {tol})");
 }
