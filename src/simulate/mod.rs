@@ -1,1 +1,768 @@
-//! Gait and running simulator (work in progress).
+//! Gait and running simulator: the project's ground-truth oracle and demo-data
+//! generator.
+//!
+//! [`simulate`] turns a [`SimConfig`] into a [`SimTrial`]: Plug-in Gait
+//! lower-body markers (metres, lab frame), force-plate and EMG channels, the
+//! file events, and a [`Truth`] record of every quantity that was put in.
+//! [`write_trial`] writes a trial as Vicon Nexus CSV, OpenSim TRC (+ `_grf.mot`)
+//! or tab-delimited text, with `<stem>.truth.json` beside it.
+//!
+//! # Model
+//! Pelvis + thigh, shank and foot per side, sized from height (see [`body`]).
+//! The scheme that makes the truth exact:
+//! 1. A contact plan: foot strikes and foot offs on the marker frame grid
+//!    (events are exact frames), stride-to-stride variability from a seeded
+//!    xoshiro256** stream, foot placements relative to the hip at strike.
+//! 2. Stance feet are prescribed: planted on the floor (z = 0), rotating about
+//!    the heel (rearfoot/midfoot, positive strike angle) or the metatarsal
+//!    heads (forefoot) to foot flat, then rolling about the metatarsal heads
+//!    to toe off. The foot's lowest point is exactly on the floor through
+//!    stance and strictly above it in swing.
+//! 3. Pelvis: prescribed forward path, sway, tilt/obliquity/rotation; its
+//!    height is the largest that lets every stance leg reach its foot with the
+//!    stance-knee target, lowered by a min-filter + box smoothing (so it never
+//!    exceeds the reach), ballistic in running flight.
+//! 4. Swing legs: thigh angle, knee flexion and lateral offset interpolated
+//!    from the exact toe-off pose to the exact landing pose, plus a knee-flexion
+//!    burst with the set peak (walking ~60 deg, running ~100 deg).
+//! 5. Both legs are solved by two-link inverse kinematics (hinge knee, axis
+//!    perpendicular to the hip-ankle line and the direction of travel).
+//!
+//! Treadmill trials are computed on the belt and shifted by `-belt speed * t`,
+//! so the pelvis stays and stance feet move backwards at belt speed.
+
+pub mod body;
+pub mod emg;
+pub mod geom;
+pub mod grf;
+pub mod rng;
+pub mod truth;
+pub mod write;
+
+use crate::model::{AnalogChannel, EventKind, FileEvent, ForcePlate, Marker, Side};
+use body::*;
+use geom::*;
+use rng::Rng;
+pub use truth::Truth;
+pub use write::{OutFormat, write_dataset, write_demo, write_trial};
+
+/// Plug-in Gait lower-body markers in the order the simulator produces them.
+pub const PIG_MARKERS: [&str; 16] = [
+    "LASI", "LPSI", "LTHI", "LKNE", "LTIB", "LANK", "LHEE", "LTOE", "RASI", "RPSI", "RTHI", "RKNE", "RTIB", "RANK",
+    "RHEE", "RTOE",
+];
+
+/// Walking or running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Walk,
+    Run,
+}
+
+/// Foot-strike class (Altman & Davis 2012 foot-strike-angle thresholds: RFS >
+/// 8.0 deg, MFS -1.6..8.0 deg, FFS < -1.6 deg).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrikePattern {
+    Rearfoot,
+    Midfoot,
+    Forefoot,
+}
+
+impl StrikePattern {
+    /// Class of a foot-strike angle (degrees, relative to standing).
+    pub fn classify(angle_deg: f64) -> StrikePattern {
+        if angle_deg > 8.0 {
+            StrikePattern::Rearfoot
+        } else if angle_deg >= -1.6 {
+            StrikePattern::Midfoot
+        } else {
+            StrikePattern::Forefoot
+        }
+    }
+    /// A typical angle for the class (walking heel strike 20 deg; running
+    /// rearfoot 15 deg, midfoot 3 deg, forefoot -8 deg).
+    pub fn default_angle(self, mode: Mode) -> f64 {
+        match (self, mode) {
+            (StrikePattern::Rearfoot, Mode::Walk) => 20.0,
+            (StrikePattern::Rearfoot, Mode::Run) => 15.0,
+            (StrikePattern::Midfoot, _) => 3.0,
+            (StrikePattern::Forefoot, _) => -8.0,
+        }
+    }
+}
+
+/// Which horizontal lab axis the subject walks along. In a Y-up lab `PosY`
+/// and `NegY` mean +Z and -Z.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Direction {
+    PosX,
+    NegX,
+    PosY,
+    NegY,
+}
+
+/// Lab frame of the written markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LabFrame {
+    pub y_up: bool,
+    pub direction: Direction,
+}
+
+impl LabFrame {
+    /// Rotation from the gait frame (x forward, y left, z up) to the lab.
+    pub fn rotation(&self) -> M3 {
+        let (fwd, up): (V3, V3) = if self.y_up {
+            let f = match self.direction {
+                Direction::PosX => [1.0, 0.0, 0.0],
+                Direction::NegX => [-1.0, 0.0, 0.0],
+                Direction::PosY => [0.0, 0.0, 1.0],
+                Direction::NegY => [0.0, 0.0, -1.0],
+            };
+            (f, [0.0, 1.0, 0.0])
+        } else {
+            let f = match self.direction {
+                Direction::PosX => [1.0, 0.0, 0.0],
+                Direction::NegX => [-1.0, 0.0, 0.0],
+                Direction::PosY => [0.0, 1.0, 0.0],
+                Direction::NegY => [0.0, -1.0, 0.0],
+            };
+            (f, [0.0, 0.0, 1.0])
+        };
+        let left = cross(up, fwd);
+        from_cols(fwd, left, up)
+    }
+    pub fn up_axis(&self) -> usize {
+        if self.y_up { 1 } else { 2 }
+    }
+}
+
+/// Strike settings of one side.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Strike {
+    pub pattern: StrikePattern,
+    /// Foot-strike angle, degrees, relative to standing (positive = rearfoot).
+    pub angle_deg: f64,
+}
+
+/// Asymmetries put in on purpose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Asymmetry {
+    /// This side's step (contralateral strike to this strike) is shorter.
+    pub short_step: Option<(Side, f64)>,
+    /// This side's knee extends less in terminal swing (extra flexion at
+    /// initial contact, degrees).
+    pub knee_extension_deficit: Option<(Side, f64)>,
+}
+
+/// Everything the simulator needs. Build with [`SimConfig::walking`] or
+/// [`SimConfig::running`] and the `with_*` builders.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SimConfig {
+    pub subject: String,
+    pub mode: Mode,
+    /// Belt speed on a treadmill, `None` overground.
+    pub treadmill: bool,
+    pub speed_m_s: f64,
+    /// Steps per minute; `None` = from speed (walking 121 * sqrt(v/1.28),
+    /// after gaitutils normal data; running 160 + 8 (v - 3)).
+    pub cadence: Option<f64>,
+    pub duration_s: f64,
+    /// Marker rate; `None` = 100 Hz walking, 200 Hz running.
+    pub rate_hz: Option<f64>,
+    /// Force-plate and EMG rate (an integer multiple of the marker rate).
+    pub analog_rate_hz: f64,
+    pub height_m: f64,
+    pub mass_kg: f64,
+    pub seed: u64,
+    /// Stride-to-stride variability scale (1 = typical healthy, 0 = none).
+    pub variability: f64,
+    /// Left, right.
+    pub strike: [Strike; 2],
+    pub asymmetry: Asymmetry,
+    /// Gaussian marker noise, standard deviation in millimetres.
+    pub noise_mm: f64,
+    /// Number of gaps (dropped-frame runs) to punch into random markers.
+    pub gaps: usize,
+    pub gap_max_frames: usize,
+    pub lab: LabFrame,
+    pub force_plates: bool,
+    pub emg: bool,
+    /// EMG burst amplitude scales (left, right) of hamstrings and quadriceps.
+    pub hamstring_scale: [f64; 2],
+    pub quadriceps_scale: [f64; 2],
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig::walking()
+    }
+}
+
+impl SimConfig {
+    /// A healthy adult walking overground at 1.3 m/s, rearfoot strike.
+    pub fn walking() -> SimConfig {
+        let rf = Strike { pattern: StrikePattern::Rearfoot, angle_deg: 20.0 };
+        SimConfig {
+            subject: "Sim".into(),
+            mode: Mode::Walk,
+            treadmill: false,
+            speed_m_s: 1.3,
+            cadence: None,
+            duration_s: 10.0,
+            rate_hz: None,
+            analog_rate_hz: 1000.0,
+            height_m: 1.75,
+            mass_kg: 70.0,
+            seed: 1,
+            variability: 1.0,
+            strike: [rf, rf],
+            asymmetry: Asymmetry::default(),
+            noise_mm: 0.0,
+            gaps: 0,
+            gap_max_frames: 10,
+            lab: LabFrame { y_up: false, direction: Direction::PosX },
+            force_plates: true,
+            emg: true,
+            hamstring_scale: [1.0, 1.0],
+            quadriceps_scale: [1.0, 1.0],
+        }
+    }
+    /// A runner on a treadmill at 3.2 m/s, rearfoot strike.
+    pub fn running() -> SimConfig {
+        let rf = Strike { pattern: StrikePattern::Rearfoot, angle_deg: 15.0 };
+        SimConfig { mode: Mode::Run, treadmill: true, speed_m_s: 3.2, strike: [rf, rf], ..SimConfig::walking() }
+    }
+    pub fn with_speed(mut self, v: f64) -> Self {
+        self.speed_m_s = v;
+        self
+    }
+    pub fn with_treadmill(mut self, on: bool) -> Self {
+        self.treadmill = on;
+        self
+    }
+    pub fn with_duration(mut self, s: f64) -> Self {
+        self.duration_s = s;
+        self
+    }
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    pub fn with_rate(mut self, hz: f64) -> Self {
+        self.rate_hz = Some(hz);
+        self
+    }
+    pub fn with_cadence(mut self, steps_min: f64) -> Self {
+        self.cadence = Some(steps_min);
+        self
+    }
+    pub fn with_subject(mut self, name: &str, height_m: f64, mass_kg: f64) -> Self {
+        self.subject = name.into();
+        self.height_m = height_m;
+        self.mass_kg = mass_kg;
+        self
+    }
+    /// Set the strike of one side; `angle_deg = None` takes the class default.
+    pub fn with_strike(mut self, side: Side, pattern: StrikePattern, angle_deg: Option<f64>) -> Self {
+        let a = angle_deg.unwrap_or(pattern.default_angle(self.mode));
+        self.strike[side_idx(side)] = Strike { pattern, angle_deg: a };
+        self
+    }
+    pub fn with_noise(mut self, mm: f64, gaps: usize) -> Self {
+        self.noise_mm = mm;
+        self.gaps = gaps;
+        self
+    }
+    pub fn with_lab(mut self, y_up: bool, direction: Direction) -> Self {
+        self.lab = LabFrame { y_up, direction };
+        self
+    }
+    pub fn with_variability(mut self, v: f64) -> Self {
+        self.variability = v;
+        self
+    }
+    pub fn with_short_step(mut self, side: Side, metres: f64) -> Self {
+        self.asymmetry.short_step = Some((side, metres));
+        self
+    }
+    pub fn with_knee_extension_deficit(mut self, side: Side, deg: f64) -> Self {
+        self.asymmetry.knee_extension_deficit = Some((side, deg));
+        self
+    }
+    pub fn with_hamstring_scale(mut self, side: Side, s: f64) -> Self {
+        self.hamstring_scale[side_idx(side)] = s;
+        self
+    }
+    pub fn with_analogs(mut self, force_plates: bool, emg: bool) -> Self {
+        self.force_plates = force_plates;
+        self.emg = emg;
+        self
+    }
+    pub fn rate(&self) -> f64 {
+        self.rate_hz.unwrap_or(match self.mode {
+            Mode::Walk => 100.0,
+            Mode::Run => 200.0,
+        })
+    }
+    pub fn cadence_steps_min(&self) -> f64 {
+        self.cadence.unwrap_or(match self.mode {
+            Mode::Walk => 121.0 * (self.speed_m_s / 1.28).sqrt(),
+            Mode::Run => 160.0 + 8.0 * (self.speed_m_s - 3.0),
+        })
+    }
+    /// Stance fraction of a stride (walking 0.60 at 1.28 m/s, gaitutils
+    /// normals; running duty factor 0.40 at 3 m/s falling with speed).
+    pub fn stance_fraction(&self) -> f64 {
+        match self.mode {
+            Mode::Walk => (0.60 - 0.05 * (self.speed_m_s - 1.28)).clamp(0.55, 0.68),
+            Mode::Run => (0.40 - 0.04 * (self.speed_m_s - 3.0)).clamp(0.25, 0.45),
+        }
+    }
+    pub fn frames(&self) -> usize {
+        (self.duration_s * self.rate()).round() as usize + 1
+    }
+}
+
+/// A simulated trial: what a reader would return, plus the truth.
+#[derive(Debug, Clone)]
+pub struct SimTrial {
+    pub config: SimConfig,
+    pub rate_hz: f64,
+    pub frames: usize,
+    /// Lab frame, metres; gaps are NaN.
+    pub markers: Vec<Marker>,
+    /// Force plate (`Force.Fx1`, `Moment.Mx1`, `COP.Px1`, ...) and EMG
+    /// channels, all at `config.analog_rate_hz`, `frames * ratio` samples.
+    pub analogs: Vec<AnalogChannel>,
+    pub force_plates: Vec<ForcePlate>,
+    pub events: Vec<FileEvent>,
+    pub truth: Truth,
+    /// Whether this is a static (standing) trial.
+    pub is_static: bool,
+}
+
+/// The plan and poses of a simulation, before markers are written out.
+pub(crate) struct Kin {
+    pub body: Body,
+    pub contacts: Vec<Contact>,
+    /// Frame index of `poses[0]` (negative: margin before the trial).
+    pub i0: i64,
+    pub poses: Vec<Pose>,
+}
+
+impl Kin {
+    pub fn pose(&self, frame: i64) -> &Pose {
+        &self.poses[(frame - self.i0) as usize]
+    }
+}
+
+/// Pelvis phase at frame `i` from the right foot strikes.
+fn pelvis_phase(right_fs: &[i64], i: f64) -> f64 {
+    let k = right_fs.partition_point(|&f| (f as f64) <= i);
+    let k = k.clamp(1, right_fs.len() - 1);
+    let (a, b) = (right_fs[k - 1] as f64, right_fs[k] as f64);
+    (k - 1) as f64 + (i - a) / (b - a)
+}
+
+pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
+    let body = Body::new(cfg.height_m, cfg.mass_kg);
+    let rate = cfg.rate();
+    let n = cfg.frames() as i64;
+    let stride_t = 120.0 / cfg.cadence_steps_min();
+    let stride_f = stride_t * rate;
+    let stance = cfg.stance_fraction();
+    let run = cfg.mode == Mode::Run;
+    let var = cfg.variability;
+    let mut rng = Rng::stream(cfg.seed, 1);
+    // 1. Event times (frames) per side.
+    let margin = (2.0 * stride_f).ceil() as i64 + 20;
+    let mut fs: [Vec<i64>; 2] = [Vec::new(), Vec::new()];
+    let mut strides: Vec<f64> = Vec::new();
+    let mut t = -(margin as f64) - stride_f * rng.uniform();
+    while t < (n + margin) as f64 + stride_f {
+        let tk = stride_f * (1.0 + 0.015 * var * rng.normal());
+        fs[1].push(t.round() as i64);
+        fs[0].push((t + tk * (0.5 + 0.005 * var * rng.normal())).round() as i64);
+        strides.push(tk);
+        t += tk;
+    }
+    let step_len = cfg.speed_m_s * stride_t / 2.0;
+    let ahead = if run { 0.22 } else { 0.43 } * step_len;
+    let width = if run { 0.06 } else { 0.10 } * cfg.height_m / 1.75;
+    let toe_out: f64 = if run { 5.0 } else { 7.0 };
+    let (tau_ff_rf, tau_ho): (f64, f64) = if run { (0.15, 0.45) } else { (0.13, 0.55) };
+    let fo_pitch = if run { -35.0 } else { -40.0 };
+    let knee_peak = if run { 100.0 } else { 60.0 };
+    let mut contacts = Vec::new();
+    for (si, side) in SIDES.iter().enumerate() {
+        let strike = cfg.strike[si];
+        let mut extra_ahead = 0.0;
+        if let Some((s, m)) = cfg.asymmetry.short_step {
+            extra_ahead = if s == *side { -m / 2.0 } else { m / 2.0 };
+        }
+        let knee_extra = match cfg.asymmetry.knee_extension_deficit {
+            Some((s, d)) if s == *side => d,
+            _ => 0.0,
+        };
+        for (k, &f) in fs[si].iter().enumerate() {
+            let tk = strides[k.min(strides.len() - 1)];
+            let fo = f + (tk * stance).round() as i64;
+            let ph = pelvis_phase(&fs[1], f as f64);
+            let (xy, r, _) = pelvis_pose(cfg, ph, f as f64 / rate);
+            let hip = add([xy[0], xy[1], 0.0], mv(&r, body.hjc(*side)));
+            let fsa = strike.angle_deg + 0.3 * var * rng.normal();
+            let x = hip[0] + ahead + extra_ahead + 0.01 * var * rng.normal();
+            let y = side_sign(*side) * width / 2.0 + 0.008 * var * rng.normal();
+            let tau_ff = if fsa >= 0.0 { tau_ff_rf } else { 0.25 };
+            contacts.push(Contact {
+                side: *side,
+                fs: f,
+                fo,
+                origin: [x, y],
+                yaw: side_sign(*side) * toe_out.to_radians(),
+                fsa,
+                pattern: strike.pattern,
+                fo_pitch,
+                tau_ff,
+                tau_ho: tau_ho.max(tau_ff + 0.05),
+                knee_ic_extra: knee_extra,
+                swing_knee_peak: knee_peak + 2.0 * var * rng.normal() - knee_extra * 0.3,
+            });
+        }
+    }
+    contacts.sort_by_key(|c| (c.fs, side_idx(c.side)));
+    let i0 = -margin;
+    let i1 = n + margin;
+    let len = (i1 - i0) as usize;
+    // Index of each side's contacts for lookups.
+    let per_side: [Vec<&Contact>; 2] = [
+        contacts.iter().filter(|c| c.side == Side::Left).collect(),
+        contacts.iter().filter(|c| c.side == Side::Right).collect(),
+    ];
+    let stance_of =
+        |si: usize, i: i64| -> Option<&Contact> { per_side[si].iter().find(|c| c.fs <= i && i <= c.fo).copied() };
+    // 2. Pelvis horizontal pose; raw height from the stance legs.
+    let mut base: Vec<([f64; 2], M3, [f64; 3])> = Vec::with_capacity(len);
+    let mut zraw = vec![f64::NAN; len];
+    for j in 0..len {
+        let i = i0 + j as i64;
+        let ph = pelvis_phase(&fs[1], i as f64);
+        let (xy, r, deg) = pelvis_pose(cfg, ph, i as f64 / rate);
+        for si in 0..2 {
+            if let Some(c) = stance_of(si, i) {
+                let tau = (i - c.fs) as f64 / (c.fo - c.fs) as f64;
+                let (fr, fo) = c.foot_pose(&body, tau);
+                let a = add(fo, mv(&fr, body.ajc_f));
+                let off = mv(&r, body.hjc(SIDES[si]));
+                let extra = c.knee_ic_extra * (1.0 - smooth(tau / 0.4));
+                let k = (stance_knee_target(cfg.mode, tau) + extra).to_radians();
+                let d = body.leg_span(k);
+                let dx = xy[0] + off[0] - a[0];
+                let dy = xy[1] + off[1] - a[1];
+                let h = (d * d - dx * dx - dy * dy).max(0.0).sqrt();
+                let z = a[2] - off[2] + h;
+                zraw[j] = if zraw[j].is_nan() { z } else { zraw[j].min(z) };
+            }
+        }
+        base.push((xy, r, deg));
+    }
+    // Flight (running): ballistic arcs between the known heights.
+    let g = 9.81;
+    let mut j = 0;
+    while j < len {
+        if zraw[j].is_nan() {
+            let a = j;
+            while j < len && zraw[j].is_nan() {
+                j += 1;
+            }
+            let b = j; // first known after the gap (or len)
+            let za = if a > 0 { zraw[a - 1] } else { zraw.get(b).copied().unwrap_or(0.9) };
+            let zb = if b < len { zraw[b] } else { za };
+            let (ta, tb) = ((a as f64 - 1.0) / rate, b as f64 / rate);
+            for (q, z) in zraw.iter_mut().enumerate().take(b).skip(a) {
+                let tq = q as f64 / rate;
+                let s = (tq - ta) / (tb - ta);
+                *z = lerp(za, zb, s) + 0.5 * g * (tq - ta) * (tb - tq);
+            }
+        } else {
+            j += 1;
+        }
+    }
+    // Lower envelope smoothing: erosion (radius w) then two box filters of
+    // radius w/2; the result never exceeds the raw height.
+    let w = ((0.03 * rate).round() as usize).max(2);
+    let ero: Vec<f64> = (0..len)
+        .map(|j| zraw[j.saturating_sub(w)..(j + w + 1).min(len)].iter().cloned().fold(f64::INFINITY, f64::min))
+        .collect();
+    let boxf = |v: &[f64], r: usize| -> Vec<f64> {
+        (0..len)
+            .map(|j| {
+                let (a, b) = (j.saturating_sub(r), (j + r + 1).min(len));
+                // Shrink to a symmetric window at the edges.
+                let h = (j - a).min(b - 1 - j);
+                let s = &v[j - h..=j + h];
+                s.iter().sum::<f64>() / s.len() as f64
+            })
+            .collect()
+    };
+    let zp = boxf(&boxf(&ero, w / 2), w / 2);
+    // 3. Poses: stance legs from the planted foot, swing legs interpolated.
+    let mut poses: Vec<Pose> = (0..len)
+        .map(|j| {
+            let (xy, r, deg) = base[j];
+            let o = [xy[0], xy[1], zp[j]];
+            let hip = [add(o, mv(&r, body.hjc(Side::Left))), add(o, mv(&r, body.hjc(Side::Right)))];
+            Pose {
+                pelvis_o: o,
+                pelvis_r: r,
+                pelvis_deg: deg,
+                hip,
+                knee: [[0.0; 3]; 2],
+                ankle: [[0.0; 3]; 2],
+                knee_axis: [[0.0; 3]; 2],
+                foot_r: [[[0.0; 3]; 3]; 2],
+                foot_o: [[0.0; 3]; 2],
+                in_stance: [false; 2],
+            }
+        })
+        .collect();
+    for (si, list) in per_side.iter().enumerate() {
+        for (ci, c) in list.iter().enumerate() {
+            for i in c.fs.max(i0)..=c.fo.min(i1 - 1) {
+                let tau = (i - c.fs) as f64 / (c.fo - c.fs) as f64;
+                let (fr, fo) = c.foot_pose(&body, tau);
+                let p = &mut poses[(i - i0) as usize];
+                p.foot_r[si] = fr;
+                p.foot_o[si] = fo;
+                p.ankle[si] = add(fo, mv(&fr, body.ajc_f));
+                p.in_stance[si] = true;
+            }
+            // Swing from this contact's foot off to the next foot strike.
+            let Some(nx) = list.get(ci + 1) else { continue };
+            let (a, b) = (c.fo, nx.fs);
+            if b <= i0 || a >= i1 - 1 {
+                continue;
+            }
+            if a < i0 || b > i1 - 1 {
+                // Partial swing at the margins: not needed inside the trial;
+                // hold the foot-off pose to keep the arrays defined.
+                for i in (a + 1).max(i0)..b.min(i1) {
+                    let p = &mut poses[(i - i0) as usize];
+                    let (fr, fo) = c.foot_pose(&body, 1.0);
+                    p.foot_r[si] = fr;
+                    p.foot_o[si] = add(fo, [0.0, 0.0, 0.05]);
+                    p.ankle[si] = add(p.foot_o[si], mv(&fr, body.ajc_f));
+                }
+                continue;
+            }
+            let pa = &poses[(a - i0) as usize];
+            let cfg_a = LegCfg::from_points(&body, pa.hip[si], pa.ankle[si]);
+            let pitch_a = c.fo_pitch;
+            let (fr_b, fo_b) = nx.foot_pose(&body, 0.0);
+            let ankle_b = add(fo_b, mv(&fr_b, body.ajc_f));
+            let pb_hip = poses[(b - i0) as usize].hip[si];
+            let cfg_b = LegCfg::from_points(&body, pb_hip, ankle_b);
+            let s_peak = if run { 0.4 } else { 0.3 };
+            let ea = 2.0;
+            let eb = ea * (1.0 - s_peak) / s_peak;
+            let bump = |s: f64| {
+                let f = |x: f64| x.powf(ea) * (1.0 - x).powf(eb);
+                f(s) / f(s_peak)
+            };
+            let q_at_peak = smooth(s_peak);
+            let k_base_peak = lerp(cfg_a.knee, cfg_b.knee, q_at_peak);
+            let kb = (nx.swing_knee_peak.to_radians() - k_base_peak).max(0.0);
+            let ov = if run { 6f64 } else { 4f64 }.to_radians();
+            for i in (a + 1)..b {
+                let s = (i - a) as f64 / (b - a) as f64;
+                let q = smooth(s);
+                let lc = LegCfg {
+                    theta: lerp(cfg_a.theta, cfg_b.theta, q) + ov * 6.75 * s * s * (1.0 - s),
+                    knee: lerp(cfg_a.knee, cfg_b.knee, q) + kb * bump(s),
+                    dy: lerp(cfg_a.dy, cfg_b.dy, q),
+                };
+                let p = &mut poses[(i - i0) as usize];
+                let mut ank = lc.ankle(&body, p.hip[si]);
+                let pitch = lerp(pitch_a, nx.fsa, q).to_radians();
+                let yaw = lerp(c.yaw, nx.yaw, q);
+                let fr = mm(&rz(yaw), &ry(-pitch));
+                let mut fo = sub(ank, mv(&fr, body.ajc_f));
+                let low = fo[2].min(add(fo, mv(&fr, [body.toe_contact_x, 0.0, 0.0]))[2]);
+                let clear = 0.004 * (std::f64::consts::PI * s).sin();
+                if low < clear {
+                    ank[2] += clear - low;
+                    fo[2] += clear - low;
+                }
+                p.ankle[si] = ank;
+                p.foot_r[si] = fr;
+                p.foot_o[si] = fo;
+            }
+        }
+    }
+    for p in poses.iter_mut() {
+        for si in 0..2 {
+            let (k, n) = solve_knee(&body, p.hip[si], p.ankle[si]);
+            p.knee[si] = k;
+            p.knee_axis[si] = n;
+        }
+    }
+    Kin { body, contacts, i0, poses }
+}
+
+/// Map a belt-frame point at frame `i` to the lab frame.
+pub(crate) fn to_lab(cfg: &SimConfig, rot: &M3, shift_x: f64, i: i64, v: V3) -> V3 {
+    let t = i as f64 / cfg.rate();
+    let x = if cfg.treadmill { v[0] - cfg.speed_m_s * t } else { v[0] - shift_x };
+    mv(rot, [x, v[1], v[2]])
+}
+
+/// Simulate a trial.
+pub fn simulate(cfg: &SimConfig) -> SimTrial {
+    let kin = plan_and_pose(cfg);
+    let n = cfg.frames();
+    let rot = cfg.lab.rotation();
+    let shift_x = if cfg.treadmill { 0.0 } else { cfg.speed_m_s * cfg.duration_s / 2.0 };
+    let mut markers: Vec<Marker> = PIG_MARKERS.iter().map(|m| Marker::new(*m, n)).collect();
+    for i in 0..n {
+        let p = kin.pose(i as i64);
+        for (m, v) in markers.iter_mut().zip(p.markers(&kin.body)) {
+            m.xyz[i] = to_lab(cfg, &rot, shift_x, i as i64, v);
+        }
+    }
+    let truth = truth::build(cfg, &kin, &markers, shift_x);
+    // Noise and gaps after the truth was taken.
+    if cfg.noise_mm > 0.0 {
+        let mut r = Rng::stream(cfg.seed, 2);
+        for m in markers.iter_mut() {
+            for p in m.xyz.iter_mut() {
+                for c in p.iter_mut() {
+                    *c += cfg.noise_mm / 1000.0 * r.normal();
+                }
+            }
+        }
+    }
+    if cfg.gaps > 0 && n > 2 {
+        let mut r = Rng::stream(cfg.seed, 3);
+        for _ in 0..cfg.gaps {
+            let m = r.below(markers.len() as u64) as usize;
+            let len = 1 + r.below(cfg.gap_max_frames.max(1) as u64) as usize;
+            let start = 1 + r.below((n - 2) as u64) as usize;
+            for p in markers[m].xyz.iter_mut().skip(start).take(len.min(n - 1 - start)) {
+                *p = [f64::NAN; 3];
+            }
+        }
+    }
+    let mut analogs = Vec::new();
+    let mut plates = Vec::new();
+    let mut truth = truth;
+    if cfg.force_plates {
+        let (ch, fp, pt) = grf::forces(cfg, &kin, &rot, shift_x);
+        analogs.extend(ch);
+        plates = fp;
+        truth.force_plates = pt;
+    }
+    if cfg.emg {
+        let (ch, et) = emg::emg(cfg, &kin);
+        analogs.extend(ch);
+        truth.emg = Some(et);
+    }
+    let events = truth
+        .events
+        .iter()
+        .map(|e| FileEvent {
+            side: Some(e.side),
+            kind: if e.kind == "foot_strike" { EventKind::FootStrike } else { EventKind::FootOff },
+            time_s: e.time_s,
+            subject: Some(cfg.subject.clone()),
+        })
+        .collect();
+    SimTrial {
+        config: cfg.clone(),
+        rate_hz: cfg.rate(),
+        frames: n,
+        markers,
+        analogs,
+        force_plates: plates,
+        events,
+        truth,
+        is_static: false,
+    }
+}
+
+/// A static standing trial of the same subject (feet flat under the hips,
+/// knees at 2 deg, pelvis at its mean tilt), same noise settings, 2 s.
+pub fn simulate_static(cfg: &SimConfig) -> SimTrial {
+    let body = Body::new(cfg.height_m, cfg.mass_kg);
+    let rate = cfg.rate();
+    let n = (2.0 * rate) as usize + 1;
+    let rot = cfg.lab.rotation();
+    let tilt = if cfg.mode == Mode::Run { 12.0f64 } else { 10.0 };
+    let r = yxz(tilt.to_radians(), 0.0, 0.0);
+    let mut pose = Pose {
+        pelvis_o: [0.0; 3],
+        pelvis_r: r,
+        pelvis_deg: [tilt, 0.0, 0.0],
+        hip: [[0.0; 3]; 2],
+        knee: [[0.0; 3]; 2],
+        ankle: [[0.0; 3]; 2],
+        knee_axis: [[0.0; 3]; 2],
+        foot_r: [[[0.0; 3]; 3]; 2],
+        foot_o: [[0.0; 3]; 2],
+        in_stance: [true; 2],
+    };
+    // Ankle under the hip: place the foot, then the pelvis height.
+    let mut z = f64::INFINITY;
+    for (si, s) in SIDES.iter().enumerate() {
+        let off = mv(&r, body.hjc(*s));
+        let yaw = side_sign(*s) * 7f64.to_radians();
+        let fr = rz(yaw);
+        let a_local = mv(&fr, body.ajc_f);
+        let fo = [off[0] - a_local[0], off[1] - a_local[1], 0.0];
+        pose.foot_r[si] = fr;
+        pose.foot_o[si] = fo;
+        pose.ankle[si] = add(fo, a_local);
+        z = z.min(pose.ankle[si][2] - off[2] + body.leg_span(2f64.to_radians()));
+    }
+    pose.pelvis_o = [0.0, 0.0, z];
+    for (si, s) in SIDES.iter().enumerate() {
+        pose.hip[si] = add(pose.pelvis_o, mv(&r, body.hjc(*s)));
+        let (k, ax) = solve_knee(&body, pose.hip[si], pose.ankle[si]);
+        pose.knee[si] = k;
+        pose.knee_axis[si] = ax;
+    }
+    let mut rng = Rng::stream(cfg.seed, 4);
+    let pts = pose.markers(&body);
+    let markers = PIG_MARKERS
+        .iter()
+        .zip(pts)
+        .map(|(name, v)| {
+            let base = mv(&rot, v);
+            let xyz = (0..n)
+                .map(|_| {
+                    let mut p = base;
+                    if cfg.noise_mm > 0.0 {
+                        for c in p.iter_mut() {
+                            *c += cfg.noise_mm / 1000.0 * rng.normal();
+                        }
+                    }
+                    p
+                })
+                .collect();
+            Marker { name: name.to_string(), xyz }
+        })
+        .collect();
+    let truth = truth::static_truth(cfg, &body);
+    SimTrial {
+        config: cfg.clone(),
+        rate_hz: rate,
+        frames: n,
+        markers,
+        analogs: Vec::new(),
+        force_plates: Vec::new(),
+        events: Vec::new(),
+        truth,
+        is_static: true,
+    }
+}

@@ -1,0 +1,313 @@
+//! Body model and kinematics engine.
+//!
+//! Geometry (all from standing height `H`, Winter 2009 "Biomechanics and Motor
+//! Control of Human Movement", table 4.1, after Dempster 1955):
+//! thigh (hip-knee) 0.245 H, shank (knee-ankle) 0.246 H, foot length 0.152 H,
+//! ankle height 0.039 H. Inter-ASIS width 0.15 H (close to the ~0.16 H pelvis
+//! width of the brief; Davis needs the marker distance, which is smaller than
+//! the bony pelvis breadth). Hip joint centres follow the Davis et al. 1991
+//! regression exactly as Plug-in Gait applies it (pelvis frame, leg length,
+//! inter-ASIS distance, 14 mm markers), so a PiG-style model recovers them.
+//!
+//! Kinematics (see the module docs of `simulate` for the whole scheme):
+//! the stance foot is *prescribed* (planted, rolling about the heel or the
+//! metatarsal-head contact point), the pelvis horizontal path and angles are
+//! prescribed, the pelvis height is derived from the stance legs so that the
+//! stance knee follows a target curve, the swing leg is interpolated in joint
+//! space between the exact toe-off and landing poses, and both legs are solved
+//! by two-link inverse kinematics (hinge knee). Joint angles reported as truth
+//! are the Cardan angles of the resulting segment frames, so they are exact.
+
+use super::geom::*;
+use super::{Mode, SimConfig, StrikePattern};
+use crate::model::Side;
+
+pub const SIDES: [Side; 2] = [Side::Left, Side::Right];
+
+pub fn side_idx(s: Side) -> usize {
+    match s {
+        Side::Left => 0,
+        Side::Right => 1,
+    }
+}
+/// +1 for left (the +y side of the gait frame), -1 for right.
+pub fn side_sign(s: Side) -> f64 {
+    match s {
+        Side::Left => 1.0,
+        Side::Right => -1.0,
+    }
+}
+
+/// Anthropometry derived from height (metres).
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub height: f64,
+    pub mass: f64,
+    pub thigh: f64,
+    pub shank: f64,
+    pub foot_len: f64,
+    pub ankle_h: f64,
+    pub leg_length: f64,
+    pub inter_asis: f64,
+    pub pelvis_depth: f64,
+    pub knee_width: f64,
+    pub ankle_width: f64,
+    pub marker_r: f64,
+    /// Left hip joint centre in the pelvis frame (right: y mirrored).
+    pub hjc: V3,
+    /// Foot frame points (origin = posterior-inferior heel point on the sole,
+    /// x along the foot, z up): ankle joint centre, HEE and TOE markers, and
+    /// the x of the metatarsal-head contact point (the toe pivot).
+    pub ajc_f: V3,
+    pub hee_f: V3,
+    pub toe_f: V3,
+    pub toe_contact_x: f64,
+}
+
+impl Body {
+    pub fn new(height: f64, mass: f64) -> Body {
+        let h = height;
+        let thigh = 0.245 * h;
+        let shank = 0.246 * h;
+        let ankle_h = 0.039 * h;
+        let foot_len = 0.152 * h;
+        let marker_r = 0.007;
+        let inter_asis = 0.15 * h;
+        // PiG leg length: ASIS to medial malleolus, approximated by the
+        // vertical ASIS height above the ankle centre in standing.
+        let leg_length = thigh + shank + 0.05 * h;
+        // Davis et al. 1991 as coded in pyCGM2 davisRegression (mm).
+        let ll = leg_length * 1000.0;
+        let c = 0.115 * ll - 15.3;
+        let theta: f64 = 0.5;
+        let beta: f64 = 0.314;
+        let r = marker_r * 1000.0;
+        let asis_troc = 0.1288 * ll - 48.56;
+        let x = c * theta.cos() * beta.sin() - (asis_troc + r) * beta.cos();
+        let y = -(c * theta.sin() - inter_asis * 1000.0 / 2.0);
+        let z = -c * theta.cos() * beta.cos() - (asis_troc + r) * beta.sin();
+        Body {
+            height,
+            mass,
+            thigh,
+            shank,
+            foot_len,
+            ankle_h,
+            leg_length,
+            inter_asis,
+            pelvis_depth: 0.09 * h,
+            knee_width: 0.057 * h,
+            ankle_width: 0.040 * h,
+            marker_r,
+            hjc: [x / 1000.0, y / 1000.0, z / 1000.0],
+            ajc_f: [0.20 * foot_len, 0.0, ankle_h],
+            hee_f: [-marker_r, 0.0, 0.040],
+            toe_f: [0.72 * foot_len, 0.0, 0.025 + marker_r],
+            toe_contact_x: 0.72 * foot_len,
+        }
+    }
+    pub fn hjc(&self, s: Side) -> V3 {
+        [self.hjc[0], side_sign(s) * self.hjc[1], self.hjc[2]]
+    }
+    /// Hip-ankle distance for knee flexion `k` (radians).
+    pub fn leg_span(&self, k: f64) -> f64 {
+        (self.thigh * self.thigh + self.shank * self.shank + 2.0 * self.thigh * self.shank * k.cos()).sqrt()
+    }
+    /// Knee flexion (radians) for a hip-ankle distance.
+    pub fn knee_for_span(&self, d: f64) -> f64 {
+        let (a, b) = (self.thigh, self.shank);
+        let c = ((d * d - a * a - b * b) / (2.0 * a * b)).clamp(-1.0, 1.0);
+        c.acos()
+    }
+}
+
+/// One foot contact (stance phase) of the plan. Frames are 0-based sample
+/// indices on the marker clock (frame 0 = time 0) and may lie outside the
+/// trial.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub side: Side,
+    pub fs: i64,
+    pub fo: i64,
+    /// Flat-foot heel origin on the floor (belt frame), x and y.
+    pub origin: [f64; 2],
+    pub yaw: f64,
+    /// Foot-strike angle, degrees (positive = toe up = rearfoot).
+    pub fsa: f64,
+    pub pattern: StrikePattern,
+    /// Foot angle at toe off, degrees (negative: heel up).
+    pub fo_pitch: f64,
+    /// Fraction of stance at foot flat and at heel off.
+    pub tau_ff: f64,
+    pub tau_ho: f64,
+    /// Extra knee flexion at initial contact (asymmetry), degrees.
+    pub knee_ic_extra: f64,
+    /// Peak knee flexion in the swing that *ends* at this contact, degrees.
+    pub swing_knee_peak: f64,
+}
+
+impl Contact {
+    /// Pivot about the heel (true) or about the metatarsal heads (false)
+    /// before foot flat.
+    pub fn heel_pivot(&self) -> bool {
+        self.fsa >= 0.0
+    }
+    /// Foot pitch (degrees) at stance fraction `tau`.
+    pub fn pitch(&self, tau: f64) -> f64 {
+        if tau < self.tau_ff {
+            lerp(self.fsa, 0.0, smooth(tau / self.tau_ff))
+        } else if tau <= self.tau_ho {
+            0.0
+        } else {
+            let s = (tau - self.tau_ho) / (1.0 - self.tau_ho);
+            self.fo_pitch * s * s
+        }
+    }
+    /// Foot rotation and origin at stance fraction `tau` (belt frame).
+    pub fn foot_pose(&self, body: &Body, tau: f64) -> (M3, V3) {
+        let p = self.pitch(tau).to_radians();
+        let r = mm(&rz(self.yaw), &ry(-p));
+        let flat = mm(&rz(self.yaw), &ry(0.0));
+        let o_flat = [self.origin[0], self.origin[1], 0.0];
+        let heel_pivot = if tau < self.tau_ff { self.heel_pivot() } else { tau <= self.tau_ho };
+        if heel_pivot || p == 0.0 {
+            (r, o_flat)
+        } else {
+            let c = [body.toe_contact_x, 0.0, 0.0];
+            let cw = add(o_flat, mv(&flat, c));
+            (r, sub(cw, mv(&r, c)))
+        }
+    }
+}
+
+/// Stance-knee target (degrees) at stance fraction `tau`: literature key
+/// points (Perry & Burnfield 2010, Gait Analysis, ch. 6; Novacheck 1998,
+/// Gait Posture 7:77-95 for running). Late-stance values act only as a
+/// reach limit; the knee there comes out of the heel-rise geometry.
+pub fn stance_knee_target(mode: Mode, tau: f64) -> f64 {
+    match mode {
+        Mode::Walk => keys(&[(0.0, 4.0), (0.25, 17.0), (0.55, 5.0), (0.8, 2.0), (1.0, 2.0)], tau),
+        Mode::Run => keys(&[(0.0, 20.0), (0.45, 43.0), (0.9, 20.0), (1.0, 18.0)], tau),
+    }
+}
+
+/// Pelvis pose without height: horizontal position and rotation (belt
+/// frame), given the pelvis phase `ph` (0 at right foot strike, 1 per
+/// stride) and time.
+pub fn pelvis_pose(cfg: &SimConfig, ph: f64, t: f64) -> ([f64; 2], M3, [f64; 3]) {
+    use std::f64::consts::TAU;
+    let run = cfg.mode == Mode::Run;
+    // Amplitudes (degrees / metres): Perry & Burnfield 2010; Novacheck 1998.
+    let (tilt0, a_tilt, a_obl, a_rot, a_sway, a_x) =
+        if run { (12.0, 2.5, 6.0, 7.0, 0.015, 0.01) } else { (10.0, 1.5, 4.0, 5.0, 0.022, 0.015) };
+    let tilt = tilt0 + a_tilt * (2.0 * TAU * ph).cos();
+    let obl = -a_obl * (TAU * (ph + 0.1)).sin();
+    let rot = a_rot * (TAU * ph).cos();
+    let x = cfg.speed_m_s * t + a_x * (2.0 * TAU * ph).sin();
+    let y = -a_sway * (TAU * ph).sin();
+    let r = yxz(tilt.to_radians(), obl.to_radians(), rot.to_radians());
+    ([x, y], r, [tilt, obl, rot])
+}
+
+/// Leg configuration in the swing parameterisation: thigh angle from the
+/// vertical (forward positive, radians), knee flexion (radians), ankle
+/// lateral offset from the hip (metres).
+#[derive(Debug, Clone, Copy)]
+pub struct LegCfg {
+    pub theta: f64,
+    pub knee: f64,
+    pub dy: f64,
+}
+
+impl LegCfg {
+    pub fn from_points(body: &Body, hip: V3, ankle: V3) -> LegCfg {
+        let d = sub(ankle, hip);
+        let span = norm(d);
+        let knee = body.knee_for_span(span);
+        let zr = -(span * span - d[0] * d[0]).max(0.0).sqrt();
+        let phi = d[0].atan2(-zr);
+        let (a, b) = (body.thigh, body.shank);
+        let alpha = ((a * a + span * span - b * b) / (2.0 * a * span)).clamp(-1.0, 1.0).acos();
+        LegCfg { theta: phi + alpha, knee, dy: d[1] }
+    }
+    pub fn ankle(&self, body: &Body, hip: V3) -> V3 {
+        let (a, b) = (body.thigh, body.shank);
+        let xr = a * self.theta.sin() + b * (self.theta - self.knee).sin();
+        let zr = -a * self.theta.cos() - b * (self.theta - self.knee).cos();
+        let d2 = xr * xr + zr * zr;
+        let z = -(d2 - xr * xr - self.dy * self.dy).max(0.0).sqrt();
+        add(hip, [xr, self.dy, z])
+    }
+}
+
+/// Solve the hinge knee for a hip and ankle: returns the knee centre and the
+/// knee flexion axis (unit, pointing left).
+pub fn solve_knee(body: &Body, hip: V3, ankle: V3) -> (V3, V3) {
+    let d = sub(ankle, hip);
+    let span = norm(d).min(body.thigh + body.shank - 1e-12);
+    let u = unit(d);
+    let n = unit(cross([1.0, 0.0, 0.0], d));
+    let w = cross(u, n);
+    let (a, b) = (body.thigh, body.shank);
+    let ca = ((a * a + span * span - b * b) / (2.0 * a * span)).clamp(-1.0, 1.0);
+    let sa = (1.0 - ca * ca).sqrt();
+    (add(hip, add(scale(u, a * ca), scale(w, a * sa))), n)
+}
+
+/// Per-frame pose of the whole model (belt frame).
+#[derive(Debug, Clone)]
+pub struct Pose {
+    pub pelvis_o: V3,
+    pub pelvis_r: M3,
+    pub pelvis_deg: [f64; 3],
+    pub hip: [V3; 2],
+    pub knee: [V3; 2],
+    pub ankle: [V3; 2],
+    pub knee_axis: [V3; 2],
+    pub foot_r: [M3; 2],
+    pub foot_o: [V3; 2],
+    pub in_stance: [bool; 2],
+}
+
+impl Pose {
+    pub fn thigh_r(&self, i: usize) -> M3 {
+        let z = unit(sub(self.hip[i], self.knee[i]));
+        let y = self.knee_axis[i];
+        from_cols(cross(y, z), y, z)
+    }
+    pub fn shank_r(&self, i: usize) -> M3 {
+        let z = unit(sub(self.knee[i], self.ankle[i]));
+        let y = self.knee_axis[i];
+        from_cols(cross(y, z), y, z)
+    }
+    /// Lowest height of the foot's two sole contact points.
+    pub fn foot_low(&self, body: &Body, i: usize) -> f64 {
+        let h = self.foot_o[i][2];
+        let t = add(self.foot_o[i], mv(&self.foot_r[i], [body.toe_contact_x, 0.0, 0.0]))[2];
+        h.min(t)
+    }
+    /// Marker positions (belt frame), Plug-in Gait lower body, in the order
+    /// of [`super::PIG_MARKERS`].
+    pub fn markers(&self, body: &Body) -> Vec<V3> {
+        let mut out = Vec::with_capacity(16);
+        let p = |v: V3| add(self.pelvis_o, mv(&self.pelvis_r, v));
+        let half = body.inter_asis / 2.0;
+        let psis_half = 0.045 * body.height / 1.75;
+        for (i, s) in SIDES.iter().enumerate() {
+            let sg = side_sign(*s);
+            let lat = scale(self.knee_axis[i], sg);
+            let thigh_z = unit(sub(self.hip[i], self.knee[i]));
+            let shank_z = unit(sub(self.knee[i], self.ankle[i]));
+            let f = |v: V3| add(self.foot_o[i], mv(&self.foot_r[i], v));
+            out.push(p([0.0, sg * half, 0.0])); // ASI
+            out.push(p([-body.pelvis_depth, sg * psis_half, 0.0])); // PSI
+            out.push(add(self.knee[i], add(scale(thigh_z, 0.45 * body.thigh), scale(lat, 0.07 + body.marker_r)))); // THI
+            out.push(add(self.knee[i], scale(lat, body.knee_width / 2.0 + body.marker_r))); // KNE
+            out.push(add(self.ankle[i], add(scale(shank_z, 0.4 * body.shank), scale(lat, 0.06 + body.marker_r)))); // TIB
+            out.push(add(self.ankle[i], scale(lat, body.ankle_width / 2.0 + body.marker_r))); // ANK
+            out.push(f(body.hee_f)); // HEE
+            out.push(f(body.toe_f)); // TOE
+        }
+        out
+    }
+}
