@@ -392,7 +392,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
     let ahead = if run { 0.22 } else { 0.43 } * step_len;
     let width = if run { 0.06 } else { 0.10 } * cfg.height_m / 1.75;
     let toe_out: f64 = if run { 5.0 } else { 7.0 };
-    let (tau_ff_rf, tau_ho): (f64, f64) = if run { (0.15, 0.45) } else { (0.13, 0.55) };
+    let (tau_ff_rf, tau_ho): (f64, f64) = if run { (0.15, 0.6) } else { (0.13, 0.55) };
     let fo_pitch = if run { -35.0 } else { -40.0 };
     let knee_peak = if run { 100.0 } else { 60.0 };
     let mut contacts = Vec::new();
@@ -765,4 +765,14 @@ pub fn simulate_static(cfg: &SimConfig) -> SimTrial {
         truth,
         is_static: true,
     }
+}
+
+/// Height above the floor of each foot's lowest sole point (heel or
+/// metatarsal heads), per side (left, right) and frame, in metres: zero
+/// exactly in stance, positive in swing. For tests of the model itself.
+pub fn foot_lowest_points(cfg: &SimConfig) -> [Vec<f64>; 2] {
+    let kin = plan_and_pose(cfg);
+    let n = cfg.frames() as i64;
+    let low = |si| (0..n).map(|i| kin.pose(i).foot_low(&kin.body, si)).collect();
+    [low(0), low(1)]
 }

@@ -204,7 +204,6 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
     let n = cfg.frames() as i64;
     let rate = cfg.rate();
     let b = &kin.body;
-    let belt = if cfg.treadmill { cfg.speed_m_s } else { 0.0 };
     let mut events = Vec::new();
     for c in &kin.contacts {
         for (f, kind) in [(c.fs, "foot_strike"), (c.fo, "foot_off")] {
@@ -237,7 +236,8 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
             let h1 = hee(b, kin.pose(nx.fs), si);
             let hp = hee(b, kin.pose(prev.fs), 1 - si);
             let step_t = (c.fs - prev.fs) as f64 / rate;
-            let stride_len = h1[0] - h0[0] + belt * t;
+            // Belt-frame displacement = lab displacement + belt speed x time.
+            let stride_len = h1[0] - h0[0];
             let stance = (c.fo - c.fs) as f64 / (nx.fs - c.fs) as f64 * 100.0;
             strides.push(StrideTruth {
                 side: *side,
@@ -246,7 +246,7 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
                 end_frame: nx.fs as usize + 1,
                 stride_time_s: t,
                 stride_length_m: stride_len,
-                step_length_m: h0[0] - hp[0] + belt * step_t,
+                step_length_m: h0[0] - hp[0],
                 step_time_s: step_t,
                 step_width_m: (h0[1] - hp[1]).abs(),
                 cadence_steps_min: 120.0 / t,

@@ -1,0 +1,228 @@
+//! The simulator's own physics: its markers obey its model.
+
+use gaitline::model::Side;
+use gaitline::simulate::*;
+
+fn m<'a>(t: &'a SimTrial, name: &str) -> &'a [[f64; 3]] {
+    &t.markers.iter().find(|m| m.name == name).unwrap().xyz
+}
+fn dist(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+fn quiet(cfg: SimConfig) -> SimConfig {
+    cfg.with_noise(0.0, 0).with_duration(6.0)
+}
+fn configs() -> Vec<SimConfig> {
+    vec![
+        quiet(SimConfig::walking()),
+        quiet(SimConfig::walking().with_treadmill(true).with_seed(5)),
+        quiet(SimConfig::running().with_treadmill(false)),
+        quiet(SimConfig::running().with_strike(Side::Left, StrikePattern::Forefoot, None)),
+        quiet(
+            SimConfig::running()
+                .with_strike(Side::Right, StrikePattern::Midfoot, Some(2.0))
+                .with_short_step(Side::Left, 0.1)
+                .with_knee_extension_deficit(Side::Left, 8.0),
+        ),
+    ]
+}
+
+/// Heel (HEE) and toe (TOE) heights above the floor: the lab is Z-up +X.
+fn frames_of(t: &SimTrial, side: Side, kind: &str) -> Vec<usize> {
+    t.truth.events.iter().filter(|e| e.side == side && e.kind == kind).map(|e| e.frame - 1).collect()
+}
+
+#[test]
+fn rigid_segments_keep_their_geometry() {
+    for cfg in configs() {
+        let t = simulate(&cfg);
+        for s in ["L", "R"] {
+            for (a, b) in
+                [("KNE", "ANK"), ("HEE", "TOE"), ("KNE", "TIB"), ("ASI", "PSI"), ("THI", "KNE"), ("TIB", "ANK")]
+            {
+                let (ma, mb) = (m(&t, &format!("{s}{a}")), m(&t, &format!("{s}{b}")));
+                let d0 = dist(ma[0], mb[0]);
+                for i in 0..t.frames {
+                    assert!((dist(ma[i], mb[i]) - d0).abs() < 1e-9, "{s}{a}-{s}{b} frame {i}");
+                }
+            }
+        }
+        let (l, r) = (m(&t, "LASI"), m(&t, "RASI"));
+        let d0 = dist(l[0], r[0]);
+        assert!(l.iter().zip(r).all(|(a, b)| (dist(*a, *b) - d0).abs() < 1e-9));
+    }
+}
+
+#[test]
+fn feet_planted_in_midstance_and_events_where_foot_meets_floor() {
+    let st = simulate_static(&quiet(SimConfig::walking()));
+    for cfg in configs() {
+        let t = simulate(&cfg);
+        let belt = if cfg.treadmill { cfg.speed_m_s } else { 0.0 };
+        for (side, s) in [(Side::Left, "L"), (Side::Right, "R")] {
+            let hee = m(&t, &format!("{s}HEE"));
+            let toe = m(&t, &format!("{s}TOE"));
+            let (h0, t0) = (m(&st, &format!("{s}HEE"))[0][2], m(&st, &format!("{s}TOE"))[0][2]);
+            let fs = frames_of(&t, side, "foot_strike");
+            let fo = frames_of(&t, side, "foot_off");
+            for &f in &fs {
+                let Some(&o) = fo.iter().find(|&&o| o > f) else { continue };
+                let mid = (f + o) / 2;
+                assert!((hee[mid][2] - h0).abs() < 1e-3, "{s} heel height at {mid}: {} vs {h0}", hee[mid][2]);
+                assert!((toe[mid][2] - t0).abs() < 1e-3, "{s} toe height");
+                let vx = (hee[mid + 1][0] - hee[mid - 1][0]) * t.rate_hz / 2.0;
+                let vy = (hee[mid + 1][1] - hee[mid - 1][1]) * t.rate_hz / 2.0;
+                assert!((vx + belt).abs() < 1e-6 && vy.abs() < 1e-6, "{s} heel moves in midstance: {vx}");
+            }
+        }
+        // Foot on the floor exactly from strike to off, above it otherwise:
+        // checked on the model's sole points through the truth events.
+        let low = gaitline::simulate::foot_lowest_points(&cfg);
+        for (si, side) in [Side::Left, Side::Right].into_iter().enumerate() {
+            let fs = frames_of(&t, side, "foot_strike");
+            let fo = frames_of(&t, side, "foot_off");
+            for i in 0..t.frames {
+                let last_fs = fs.iter().filter(|&&f| f <= i).max();
+                let last_fo = fo.iter().filter(|&&f| f <= i).max();
+                let in_stance = match (last_fs, last_fo) {
+                    (Some(a), Some(b)) => a > b || *b == i,
+                    (Some(_), None) => true,
+                    (None, Some(b)) => *b == i,
+                    (None, None) => fo.first().is_some_and(|&b| b > i && fs.first().is_none_or(|&a| a > b)),
+                };
+                if in_stance {
+                    assert!(low[si][i].abs() < 1e-9, "{side:?} frame {i} in stance but {}", low[si][i]);
+                } else {
+                    assert!(low[si][i] > 1e-6, "{side:?} frame {i} in swing but {}", low[si][i]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn spatiotemporal_truth_matches_markers() {
+    for cfg in configs() {
+        let t = simulate(&cfg);
+        let belt = if cfg.treadmill { cfg.speed_m_s } else { 0.0 };
+        assert!(t.truth.strides.len() >= 4);
+        for s in &t.truth.strides {
+            let name = if s.side == Side::Left { "LHEE" } else { "RHEE" };
+            let h = m(&t, name);
+            let (a, b) = (s.start_frame - 1, s.end_frame - 1);
+            let disp = h[b][0] - h[a][0] + belt * s.stride_time_s;
+            assert!((disp - s.stride_length_m).abs() < 1e-9);
+            assert!((s.cadence_steps_min - 120.0 / s.stride_time_s).abs() < 1e-9);
+            assert!(((b - a) as f64 / t.rate_hz - s.stride_time_s).abs() < 1e-9);
+            assert!((s.stance_pct + s.swing_pct - 100.0).abs() < 1e-9);
+            // Step width: lateral HEE distance at the two strikes.
+            let other = if s.side == Side::Left { "RHEE" } else { "LHEE" };
+            let prev = t
+                .truth
+                .events
+                .iter()
+                .filter(|e| e.side != s.side && e.kind == "foot_strike" && e.frame < s.start_frame)
+                .map(|e| e.frame - 1)
+                .max();
+            if let Some(p) = prev {
+                let w = (h[a][1] - m(&t, other)[p][1]).abs();
+                assert!((w - s.step_width_m).abs() < 1e-9, "{w} vs {}", s.step_width_m);
+            }
+            // Foot-strike angle from the markers, relative to standing.
+            let toe = m(&t, if s.side == Side::Left { "LTOE" } else { "RTOE" });
+            let d = [toe[a][0] - h[a][0], toe[a][1] - h[a][1], toe[a][2] - h[a][2]];
+            let ang =
+                d[2].atan2((d[0] * d[0] + d[1] * d[1]).sqrt()).to_degrees() - t.truth.subject.static_foot_angle_deg;
+            assert!((ang - s.foot_strike_angle_deg).abs() < 0.5, "{ang} vs {}", s.foot_strike_angle_deg);
+            let req = cfg.strike[if s.side == Side::Left { 0 } else { 1 }].angle_deg;
+            assert!((ang - req).abs() < 2.0);
+        }
+        let speed = t.truth.strides.iter().map(|s| s.speed_m_s).sum::<f64>() / t.truth.strides.len() as f64;
+        assert!((speed - cfg.speed_m_s).abs() < 0.1 * cfg.speed_m_s, "speed {speed}");
+    }
+}
+
+#[test]
+fn joint_curves_are_realistic() {
+    let w = simulate(&quiet(SimConfig::walking()));
+    let r = simulate(&quiet(SimConfig::running()));
+    for (t, swing, stance_lo, stance_hi) in [(&w, (50.0, 75.0), 8.0, 30.0), (&r, (85.0, 115.0), 30.0, 55.0)] {
+        for c in [&t.truth.joint_curves_left, &t.truth.joint_curves_right] {
+            assert_eq!(c.knee_flexion.len(), 101);
+            let pk = c.knee_flexion.iter().cloned().fold(f64::MIN, f64::max);
+            assert!(pk > swing.0 && pk < swing.1, "swing knee peak {pk}");
+            let st = c.knee_flexion[5..35].iter().cloned().fold(f64::MIN, f64::max);
+            assert!(st > stance_lo && st < stance_hi, "stance knee peak {st}");
+            let min = c.knee_flexion.iter().cloned().fold(f64::MAX, f64::min);
+            assert!(min > -1.0, "knee hyperextends {min}");
+        }
+    }
+}
+
+#[test]
+fn grf_zero_in_swing_and_averages_body_weight() {
+    for cfg in [quiet(SimConfig::walking()).with_treadmill(true), quiet(SimConfig::running())] {
+        let t = simulate(&cfg);
+        let fz = &t.analogs.iter().find(|c| c.name == "Force.Fz1").unwrap().data;
+        let r = (cfg.analog_rate_hz / t.rate_hz) as usize;
+        // Zero when no foot is in contact (running flight).
+        for s in &t.truth.strides {
+            let (a, b) = ((s.start_frame - 1) * r, (s.end_frame - 1) * r);
+            let mean = -fz[a..b].iter().sum::<f64>() / (b - a) as f64;
+            let bw = cfg.mass_kg * 9.81;
+            assert!((mean - bw).abs() < 0.03 * bw, "mean vertical {mean} vs {bw}");
+        }
+        if cfg.mode == Mode::Run {
+            let fs: Vec<_> = t.truth.events.iter().filter(|e| e.kind == "foot_strike").map(|e| e.frame - 1).collect();
+            let fo: Vec<_> = t.truth.events.iter().filter(|e| e.kind == "foot_off").map(|e| e.frame - 1).collect();
+            for &o in &fo {
+                if let Some(&n) = fs.iter().find(|&&f| f > o) {
+                    for k in (o * r + 1)..(n * r) {
+                        assert_eq!(fz[k], 0.0, "flight sample {k}");
+                    }
+                }
+            }
+        }
+    }
+    // Overground: plates see clean single contacts.
+    let t = simulate(&quiet(SimConfig::walking()));
+    assert_eq!(t.truth.force_plates.len(), 2);
+    for p in &t.truth.force_plates {
+        assert_eq!(p.contacts.len(), 1);
+        assert!(p.contacts[0].clean);
+    }
+}
+
+#[test]
+fn emg_ratio_matches_envelopes() {
+    let cfg = quiet(SimConfig::walking()).with_duration(20.0).with_hamstring_scale(Side::Left, 0.5);
+    let t = simulate(&cfg);
+    let e = t.truth.emg.as_ref().unwrap();
+    for (s, truth) in [("L", e.hq_ratio_left), ("R", e.hq_ratio_right)] {
+        let mean = |code: &str| {
+            let d = &t.analogs.iter().find(|c| c.name == format!("{s}_{code}")).unwrap().data;
+            d.iter().map(|x| x.abs()).sum::<f64>() / d.len() as f64
+        };
+        let h = (mean("BF") + mean("ST")) / 2.0;
+        let q = (mean("RF") + mean("VL") + mean("VM")) / 3.0;
+        assert!((h / q - truth).abs() < 0.05 * truth, "{s}: {} vs {truth}", h / q);
+    }
+    assert!(e.hq_ratio_left < 0.7 * e.hq_ratio_right);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let d1 = std::env::temp_dir().join(format!("gaitline_sim_det1_{}", std::process::id()));
+    let d2 = std::env::temp_dir().join(format!("gaitline_sim_det2_{}", std::process::id()));
+    let cfg = SimConfig::walking().with_duration(3.0).with_noise(1.0, 2);
+    for (fmt, dir) in
+        [(OutFormat::ViconCsv, &d1), (OutFormat::ViconCsv, &d2), (OutFormat::Trc, &d1), (OutFormat::Trc, &d2)]
+    {
+        write_trial(&simulate(&cfg), dir, "t", fmt).unwrap();
+    }
+    for f in ["t.csv", "t.trc", "t_grf.mot", "t.truth.json"] {
+        assert_eq!(std::fs::read(d1.join(f)).unwrap(), std::fs::read(d2.join(f)).unwrap(), "{f}");
+    }
+    let _ = std::fs::remove_dir_all(&d1);
+    let _ = std::fs::remove_dir_all(&d2);
+}
