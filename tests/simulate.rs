@@ -226,3 +226,92 @@ fn output_is_deterministic() {
     let _ = std::fs::remove_dir_all(&d1);
     let _ = std::fs::remove_dir_all(&d2);
 }
+
+fn round_trip(fmt: OutFormat, cfg: SimConfig, main: &str) {
+    let dir = std::env::temp_dir().join(format!("gaitline_sim_rt_{main}_{}", std::process::id()));
+    let t = simulate(&cfg);
+    write_trial(&t, &dir, "rt", fmt).unwrap();
+    let rec = gaitline::io::read_file(&dir.join(main), None).unwrap_or_else(|e| panic!("{e}"));
+    let pts = rec.points.as_ref().expect("markers");
+    assert_eq!(pts.frames, t.frames);
+    assert!((pts.rate_hz - t.rate_hz).abs() < 1e-9);
+    for mk in &t.markers {
+        let got = pts
+            .markers
+            .iter()
+            .find(|g| g.name == mk.name || g.name.ends_with(&format!(":{}", mk.name)))
+            .unwrap_or_else(|| panic!("{} missing", mk.name));
+        for (i, (a, b)) in mk.xyz.iter().zip(&got.xyz).enumerate() {
+            for c in 0..3 {
+                if a[c].is_nan() {
+                    assert!(b[c].is_nan(), "{} frame {i}: gap lost", mk.name);
+                } else {
+                    assert!((a[c] - b[c]).abs() < 1e-6, "{} frame {i}: {} vs {}", mk.name, a[c], b[c]);
+                }
+            }
+        }
+    }
+    if fmt == OutFormat::ViconCsv {
+        assert_eq!(rec.events.len(), t.events.len());
+        for (a, b) in t.events.iter().zip(&rec.events) {
+            assert_eq!((a.side, &a.kind), (b.side, &b.kind));
+            assert!((a.time_s - b.time_s).abs() < 1e-9);
+        }
+        let fz = rec.analogs.iter().filter(|c| c.name.contains("Fz")).count();
+        assert_eq!(fz, 2, "force plates read back");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn round_trip_vicon_csv() {
+    round_trip(OutFormat::ViconCsv, SimConfig::walking().with_duration(4.0).with_noise(0.5, 3), "rt.csv");
+}
+
+#[test]
+fn round_trip_trc() {
+    let cfg = SimConfig::running().with_duration(3.0).with_lab(true, Direction::NegX).with_noise(0.5, 3);
+    round_trip(OutFormat::Trc, cfg, "rt.trc");
+}
+
+#[test]
+fn round_trip_delimited() {
+    let cfg = SimConfig::running().with_duration(3.0).with_lab(false, Direction::PosY);
+    round_trip(OutFormat::Delimited, cfg, "rt.txt");
+}
+
+#[test]
+fn demo_set_is_deterministic_and_small() {
+    let d1 = std::env::temp_dir().join(format!("gaitline_demo1_{}", std::process::id()));
+    let d2 = std::env::temp_dir().join(format!("gaitline_demo2_{}", std::process::id()));
+    let a = write_demo(&d1).unwrap();
+    let b = write_demo(&d2).unwrap();
+    assert_eq!(a.len(), b.len());
+    let mut total = 0;
+    for (x, y) in a.iter().zip(&b) {
+        let (bx, by) = (std::fs::read(x).unwrap(), std::fs::read(y).unwrap());
+        assert!(bx == by, "{} differs", x.display());
+        total += bx.len();
+    }
+    assert!(total < 12_000_000, "demo set is {total} bytes");
+    let _ = std::fs::remove_dir_all(&d1);
+    let _ = std::fs::remove_dir_all(&d2);
+}
+
+/// Release timing: `cargo test --release --test simulate -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dataset_of_1000_trials_timing() {
+    let dir = std::env::temp_dir().join(format!("gaitline_dataset_{}", std::process::id()));
+    let t0 = std::time::Instant::now();
+    let files = write_dataset(1000, &dir, 7).unwrap();
+    let el = t0.elapsed();
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    println!("1000 trials: {} files, {:.1} MB, {:.1} s", files.len(), bytes as f64 / 1e6, el.as_secs_f64());
+    let demo = dir.join("demo");
+    let d = write_demo(&demo).unwrap();
+    for f in &d {
+        println!("{} {}", f.display(), std::fs::metadata(f).unwrap().len());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
