@@ -153,9 +153,8 @@ impl ChannelKind {
         if n.contains("emg") || crate::clean::muscles::muscle_of(name).is_some() {
             return ChannelKind::Emg;
         }
-        if u == "v" || u == "mv" || u == "uv" || u == "µv" {
-            return ChannelKind::Emg;
-        }
+        // A unit of volts alone does not make a channel EMG: generic analog
+        // inputs (`Pin 1`, `CH7`, foot switches) are in volts too.
         ChannelKind::Other
     }
 }

@@ -210,7 +210,10 @@ pub static PRESETS: &[Preset] = &[
             ("{S}KJC", K::KneeJointCentre),
             ("{S}AJC", K::AnkleJointCentre),
             // Rajagopal's walking trials use the Delaware-style dotted names.
+            ("{S}.ASIS", K::Asis),
+            ("{S}.PSIS", K::Psis),
             ("S2", K::Sacrum),
+            ("{S}.Heel", K::Heel),
             ("{S}.Knee", K::KneeLateral),
             ("{S}.MKnee", K::KneeMedial),
             ("{S}.Ankle", K::AnkleLateral),
