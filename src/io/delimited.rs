@@ -47,12 +47,12 @@
 //! `WrongDelimiter` (a `;`-separated file is refused as such).
 //!
 //! This module also holds helpers shared by the TRC, MOT and ANC readers.
+// `ReadError` is large (path + position); boxing it is a change to error.rs.
+#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::{self, Lines};
-use crate::model::{
-    AnalogChannel, ChannelKind, Format, Marker, PointData, Recording, ReferenceSeries,
-};
+use crate::model::{AnalogChannel, ChannelKind, Format, Marker, PointData, Recording, ReferenceSeries};
 use std::path::Path;
 
 // ---------------------------------------------------------------------------
@@ -64,10 +64,7 @@ use std::path::Path;
 /// paths.
 pub(crate) fn tail_info(bytes: &[u8]) -> (u64, bool) {
     let b = text::strip_bom(bytes);
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |i| i + 1);
     let mut line = 1u64;
     let mut i = 0;
     while i < end {
@@ -84,13 +81,7 @@ pub(crate) fn tail_info(bytes: &[u8]) -> (u64, bool) {
 
 /// The error for a row with fewer fields than expected: `Truncated` when it
 /// is the last row of the file, `FieldCount` otherwise.
-pub(crate) fn short_row(
-    path: &Path,
-    bytes: &[u8],
-    line: u64,
-    expected: usize,
-    found: usize,
-) -> ReadError {
+pub(crate) fn short_row(path: &Path, bytes: &[u8], line: u64, expected: usize, found: usize) -> ReadError {
     let (last, _) = tail_info(bytes);
     let kind = if line >= last {
         ReadErrorKind::Truncated(format!("last row has {found} of {expected} fields"))
@@ -130,9 +121,7 @@ pub(crate) fn rate_from_times(times: &[f64], what: &str) -> (f64, Vec<String>) {
     let mut notes = Vec::new();
     let n = times.len();
     if n < 2 || times.iter().any(|t| !t.is_finite()) {
-        notes.push(format!(
-            "{what}: fewer than two valid time values; rate unknown"
-        ));
+        notes.push(format!("{what}: fewer than two valid time values; rate unknown"));
         return (f64::NAN, notes);
     }
     let span = times[n - 1] - times[0];
@@ -140,9 +129,7 @@ pub(crate) fn rate_from_times(times: &[f64], what: &str) -> (f64, Vec<String>) {
     let mut dts: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
     let non_increasing = dts.iter().filter(|&&d| d <= 0.0).count();
     if non_increasing > 0 {
-        notes.push(format!(
-            "{what}: time does not increase at {non_increasing} rows"
-        ));
+        notes.push(format!("{what}: time does not increase at {non_increasing} rows"));
     }
     dts.sort_by(f64::total_cmp);
     let median = dts[dts.len() / 2];
@@ -151,9 +138,7 @@ pub(crate) fn rate_from_times(times: &[f64], what: &str) -> (f64, Vec<String>) {
     let rate = if uniform {
         1.0 / mean
     } else if median > 0.0 {
-        notes.push(format!(
-            "{what}: non-uniform sampling (steps {lo:.6} to {hi:.6} s); rate from the median step"
-        ));
+        notes.push(format!("{what}: non-uniform sampling (steps {lo:.6} to {hi:.6} s); rate from the median step"));
         1.0 / median
     } else {
         notes.push(format!("{what}: time steps are not positive; rate unknown"));
@@ -162,9 +147,7 @@ pub(crate) fn rate_from_times(times: &[f64], what: &str) -> (f64, Vec<String>) {
     let whole = rate.round();
     if whole >= 1.0 && (rate - whole).abs() <= 1e-3 * rate {
         if (rate - whole).abs() > 1e-6 * rate {
-            notes.push(format!(
-                "{what}: time column gives {rate:.4} Hz; taken as {whole} Hz"
-            ));
+            notes.push(format!("{what}: time column gives {rate:.4} Hz; taken as {whole} Hz"));
         }
         return (whole, notes);
     }
@@ -197,22 +180,14 @@ fn delim_name(d: char) -> &'static str {
 
 /// If a row that should be split on `delim` lacks it and uses another common
 /// delimiter, the `WrongDelimiter` error for it.
-pub(crate) fn wrong_delimiter(
-    path: &Path,
-    line_no: u64,
-    line: &str,
-    delim: char,
-) -> Option<ReadError> {
+pub(crate) fn wrong_delimiter(path: &Path, line_no: u64, line: &str, delim: char) -> Option<ReadError> {
     let has = |c: char| line.contains(c);
     let other = if delim == ' ' {
         ['\t', ',', ';'].into_iter().find(|&c| has(c))
     } else if has(delim) {
         None
     } else {
-        ['\t', ',', ';']
-            .into_iter()
-            .filter(|&c| c != delim)
-            .find(|&c| has(c))
+        ['\t', ',', ';'].into_iter().filter(|&c| c != delim).find(|&c| has(c))
     }?;
     Some(ReadError::new(
         path,
@@ -289,12 +264,8 @@ enum TimeKind {
 fn time_kind(name: &str) -> Option<TimeKind> {
     let n = name.trim().trim_matches('"').to_ascii_lowercase();
     match n.as_str() {
-        "time" | "t" | "time (s)" | "time(s)" | "time_s" | "times" | "seconds" => {
-            Some(TimeKind::Seconds)
-        }
-        "frame" | "frame#" | "frames" | "sample" | "samples" | "frame number" => {
-            Some(TimeKind::Frames)
-        }
+        "time" | "t" | "time (s)" | "time(s)" | "time_s" | "times" | "seconds" => Some(TimeKind::Seconds),
+        "frame" | "frame#" | "frames" | "sample" | "samples" | "frame number" => Some(TimeKind::Frames),
         "percgcycle" | "gait cycle" | "% gait cycle" | "cycle" | "percent" => Some(TimeKind::Cycle),
         _ => None,
     }
@@ -321,21 +292,14 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     } else {
         ' '
     };
-    let names: Vec<&str> = fields(&header, delim)
-        .map(|s| s.trim().trim_matches('"'))
-        .collect();
+    let names: Vec<&str> = fields(&header, delim).map(|s| s.trim().trim_matches('"')).collect();
     // Drop trailing empty header cells (padding).
-    let ncols = names
-        .iter()
-        .rposition(|s| !s.is_empty())
-        .map_or(0, |i| i + 1);
+    let ncols = names.iter().rposition(|s| !s.is_empty()).map_or(0, |i| i + 1);
     let names = &names[..ncols];
 
     // Time column(s).
     let (tcol, tkind, skip0) = match (names.first().and_then(|n| time_kind(n)), names.get(1)) {
-        (Some(TimeKind::Frames), Some(n2)) if time_kind(n2) == Some(TimeKind::Seconds) => {
-            (1, TimeKind::Seconds, true)
-        }
+        (Some(TimeKind::Frames), Some(n2)) if time_kind(n2) == Some(TimeKind::Seconds) => (1, TimeKind::Seconds, true),
         (Some(k), _) => (0, k, false),
         (None, _) => {
             return Err(ReadError::new(
@@ -384,11 +348,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         let present = axes.iter().filter(|a| a.is_some()).count();
         match present {
             3 => {
-                let cols = [
-                    axes[0].unwrap_or(0),
-                    axes[1].unwrap_or(0),
-                    axes[2].unwrap_or(0),
-                ];
+                let cols = [axes[0].unwrap_or(0), axes[1].unwrap_or(0), axes[2].unwrap_or(0)];
                 for (a, &c) in cols.iter().enumerate() {
                     slots[c] = Slot::Marker(markers.len(), a);
                 }
@@ -400,10 +360,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 return Err(ReadError::new(
                     path,
                     Position::cell(hline, first as u64 + 1),
-                    ReadErrorKind::MissingComponent {
-                        marker: name.to_string(),
-                        axis: ['X', 'Y', 'Z'][missing],
-                    },
+                    ReadErrorKind::MissingComponent { marker: name.to_string(), axis: ['X', 'Y', 'Z'][missing] },
                 ));
             }
             _ => {
@@ -416,16 +373,12 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     }
 
     // Rows.
-    let cap = text::bounded_count(bytes.len() as u64 / (ncols as u64 * 2 + 1), bytes.len(), 1)
-        .unwrap_or(0)
-        .min(1 << 20);
+    let cap =
+        text::bounded_count(bytes.len() as u64 / (ncols as u64 * 2 + 1), bytes.len(), 1).unwrap_or(0).min(1 << 20);
     let mut times: Vec<f64> = Vec::with_capacity(cap);
     let mut first_counter: Option<f64> = None;
     let mut xyz: Vec<Vec<[f64; 3]>> = markers.iter().map(|_| Vec::with_capacity(cap)).collect();
-    let mut scalars: Vec<Vec<f64>> = scalar_names
-        .iter()
-        .map(|_| Vec::with_capacity(cap))
-        .collect();
+    let mut scalars: Vec<Vec<f64>> = scalar_names.iter().map(|_| Vec::with_capacity(cap)).collect();
     let mut row = vec![[f64::NAN; 3]; markers.len()];
     let col_name = |j: usize| -> &str {
         match slots[j] {
@@ -452,10 +405,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 return Err(ReadError::new(
                     path,
                     Position::cell(no, j as u64 + 1),
-                    ReadErrorKind::FieldCount {
-                        expected: ncols,
-                        found,
-                    },
+                    ReadErrorKind::FieldCount { expected: ncols, found },
                 ));
             }
             let last_cell = j + 1 == ncols;
@@ -493,19 +443,11 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
         times.push(t);
         for (k, p) in row.iter().enumerate() {
-            xyz[k].push(if p.iter().all(|v| v.is_finite()) {
-                *p
-            } else {
-                [f64::NAN; 3]
-            });
+            xyz[k].push(if p.iter().all(|v| v.is_finite()) { *p } else { [f64::NAN; 3] });
         }
     }
     if times.is_empty() {
-        return Err(ReadError::new(
-            path,
-            Position::line(hline + 1),
-            ReadErrorKind::NoFrames,
-        ));
+        return Err(ReadError::new(path, Position::line(hline + 1), ReadErrorKind::NoFrames));
     }
 
     let mut rec = Recording::new(path, Format::Delimited, "delimited text");
@@ -518,10 +460,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         ));
         (f64::NAN, times[0])
     } else if tkind == TimeKind::Frames || counts_samples(&times) {
-        rec.notes.push(format!(
-            "{}: time column counts samples; rate unknown",
-            names[tcol]
-        ));
+        rec.notes.push(format!("{}: time column counts samples; rate unknown", names[tcol]));
         first_counter = Some(times[0]);
         (f64::NAN, 0.0)
     } else {
@@ -535,25 +474,18 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         let mut maxes: Vec<f64> = xyz
             .iter()
             .filter_map(|m| {
-                let mx = m
-                    .iter()
-                    .flatten()
-                    .filter(|v| v.is_finite())
-                    .fold(0.0f64, |a, v| a.max(v.abs()));
+                let mx = m.iter().flatten().filter(|v| v.is_finite()).fold(0.0f64, |a, v| a.max(v.abs()));
                 (mx > 0.0).then_some(mx)
             })
             .collect();
         maxes.sort_by(f64::total_cmp);
         let typical = maxes.get(maxes.len() / 2).copied().unwrap_or(0.0);
-        let scale = if typical > 20.0 {
-            rec.notes.push(format!(
-                "marker units not stated; values up to {typical:.0} taken as mm and converted to m"
-            ));
-            0.001
+        let per_metre = if typical > 20.0 {
+            rec.notes
+                .push(format!("marker units not stated; values up to {typical:.0} taken as mm and converted to m"));
+            1000.0
         } else {
-            rec.notes.push(format!(
-                "marker units not stated; values up to {typical:.3} taken as m"
-            ));
+            rec.notes.push(format!("marker units not stated; values up to {typical:.3} taken as m"));
             1.0
         };
         let first_frame = match first_counter {
@@ -565,37 +497,24 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             .iter()
             .zip(xyz)
             .map(|((name, _), mut v)| {
-                if scale != 1.0 {
+                if per_metre != 1.0 {
                     for p in v.iter_mut() {
                         for c in p.iter_mut() {
-                            *c *= scale;
+                            *c /= per_metre;
                         }
                     }
                 }
-                Marker {
-                    name: name.to_string(),
-                    xyz: v,
-                }
+                Marker { name: name.to_string(), xyz: v }
             })
             .collect();
-        rec.points = Some(PointData {
-            rate_hz: rate,
-            first_frame,
-            time0_s: time0,
-            frames,
-            markers: out,
-        });
+        rec.points = Some(PointData { rate_hz: rate, first_frame, time0_s: time0, frames, markers: out });
     }
 
     // Scalars.
     if cycle {
         for (name, data) in scalar_names.iter().zip(scalars) {
             let (n, comp) = cycle_name(name);
-            let unit = if name.to_ascii_lowercase().contains("ang") {
-                "deg"
-            } else {
-                ""
-            };
+            let unit = if name.to_ascii_lowercase().contains("ang") { "deg" } else { "" };
             rec.reference.push(ReferenceSeries {
                 name: n,
                 component: comp,
@@ -605,23 +524,12 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 data,
             });
         }
-        if scalar_names
-            .iter()
-            .any(|n| !n.to_ascii_lowercase().contains("ang"))
-        {
-            rec.notes
-                .push("units of moment, power and force columns are not stated; left empty".into());
+        if scalar_names.iter().any(|n| !n.to_ascii_lowercase().contains("ang")) {
+            rec.notes.push("units of moment, power and force columns are not stated; left empty".into());
         }
     } else {
-        let lower: Vec<String> = scalar_names
-            .iter()
-            .map(|n| n.to_ascii_lowercase())
-            .collect();
-        let max_abs = |d: &[f64]| {
-            d.iter()
-                .filter(|v| v.is_finite())
-                .fold(0.0f64, |a, v| a.max(v.abs()))
-        };
+        let lower: Vec<String> = scalar_names.iter().map(|n| n.to_ascii_lowercase()).collect();
+        let max_abs = |d: &[f64]| d.iter().filter(|v| v.is_finite()).fold(0.0f64, |a, v| a.max(v.abs()));
         let is_cop = |n: &str| n.starts_with("cop") || n.contains("_cop") || n.contains(".cop");
         let is_moment = |n: &str| {
             let s = n.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
@@ -631,17 +539,11 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 || n.contains("moment")
                 || n.contains("torque")
         };
-        let cop_max = lower
-            .iter()
-            .zip(&scalars)
-            .filter(|(n, _)| is_cop(n))
-            .map(|(_, d)| max_abs(d))
-            .fold(f64::NAN, f64::max);
+        let cop_max =
+            lower.iter().zip(&scalars).filter(|(n, _)| is_cop(n)).map(|(_, d)| max_abs(d)).fold(f64::NAN, f64::max);
         let cop_mm = cop_max > 10.0;
         if cop_mm {
-            rec.notes.push(format!(
-                "centre of pressure up to {cop_max:.0}: taken as mm and converted to m"
-            ));
+            rec.notes.push(format!("centre of pressure up to {cop_max:.0}: taken as mm and converted to m"));
         }
         let mut moment_mm_noted = false;
         for ((name, l), mut data) in scalar_names.iter().zip(&lower).zip(scalars) {
@@ -651,17 +553,13 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 if is_cop(l) {
                     unit = "m".into();
                     if cop_mm {
-                        data.iter_mut().for_each(|v| *v *= 0.001);
+                        data.iter_mut().for_each(|v| *v /= 1000.0);
                     }
                 } else if is_moment(l) {
                     unit = "N.m".into();
-                    let mm = if cop_max.is_nan() {
-                        max_abs(&data) > 5000.0
-                    } else {
-                        cop_mm
-                    };
+                    let mm = if cop_max.is_nan() { max_abs(&data) > 5000.0 } else { cop_mm };
                     if mm {
-                        data.iter_mut().for_each(|v| *v *= 0.001);
+                        data.iter_mut().for_each(|v| *v /= 1000.0);
                         if !moment_mm_noted {
                             rec.notes.push(
                                 "moments taken as N.mm (as the COP is in mm or values are large) and converted to N.m"
@@ -674,14 +572,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                     unit = "N".into();
                 }
             }
-            rec.analogs.push(AnalogChannel {
-                name: name.to_string(),
-                unit,
-                rate_hz: rate,
-                time0_s: time0,
-                kind,
-                data,
-            });
+            rec.analogs.push(AnalogChannel { name: name.to_string(), unit, rate_hz: rate, time0_s: time0, kind, data });
         }
     }
     Ok(rec)
@@ -700,13 +591,11 @@ mod tests {
 
     #[test]
     fn rbds_markers_mm_to_m_and_gaps() {
-        let r = rd(
-            "Time\tR.ASISX\tR.ASISY\tR.ASISZ\tL.KneeX\tL.KneeY\tL.KneeZ\n\
+        let r = rd("Time\tR.ASISX\tR.ASISY\tR.ASISZ\tL.KneeX\tL.KneeY\tL.KneeZ\n\
                     0.0\t2109.1\t1032.3\t1612.4\t\t\t\n\
                     0.007\t2107.5\t1030.6\t1613.7\t\t\t\n\
                     0.013\t2106.3\t1029.4\t1614.3\t1\t2\t3\n\
-                    0.020\t2106.3\t1029.4\t1614.3\t1\t2\t3\n",
-        )
+                    0.020\t2106.3\t1029.4\t1614.3\t1\t2\t3\n")
         .unwrap();
         let p = r.points.unwrap();
         assert_eq!(p.frames, 4);
@@ -720,7 +609,8 @@ mod tests {
 
     #[test]
     fn separator_styles() {
-        let r = rd("time,lasi_x,lasi_y,lasi_z,RASI.X,RASI.Y,RASI.Z\n0,0.1,0.2,0.3,1,1,1\n0.01,0.1,0.2,0.3,1,1,1\n").unwrap();
+        let r = rd("time,lasi_x,lasi_y,lasi_z,RASI.X,RASI.Y,RASI.Z\n0,0.1,0.2,0.3,1,1,1\n0.01,0.1,0.2,0.3,1,1,1\n")
+            .unwrap();
         let p = r.points.unwrap();
         assert_eq!(p.markers.len(), 2);
         assert_eq!(p.markers[1].name, "RASI");
@@ -739,11 +629,7 @@ mod tests {
         assert!((r.analogs[3].data[0] - 2.11764).abs() < 1e-12);
         assert_eq!(r.analogs[6].unit, "N.m");
         assert!((r.analogs[6].data[0] - 13.29891).abs() < 1e-12);
-        assert!(
-            r.notes
-                .iter()
-                .any(|n| n.contains("time column counts samples; rate unknown"))
-        );
+        assert!(r.notes.iter().any(|n| n.contains("time column counts samples; rate unknown")));
     }
 
     #[test]
@@ -762,10 +648,7 @@ mod tests {
             err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\tx\t3\n0.02\t1\t2\t3\n"),
             "t.txt:3:3: expected a number, found \"x\" (in A)"
         );
-        assert_eq!(
-            err("Time\tAX\tAY\n0\t1\t2\n"),
-            "t.txt:1:2: marker \"A\" has no Z column"
-        );
+        assert_eq!(err("Time\tAX\tAY\n0\t1\t2\n"), "t.txt:1:2: marker \"A\" has no Z column");
         assert_eq!(
             err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\t2\n"),
             "t.txt:3: file is truncated: last row has 3 of 4 fields"
@@ -797,9 +680,7 @@ mod tests {
 
     #[test]
     fn rate_helpers() {
-        let t: Vec<f64> = (0..4500)
-            .map(|i| (i as f64 * 30.0 / 4499.0 * 1000.0).round() / 1000.0)
-            .collect();
+        let t: Vec<f64> = (0..4500).map(|i| (i as f64 * 30.0 / 4499.0 * 1000.0).round() / 1000.0).collect();
         let (r, notes) = rate_from_times(&t, "Time");
         assert_eq!(r, 150.0);
         assert_eq!(notes.len(), 1, "{notes:?}");

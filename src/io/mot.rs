@@ -35,6 +35,8 @@
 //! `1 / median step` would give 58.8 Hz), `1 / median step` otherwise (with a
 //! note); a rate within 0.1 % of a whole number is snapped to it.
 //! `time0_s` is the first time value.
+// `ReadError` is large (path + position); boxing it is a change to error.rs.
+#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::delimited::{fields, num_cell, rate_from_times, short_row, wrong_delimiter};
@@ -102,39 +104,23 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
     }
     let Some(end) = end else {
-        return Err(ReadError::file(
-            path,
-            ReadErrorKind::MissingHeader("endheader line".into()),
-        ));
+        return Err(ReadError::file(path, ReadErrorKind::MissingHeader("endheader line".into())));
     };
     let mut lines = lines.filter(|(_, l)| !l.trim().is_empty());
     let names_what = "column names row starting with time";
     let Some((hline, header)) = lines.next() else {
-        return Err(ReadError::new(
-            path,
-            Position::line(end + 1),
-            ReadErrorKind::MissingHeader(names_what.into()),
-        ));
+        return Err(ReadError::new(path, Position::line(end + 1), ReadErrorKind::MissingHeader(names_what.into())));
     };
     let delim = if header.contains('\t') { '\t' } else { ' ' };
     let mut names: Vec<&str> = fields(&header, delim).map(str::trim).collect();
     while names.last().is_some_and(|n| n.is_empty()) {
         names.pop();
     }
-    if !names
-        .first()
-        .is_some_and(|n| n.eq_ignore_ascii_case("time"))
-    {
-        return Err(ReadError::new(
-            path,
-            Position::cell(hline, 1),
-            ReadErrorKind::MissingHeader(names_what.into()),
-        ));
+    if !names.first().is_some_and(|n| n.eq_ignore_ascii_case("time")) {
+        return Err(ReadError::new(path, Position::cell(hline, 1), ReadErrorKind::MissingHeader(names_what.into())));
     }
     let ncols = names.len();
-    let cap = claimed_rows
-        .and_then(|n| text::bounded_count(n, bytes.len(), 2 * ncols))
-        .unwrap_or(0);
+    let cap = claimed_rows.and_then(|n| text::bounded_count(n, bytes.len(), 2 * ncols)).unwrap_or(0);
     let mut times: Vec<f64> = Vec::with_capacity(cap);
     let mut cols: Vec<Vec<f64>> = (1..ncols).map(|_| Vec::with_capacity(cap)).collect();
     let mut empty_cells = 0usize;
@@ -151,10 +137,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 return Err(ReadError::new(
                     path,
                     Position::cell(no, j as u64 + 1),
-                    ReadErrorKind::FieldCount {
-                        expected: ncols,
-                        found: fields(&line, delim).count(),
-                    },
+                    ReadErrorKind::FieldCount { expected: ncols, found: fields(&line, delim).count() },
                 ));
             }
             n = j + 1;
@@ -183,46 +166,31 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
     }
     if times.is_empty() {
-        return Err(ReadError::new(
-            path,
-            Position::line(hline + 1),
-            ReadErrorKind::NoFrames,
-        ));
+        return Err(ReadError::new(path, Position::line(hline + 1), ReadErrorKind::NoFrames));
     }
 
     let ik = title.eq_ignore_ascii_case("coordinates") || in_degrees == Some(true);
-    let dialect = if old_style {
-        "OpenSim MOT (name/datacolumns header)"
-    } else {
-        "OpenSim MOT/STO"
-    };
+    let dialect = if old_style { "OpenSim MOT (name/datacolumns header)" } else { "OpenSim MOT/STO" };
     let mut rec = Recording::new(path, Format::Mot, dialect);
     let (rate, notes) = rate_from_times(&times, "time");
     rec.notes.extend(notes);
     if let Some(n) = claimed_rows
         && n as usize != times.len()
     {
-        rec.notes.push(format!(
-            "header says {n} rows but the file has {}; using the data",
-            times.len()
-        ));
+        rec.notes.push(format!("header says {n} rows but the file has {}; using the data", times.len()));
     }
     if let Some(n) = claimed_cols
         && n as usize != ncols
     {
-        rec.notes.push(format!(
-            "header says {n} columns but the names row has {ncols}; using the names row"
-        ));
+        rec.notes.push(format!("header says {n} columns but the names row has {ncols}; using the names row"));
     }
     if empty_cells > 0 {
-        rec.notes
-            .push(format!("{empty_cells} empty cells read as NaN"));
+        rec.notes.push(format!("{empty_cells} empty cells read as NaN"));
     }
     let t0 = times[0];
     let radians = ik && in_degrees == Some(false);
     if radians {
-        rec.notes
-            .push("inDegrees=no: rotational coordinates converted from radians to degrees".into());
+        rec.notes.push("inDegrees=no: rotational coordinates converted from radians to degrees".into());
     }
     for (name, mut data) in names[1..].iter().zip(cols) {
         if let Some(unit) = force_unit(name) {
@@ -275,20 +243,15 @@ mod tests {
     fn err(s: &str) -> String {
         rd(s).unwrap_err().to_string()
     }
-    const IK: &str = "Coordinates\nversion=1\nnRows=3\nnColumns=3\ninDegrees=yes\nendheader\ntime\tpelvis_tx\tknee_angle_r\n";
+    const IK: &str =
+        "Coordinates\nversion=1\nnRows=3\nnColumns=3\ninDegrees=yes\nendheader\ntime\tpelvis_tx\tknee_angle_r\n";
 
     #[test]
     fn ik_file_goes_to_reference() {
-        let r = rd(&format!(
-            "{IK}0.40000000\t0.6\t-54.9\n0.41666667\t0.6\t-50\n0.43333333\t0.6\t-44.6\n"
-        ))
-        .unwrap();
+        let r = rd(&format!("{IK}0.40000000\t0.6\t-54.9\n0.41666667\t0.6\t-50\n0.43333333\t0.6\t-44.6\n")).unwrap();
         assert!(r.analogs.is_empty());
         assert_eq!(r.reference.len(), 2);
-        assert_eq!(
-            (r.reference[0].unit.as_str(), r.reference[1].unit.as_str()),
-            ("m", "deg")
-        );
+        assert_eq!((r.reference[0].unit.as_str(), r.reference[1].unit.as_str()), ("m", "deg"));
         assert_eq!(r.reference[1].rate_hz, 60.0);
         assert_eq!(r.reference[1].time0_s, 0.4);
         assert_eq!(r.reference[1].data[2], -44.6);
@@ -309,11 +272,7 @@ mod tests {
                  0\t700\t0.3\t1.5\t0\n0.017\t710\t0.31\t1.4\t0\n0.033\t720\t0.32\t1.3\t0\n0.05\t730\t0.33\t1.2\t0\n";
         let r = rd(s).unwrap();
         assert_eq!(r.dialect, "OpenSim MOT (name/datacolumns header)");
-        let units: Vec<_> = r
-            .analogs
-            .iter()
-            .map(|a| (a.name.as_str(), a.unit.as_str(), a.kind))
-            .collect();
+        let units: Vec<_> = r.analogs.iter().map(|a| (a.name.as_str(), a.unit.as_str(), a.kind)).collect();
         assert_eq!(
             units,
             vec![
@@ -324,11 +283,7 @@ mod tests {
             ]
         );
         assert_eq!(r.analogs[0].rate_hz, 60.0);
-        assert!(
-            r.notes
-                .iter()
-                .any(|n| n.contains("header says 9 rows but the file has 4"))
-        );
+        assert!(r.notes.iter().any(|n| n.contains("header says 9 rows but the file has 4")));
     }
 
     #[test]
@@ -350,10 +305,7 @@ mod tests {
             "t.mot:9: wrong delimiter: row uses commas but the header uses tabs"
         );
         assert_eq!(err(&format!("{IK}\n")), "t.mot:8: no frames of data");
-        assert_eq!(
-            err("Coordinates\nversion=1\ntime\tx\n0\t1\n"),
-            "t.mot: missing header: endheader line"
-        );
+        assert_eq!(err("Coordinates\nversion=1\ntime\tx\n0\t1\n"), "t.mot: missing header: endheader line");
         assert_eq!(
             err("Coordinates\nendheader\nframe\tx\n0\t1\n"),
             "t.mot:3:1: missing header: column names row starting with time"

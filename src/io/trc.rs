@@ -30,6 +30,8 @@
 //!   a note (BTK `SprintCalib.trc` carries 5 unnamed markers).
 //! * The last row of a file without a final line break that stops early, or
 //!   whose last number is cut (`1e`), is `Truncated`.
+// `ReadError` is large (path + position); boxing it is a change to error.rs.
+#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::delimited::{fields, num_cell, tail_info, wrong_delimiter};
@@ -38,11 +40,7 @@ use crate::model::{Format, Marker, PointData, Recording};
 use std::path::Path;
 
 fn header_err(path: &Path, line: u64, what: &str) -> ReadError {
-    ReadError::new(
-        path,
-        Position::line(line),
-        ReadErrorKind::MissingHeader(what.into()),
-    )
+    ReadError::new(path, Position::line(line), ReadErrorKind::MissingHeader(what.into()))
 }
 
 /// Read one TRC file from its bytes (see the module docs).
@@ -55,50 +53,38 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     }
     let (_, keys_line) = next("header keys line (DataRate, CameraRate, NumFrames, ...)", 2)?;
     if !keys_line.contains("DataRate") {
-        return Err(header_err(
-            path,
-            2,
-            "header keys line (DataRate, CameraRate, NumFrames, ...)",
-        ));
+        return Err(header_err(path, 2, "header keys line (DataRate, CameraRate, NumFrames, ...)"));
     }
     let (_, vals_line) = next("header values line", 3)?;
-    let keys: Vec<&str> = keys_line
-        .split(['\t', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let vals: Vec<&str> = vals_line
-        .split(['\t', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let keys: Vec<&str> = keys_line.split(['\t', ' ']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let vals: Vec<&str> = vals_line.split(['\t', ' ']).map(str::trim).filter(|s| !s.is_empty()).collect();
     let value = |key: &str| -> Option<(u64, &str)> {
         let i = keys.iter().position(|k| k.eq_ignore_ascii_case(key))?;
         vals.get(i).map(|v| (i as u64 + 1, *v))
     };
     let mut notes = Vec::new();
 
-    let (rate_col, rate_s) =
-        value("DataRate").ok_or_else(|| header_err(path, 3, "DataRate value"))?;
+    let (rate_col, rate_s) = value("DataRate").ok_or_else(|| header_err(path, 3, "DataRate value"))?;
     let rate = text::parse_f64(rate_s, path, 3, rate_col).map_err(|mut e| {
         e.pos.field = Some("DataRate".into());
         e
     })?;
-    if !(rate > 0.0) {
+    if rate.is_nan() || rate <= 0.0 {
         return Err(ReadError::new(
             path,
             Position::cell(3, rate_col).with_field("DataRate"),
             ReadErrorKind::BadValue(format!("DataRate must be positive, found {rate_s}")),
         ));
     }
-    let scale = match value("Units") {
+    // File units per metre; dividing keeps `1032.284 mm` → `1.032284` exact.
+    let per_metre = match value("Units") {
         None => {
             notes.push("no Units in the header; millimetres assumed".to_string());
-            0.001
+            1000.0
         }
         Some((c, u)) => match u.to_ascii_lowercase().as_str() {
-            "mm" => 0.001,
-            "cm" => 0.01,
+            "mm" => 1000.0,
+            "cm" => 100.0,
             "m" => 1.0,
             _ => {
                 return Err(ReadError::new(
@@ -119,43 +105,27 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     // Names row and coordinate row.
     let names_what = "marker names row (Frame#, Time, marker names)";
     let (_, names_line) = next(names_what, 4)?;
-    if !names_line
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("frame")
-    {
+    if !names_line.trim_start().to_ascii_lowercase().starts_with("frame") {
         return Err(header_err(path, 4, names_what));
     }
     let delim = if names_line.contains('\t') { '\t' } else { ' ' };
-    let names: Vec<String> = fields(&names_line, delim)
-        .skip(2)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let names: Vec<String> =
+        fields(&names_line, delim).skip(2).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
     let xyz_what = "coordinate row (X1 Y1 Z1 ...)";
     let (_, xyz_line) = next(xyz_what, 5)?;
-    let first_label = xyz_line
-        .split(['\t', ' '])
-        .map(str::trim)
-        .find(|s| !s.is_empty());
+    let first_label = xyz_line.split(['\t', ' ']).map(str::trim).find(|s| !s.is_empty());
     if !first_label.is_some_and(|s| s.starts_with(['X', 'x'])) {
         return Err(header_err(path, 5, xyz_what));
     }
-    drop(next);
     let nm = names.len();
     if let Some(n) = num_markers
         && n as usize != nm
     {
-        notes.push(format!(
-            "header NumMarkers={n} but the names row lists {nm} markers; using the names"
-        ));
+        notes.push(format!("header NumMarkers={n} but the names row lists {nm} markers; using the names"));
     }
 
     // Data rows.
-    let cap = num_frames
-        .and_then(|n| text::bounded_count(n, bytes.len(), 8 + 6 * nm))
-        .unwrap_or(0);
+    let cap = num_frames.and_then(|n| text::bounded_count(n, bytes.len(), 8 + 6 * nm)).unwrap_or(0);
     let mut xyz: Vec<Vec<[f64; 3]>> = (0..nm).map(|_| Vec::with_capacity(cap)).collect();
     let mut row = vec![[f64::NAN; 3]; nm];
     let mut present = vec![0u8; nm];
@@ -193,9 +163,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             };
             let v = num_cell(cell, path, bytes, no, j + 1, field, false).map_err(|e| {
                 if fields(&line, d).count() == j + 1 {
-                    num_cell(cell, path, bytes, no, j + 1, field, true)
-                        .err()
-                        .unwrap_or(e)
+                    num_cell(cell, path, bytes, no, j + 1, field, true).err().unwrap_or(e)
                 } else {
                     e
                 }
@@ -206,7 +174,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 _ => {
                     let (k, a) = ((j - 2) / 3, (j - 2) % 3);
                     if let Some(v) = v {
-                        row[k][a] = v * scale;
+                        row[k][a] = v / per_metre;
                         present[k] += 1;
                     }
                 }
@@ -222,21 +190,14 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                     if no >= last {
                         ReadErrorKind::Truncated(format!("last row has {width} of {want} fields"))
                     } else {
-                        ReadErrorKind::FieldCount {
-                            expected: want,
-                            found: width,
-                        }
+                        ReadErrorKind::FieldCount { expected: want, found: width }
                     },
                 ));
             }
         }
         let need = |v: Option<f64>, col: u64, name: &str| {
             v.filter(|x| x.is_finite()).ok_or_else(|| {
-                ReadError::new(
-                    path,
-                    Position::cell(no, col).with_field(name),
-                    ReadErrorKind::BadNumber(String::new()),
-                )
+                ReadError::new(path, Position::cell(no, col).with_field(name), ReadErrorKind::BadNumber(String::new()))
             })
         };
         let frame = need(frame, 1, "Frame#")?;
@@ -260,56 +221,36 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
     }
     if frames == 0 {
-        return Err(ReadError::new(
-            path,
-            Position::line(6),
-            ReadErrorKind::NoFrames,
-        ));
+        return Err(ReadError::new(path, Position::line(6), ReadErrorKind::NoFrames));
     }
 
     if let Some(n) = num_frames
         && n as usize != frames
     {
-        notes.push(format!(
-            "header NumFrames={n} but the file has {frames} rows; using the data"
-        ));
+        notes.push(format!("header NumFrames={n} but the file has {frames} rows; using the data"));
     }
     if extra > 0 {
-        notes.push(format!(
-            "rows carry {extra} more columns than the {nm} named markers; ignored"
-        ));
+        notes.push(format!("rows carry {extra} more columns than the {nm} named markers; ignored"));
     }
     if partial > 0 {
-        notes.push(format!(
-            "{partial} marker samples had only some coordinates; treated as gaps"
-        ));
+        notes.push(format!("{partial} marker samples had only some coordinates; treated as gaps"));
     }
     if frames > 1 {
         let file_rate = (frames - 1) as f64 / (t_last - t0);
-        if !((file_rate / rate - 1.0).abs() <= 0.01) {
-            notes.push(format!(
-                "Time column implies {file_rate:.3} Hz but DataRate is {rate}; DataRate used"
-            ));
+        if (file_rate / rate - 1.0).abs().is_nan() || (file_rate / rate - 1.0).abs() > 0.01 {
+            notes.push(format!("Time column implies {file_rate:.3} Hz but DataRate is {rate}; DataRate used"));
         }
     }
     let mut markers = Vec::with_capacity(nm);
     for (k, (name, v)) in names.into_iter().zip(xyz).enumerate() {
         if max_width <= 2 + 3 * k {
-            notes.push(format!(
-                "marker {name:?} is listed in the header but has no data columns; dropped"
-            ));
+            notes.push(format!("marker {name:?} is listed in the header but has no data columns; dropped"));
             continue;
         }
         markers.push(Marker { name, xyz: v });
     }
     let mut rec = Recording::new(path, Format::Trc, "OpenSim TRC");
-    rec.points = Some(PointData {
-        rate_hz: rate,
-        first_frame,
-        time0_s: t0,
-        frames,
-        markers,
-    });
+    rec.points = Some(PointData { rate_hz: rate, first_frame, time0_s: t0, frames, markers });
     rec.notes = notes;
     Ok(rec)
 }
@@ -335,20 +276,13 @@ mod tests {
 
     #[test]
     fn reads_and_converts() {
-        let r = rd(&file(
-            V,
-            "5\t0.04\t1\t2\t3\t4\t5\t6\n6\t0.05\t\t\t\t4\t5\t6\n7\t0.06\t1\t2\t3\n",
-        ))
-        .unwrap();
+        let r = rd(&file(V, "5\t0.04\t1\t2\t3\t4\t5\t6\n6\t0.05\t\t\t\t4\t5\t6\n7\t0.06\t1\t2\t3\n")).unwrap();
         let p = r.points.unwrap();
         assert_eq!((p.rate_hz, p.first_frame, p.frames), (100.0, 5, 3));
         assert_eq!(p.time0_s, 0.04);
         assert_eq!(p.markers[0].xyz[0], [0.001, 0.002, 0.003]);
         assert!(!p.markers[0].is_present(1));
-        assert!(
-            !p.markers[1].is_present(2),
-            "absent trailing cells are gaps"
-        );
+        assert!(!p.markers[1].is_present(2), "absent trailing cells are gaps");
         assert!(r.notes.is_empty(), "{:?}", r.notes);
     }
 
@@ -361,33 +295,22 @@ mod tests {
         .unwrap();
         let p = r.points.unwrap();
         assert_eq!(p.markers[1].xyz[0], [4.0, 5.0, 6.0]);
-        assert_eq!(
-            r.notes,
-            vec!["header NumFrames=9 but the file has 1 rows; using the data"]
-        );
+        assert_eq!(r.notes, vec!["header NumFrames=9 but the file has 1 rows; using the data"]);
     }
 
     #[test]
     fn unused_marker_is_dropped_with_a_note() {
-        let s = format!(
-            "{HEAD}{V}\nFrame#\tTime\tA\t\t\tB\t\t\tC\n\t\tX1\tY1\tZ1\tX2\tY2\tZ2\n1\t0\t1\t2\t3\t4\t5\t6\n"
-        );
+        let s =
+            format!("{HEAD}{V}\nFrame#\tTime\tA\t\t\tB\t\t\tC\n\t\tX1\tY1\tZ1\tX2\tY2\tZ2\n1\t0\t1\t2\t3\t4\t5\t6\n");
         let r = rd(&s).unwrap();
         assert_eq!(r.points.unwrap().markers.len(), 2);
-        assert!(
-            r.notes
-                .iter()
-                .any(|n| n.contains("\"C\" is listed in the header but has no data columns"))
-        );
+        assert!(r.notes.iter().any(|n| n.contains("\"C\" is listed in the header but has no data columns")));
     }
 
     #[test]
     fn errors_are_positioned() {
         assert_eq!(
-            err(&file(
-                V,
-                "1\t0\t1\t2\t3\t4\t5\t6\n2\t0.01\t1\tx\t3\t4\t5\t6\n"
-            )),
+            err(&file(V, "1\t0\t1\t2\t3\t4\t5\t6\n2\t0.01\t1\tx\t3\t4\t5\t6\n")),
             "t.trc:8:4: expected a number, found \"x\" (in A)"
         );
         assert_eq!(
@@ -395,19 +318,10 @@ mod tests {
             "t.trc:8: file is truncated: last row has 6 of 8 fields"
         );
         assert_eq!(
-            err(&file(
-                V,
-                "1\t0\t1\t2\t3\t4\t5\t6\n2\t0.01\t1\t2\t3\t4\t5\t1e"
-            )),
+            err(&file(V, "1\t0\t1\t2\t3\t4\t5\t6\n2\t0.01\t1\t2\t3\t4\t5\t1e")),
             "t.trc:8:8: file is truncated: number cut off: \"1e\" (in B)"
         );
-        assert!(
-            rd(&file(
-                V,
-                "1\t0\t1\t2\t3\t4\t5\t6\n2\t0.01\t1\t2\t3\t4\t5\t12."
-            ))
-            .is_ok()
-        );
+        assert!(rd(&file(V, "1\t0\t1\t2\t3\t4\t5\t6\n2\t0.01\t1\t2\t3\t4\t5\t12.")).is_ok());
         assert_eq!(
             err(&file(V, "1\t0\t1\t2\t3\t4\t5\t6\n2,0.01,1,2,3,4,5,6\n")),
             "t.trc:8: wrong delimiter: row uses commas but the header uses tabs"
@@ -426,17 +340,11 @@ mod tests {
             "t.trc:3:1: invalid value: DataRate must be positive, found 0 (in DataRate)"
         );
         assert_eq!(
-            err(&file(
-                "-60\t0\t3\t2\tmm\t0\t1\t3",
-                "1\t0\t1\t2\t3\t4\t5\t6\n"
-            )),
+            err(&file("-60\t0\t3\t2\tmm\t0\t1\t3", "1\t0\t1\t2\t3\t4\t5\t6\n")),
             "t.trc:3:1: invalid value: DataRate must be positive, found -60 (in DataRate)"
         );
         assert_eq!(
-            err(&file(
-                "100\t100\t3\t2\tinch\t100\t1\t3",
-                "1\t0\t1\t2\t3\t4\t5\t6\n"
-            )),
+            err(&file("100\t100\t3\t2\tinch\t100\t1\t3", "1\t0\t1\t2\t3\t4\t5\t6\n")),
             "t.trc:3:5: invalid value: Units \"inch\" (expected mm, cm or m) (in Units)"
         );
         assert_eq!(err("hello\n"), "t.trc:1: missing header: PathFileType line");
@@ -444,11 +352,7 @@ mod tests {
 
     #[test]
     fn huge_header_counts_do_not_allocate() {
-        let r = rd(&file(
-            "100\t100\t1000000000\t2\tmm\t100\t1\t1e9",
-            "1\t0\t1\t2\t3\t4\t5\t6\n",
-        ))
-        .unwrap();
+        let r = rd(&file("100\t100\t1000000000\t2\tmm\t100\t1\t1e9", "1\t0\t1\t2\t3\t4\t5\t6\n")).unwrap();
         assert_eq!(r.points.unwrap().frames, 1);
     }
 
