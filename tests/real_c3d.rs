@@ -39,9 +39,7 @@ fn load(rel: &str) -> Option<Recording> {
 #[track_caller]
 fn marker_at(r: &Recording, name: &str, frame: usize, xyz: [f64; 3]) {
     let pts = r.points.as_ref().expect("points");
-    let m = pts
-        .marker(name)
-        .unwrap_or_else(|| panic!("no marker {name}"));
+    let m = pts.marker(name).unwrap_or_else(|| panic!("no marker {name}"));
     for (a, (&got, &want)) in m.xyz[frame].iter().zip(&xyz).enumerate() {
         close(got, want, TOL_M, &format!("{name}[{frame}].{a}"));
     }
@@ -50,19 +48,12 @@ fn marker_at(r: &Recording, name: &str, frame: usize, xyz: [f64; 3]) {
 #[track_caller]
 fn gap_at(r: &Recording, name: &str, frame: usize) {
     let m = r.points.as_ref().unwrap().marker(name).unwrap();
-    assert!(
-        m.xyz[frame].iter().all(|v| v.is_nan()),
-        "{name}[{frame}] should be a gap"
-    );
+    assert!(m.xyz[frame].iter().all(|v| v.is_nan()), "{name}[{frame}] should be a gap");
 }
 
 #[track_caller]
 fn analog_at(r: &Recording, name: &str, unit: &str, i: usize, want: f64, tol: f64) {
-    let a = r
-        .analogs
-        .iter()
-        .find(|a| a.name == name)
-        .unwrap_or_else(|| panic!("no {name}"));
+    let a = r.analogs.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no {name}"));
     assert_eq!(a.unit, unit, "unit of {name}");
     close(a.data[i], want, tol, &format!("{name}[{i}]"));
 }
@@ -84,6 +75,7 @@ fn shape(r: &Recording) -> (f64, usize, i64, usize) {
 }
 
 #[test]
+#[allow(clippy::approx_constant)] // 3.14 s is an event time, not pi
 fn pig_motion() {
     let Some(r) = load("btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d") else {
         return;
@@ -93,93 +85,26 @@ fn pig_motion() {
     assert_eq!(shape(&r), (100.0, 315, 148, 113));
     assert_eq!(r.reference.len(), 80 * 3);
     close(r.points.as_ref().unwrap().time0_s, 1.47, 1e-12, "time0");
-    marker_at(
-        &r,
-        "RFHD",
-        0,
-        [-1.7986875, 0.22803834533691406, 1.436975341796875],
-    );
-    marker_at(
-        &r,
-        "LASI",
-        0,
-        [-1.9239793701171874, 0.3727458190917969, 0.900998046875],
-    );
-    marker_at(
-        &r,
-        "LASI",
-        157,
-        [
-            -0.08221965026855468,
-            0.35422171020507814,
-            0.8984779663085938,
-        ],
-    );
-    marker_at(
-        &r,
-        "RHEE",
-        157,
-        [
-            -0.5223047485351563,
-            0.25314739990234375,
-            0.10201750946044921,
-        ],
-    );
-    marker_at(
-        &r,
-        "LTOE",
-        157,
-        [0.17823948669433592, 0.3954559326171875, 0.06613176727294921],
-    );
+    marker_at(&r, "RFHD", 0, [-1.7986875, 0.22803834533691406, 1.436975341796875]);
+    marker_at(&r, "LASI", 0, [-1.9239793701171874, 0.3727458190917969, 0.900998046875]);
+    marker_at(&r, "LASI", 157, [-0.08221965026855468, 0.35422171020507814, 0.8984779663085938]);
+    marker_at(&r, "RHEE", 157, [-0.5223047485351563, 0.25314739990234375, 0.10201750946044921]);
+    marker_at(&r, "LTOE", 157, [0.17823948669433592, 0.3954559326171875, 0.06613176727294921]);
     // HEDO is missing for the first 30 frames (residual -1).
     gap_at(&r, "HEDO", 29);
-    marker_at(
-        &r,
-        "HEDO",
-        30,
-        [-1.56066882324, 0.20883110046, 1.43017285156],
-    );
-    assert_eq!(
-        r.points
-            .as_ref()
-            .unwrap()
-            .marker("HEDO")
-            .unwrap()
-            .present_count(),
-        315 - 30
-    );
+    marker_at(&r, "HEDO", 30, [-1.56066882324, 0.20883110046, 1.43017285156]);
+    assert_eq!(r.points.as_ref().unwrap().marker("HEDO").unwrap().present_count(), 315 - 30);
     // Model outputs are reference series in the file's units, never markers.
-    for name in [
-        "LKneeAngles",
-        "RHipAngles",
-        "LAnkleMoment",
-        "RKneePower",
-        "LGroundReactionForce",
-    ] {
-        assert!(
-            r.points.as_ref().unwrap().marker(name).is_none(),
-            "{name} is not a marker"
-        );
+    for name in ["LKneeAngles", "RHipAngles", "LAnkleMoment", "RKneePower", "LGroundReactionForce"] {
+        assert!(r.points.as_ref().unwrap().marker(name).is_none(), "{name} is not a marker");
     }
     reference_at(&r, "LKneeAngles", "X", "deg", 10, 20.2500057220459);
     reference_at(&r, "LKneeAngles", "Z", "deg", 10, 2.9897451400756836);
-    assert!(
-        r.reference
-            .iter()
-            .any(|s| s.name == "LAnkleMoment" && s.unit == "Nmm")
-    );
-    assert!(
-        r.reference
-            .iter()
-            .any(|s| s.name == "RKneePower" && s.unit == "W")
-    );
+    assert!(r.reference.iter().any(|s| s.name == "LAnkleMoment" && s.unit == "Nmm"));
+    assert!(r.reference.iter().any(|s| s.name == "RKneePower" && s.unit == "W"));
     // Analog: 38 channels at 1000 Hz; moments converted from N.mm to N.m, EMG in V.
     assert_eq!(r.analogs.len(), 38);
-    assert!(
-        r.analogs
-            .iter()
-            .all(|a| a.rate_hz == 1000.0 && a.data.len() == 3150)
-    );
+    assert!(r.analogs.iter().all(|a| a.rate_hz == 1000.0 && a.data.len() == 3150));
     close(r.analogs[0].time0_s, 1.47, 1e-12, "analog time0");
     analog_at(&r, "Fz1", "N", 1541, -482.5273742675781, 1e-4);
     analog_at(&r, "Mx1", "N.m", 1541, 29.570931640625, 1e-6);
@@ -195,38 +120,20 @@ fn pig_motion() {
     assert_eq!(fp.plate_type, 2);
     assert_eq!(fp.channels, ["Fx1", "Fy1", "Fz1", "Mx1", "My1", "Mz1"]);
     let c0 = [-0.49991998291015627, 0.49791998291015627, 0.0];
-    for a in 0..3 {
-        close(fp.corners[0][a], c0[a], 1e-9, "plate 1 corner 1");
+    for (got, want) in fp.corners[0].iter().zip(c0) {
+        close(*got, want, 1e-9, "plate 1 corner 1");
     }
-    close(
-        fp.corners[2][1],
-        8.00018310546875e-5,
-        1e-9,
-        "plate 1 corner 3 y",
-    );
+    close(fp.corners[2][1], 8.00018310546875e-5, 1e-9, "plate 1 corner 3 y");
     close(fp.origin[2], 0.01633889961, 1e-9, "plate 1 origin z");
     assert_eq!(r.force_plates[1].channels[5], "Mz2");
-    close(
-        r.force_plates[1].corners[1][0],
-        0.49791998291015627,
-        1e-9,
-        "plate 2 corner 2 x",
-    );
+    close(r.force_plates[1].corners[1][0], 0.49791998291015627, 1e-9, "plate 2 corner 2 x");
     // Events: 12 from the EVENT group, sorted by time.
     assert_eq!(r.events.len(), 12);
     let times = |side: Side, kind: EventKind| -> Vec<f64> {
-        r.events
-            .iter()
-            .filter(|e| e.side == Some(side) && e.kind == kind)
-            .map(|e| e.time_s)
-            .collect()
+        r.events.iter().filter(|e| e.side == Some(side) && e.kind == kind).map(|e| e.time_s).collect()
     };
     let expect = [
-        (
-            Side::Right,
-            EventKind::FootStrike,
-            vec![1.53, 2.54, 3.57, 4.59],
-        ),
+        (Side::Right, EventKind::FootStrike, vec![1.53, 2.54, 3.57, 4.59]),
         (Side::Left, EventKind::FootStrike, vec![2.02, 3.05, 4.05]),
         (Side::Right, EventKind::FootOff, vec![2.12, 3.14, 4.17]),
         (Side::Left, EventKind::FootOff, vec![2.65, 3.66]),
@@ -238,28 +145,15 @@ fn pig_motion() {
             close(*g, *w, 1e-6, &format!("{side:?} {kind:?}"));
         }
     }
-    assert!(
-        r.events
-            .iter()
-            .all(|e| e.subject.as_deref() == Some("BELT_C"))
-    );
+    assert!(r.events.iter().all(|e| e.subject.as_deref() == Some("BELT_C")));
     // Subject from SUBJECTS and PROCESSING.
     let s = &r.subject;
     assert_eq!(s.name.as_deref(), Some("BELT_C"));
     assert_eq!(s.mass_kg, Some(47.5));
     close(s.height_m.unwrap(), 1.505, 1e-12, "height");
-    assert_eq!(
-        (s.leg_length_mm.left, s.leg_length_mm.right),
-        (Some(800.0), Some(800.0))
-    );
-    assert_eq!(
-        (s.knee_width_mm.left, s.knee_width_mm.right),
-        (Some(105.0), Some(105.0))
-    );
-    assert_eq!(
-        (s.ankle_width_mm.left, s.ankle_width_mm.right),
-        (Some(55.0), Some(55.0))
-    );
+    assert_eq!((s.leg_length_mm.left, s.leg_length_mm.right), (Some(800.0), Some(800.0)));
+    assert_eq!((s.knee_width_mm.left, s.knee_width_mm.right), (Some(105.0), Some(105.0)));
+    assert_eq!((s.ankle_width_mm.left, s.ankle_width_mm.right), (Some(55.0), Some(55.0)));
     assert!(r.notes.is_empty(), "{:?}", r.notes);
 }
 
@@ -271,36 +165,10 @@ fn pig_calibration() {
     assert_eq!(r.dialect, "C3D (Intel, float)");
     assert_eq!(shape(&r), (100.0, 94, 30, 111));
     assert_eq!(r.reference.len(), 26 * 3);
-    marker_at(
-        &r,
-        "LFHD",
-        0,
-        [
-            -0.01736548614501953,
-            0.11624053192138672,
-            1.4588465576171874,
-        ],
-    );
-    marker_at(
-        &r,
-        "LASI",
-        47,
-        [0.016543155670166017, 0.16371652221679686, 0.9093173828125],
-    );
-    marker_at(
-        &r,
-        "RHEE",
-        0,
-        [-0.1932477569580078, 0.371862060546875, 0.027800836563110352],
-    );
-    assert!(
-        r.points
-            .as_ref()
-            .unwrap()
-            .markers
-            .iter()
-            .all(|m| m.present_count() == 94)
-    );
+    marker_at(&r, "LFHD", 0, [-0.01736548614501953, 0.11624053192138672, 1.4588465576171874]);
+    marker_at(&r, "LASI", 47, [0.016543155670166017, 0.16371652221679686, 0.9093173828125]);
+    marker_at(&r, "RHEE", 0, [-0.1932477569580078, 0.371862060546875, 0.027800836563110352]);
+    assert!(r.points.as_ref().unwrap().markers.iter().all(|m| m.present_count() == 94));
     reference_at(&r, "LKneeAngles", "X", "deg", 10, 2.33791446685791);
     assert_eq!(r.analogs.len(), 38);
     analog_at(&r, "Fx1", "N", 100, -23.564199447631836, 1e-4);
@@ -317,55 +185,24 @@ fn c3d_org_sample01_eb015pi() {
     };
     assert_eq!(r.dialect, "C3D (Intel, integer)");
     assert_eq!(shape(&r), (50.0, 450, 1, 26));
-    marker_at(
-        &r,
-        "RFT1",
-        0,
-        [
-            0.24858334074169397,
-            0.22683334009349346,
-            0.03741666778177023,
-        ],
-    );
-    marker_at(
-        &r,
-        "RFT2",
-        225,
-        [0.1915833390429616, 0.8123333575427533, 0.08841666930168868],
-    );
+    marker_at(&r, "RFT1", 0, [0.24858334074169397, 0.22683334009349346, 0.03741666778177023]);
+    marker_at(&r, "RFT2", 225, [0.1915833390429616, 0.8123333575427533, 0.08841666930168868]);
     // LFT1 is missing in frames 0-24 and 445-449.
     gap_at(&r, "LFT1", 24);
     gap_at(&r, "LFT1", 445);
     marker_at(&r, "LFT1", 25, [-0.09225, 0.00741667, 0.04316667]);
     marker_at(&r, "LFT1", 30, [-0.09316667, 0.00608333, 0.04466667]);
-    assert_eq!(
-        r.points
-            .as_ref()
-            .unwrap()
-            .marker("LFT1")
-            .unwrap()
-            .present_count(),
-        450 - 30
-    );
+    assert_eq!(r.points.as_ref().unwrap().marker("LFT1").unwrap().present_count(), 450 - 30);
     // ANALOG:USED is 16 though LABELS lists 32; units `nt` are kept as written.
     assert_eq!(r.analogs.len(), 16);
-    assert!(
-        r.analogs
-            .iter()
-            .all(|a| a.rate_hz == 200.0 && a.data.len() == 1800)
-    );
+    assert!(r.analogs.iter().all(|a| a.rate_hz == 200.0 && a.data.len() == 1800));
     analog_at(&r, "FX1", "nt", 100, -26.660000443458557, 1e-9);
     analog_at(&r, "FZ1", "nt", 1234, -838.4880198836327, 1e-6);
     analog_at(&r, "CH16", "d.u.", 100, -21.5, 1e-9);
     assert_eq!(r.analogs[0].kind, ChannelKind::ForcePlate);
     assert_eq!(r.force_plates.len(), 2);
     assert_eq!(r.force_plates[1].channels[0], "FX2");
-    close(
-        r.force_plates[0].corners[0][0],
-        0.5200451049804687,
-        1e-9,
-        "corner",
-    );
+    close(r.force_plates[0].corners[0][0], 0.5200451049804687, 1e-9, "corner");
     // No EVENT group: the three header events (RIC, RHS, RTO).
     let ev: Vec<_> = r.events.iter().map(|e| (e.side, e.kind.clone())).collect();
     assert_eq!(
@@ -393,48 +230,17 @@ fn c3d_org_sample09_dec_plugin_gait() {
     // 86 points: 54 markers and 32 Plug-in Gait outputs.
     assert_eq!(shape(&r), (60.0, 281, 1, 54));
     assert_eq!(r.reference.len(), 32 * 3);
-    marker_at(
-        &r,
-        "RKNE",
-        0,
-        [-1.0608223521709441, 0.1091170221939683, 0.5682976886630058],
-    );
-    marker_at(
-        &r,
-        "RTOE",
-        140,
-        [1.419487781189382, 0.23940023381263018, 0.08021889142692089],
-    );
-    marker_at(
-        &r,
-        "LASI",
-        140,
-        [1.0200363615900279, 0.4042838829383254, 0.9983869258314371],
-    );
+    marker_at(&r, "RKNE", 0, [-1.0608223521709441, 0.1091170221939683, 0.5682976886630058]);
+    marker_at(&r, "RTOE", 140, [1.419487781189382, 0.23940023381263018, 0.08021889142692089]);
+    marker_at(&r, "LASI", 140, [1.0200363615900279, 0.4042838829383254, 0.9983869258314371]);
     gap_at(&r, "LASI", 0);
     gap_at(&r, "RKNE", 254);
-    assert_eq!(
-        r.points
-            .as_ref()
-            .unwrap()
-            .marker("RKNE")
-            .unwrap()
-            .present_count(),
-        281 - 27
-    );
+    assert_eq!(r.points.as_ref().unwrap().marker("RKNE").unwrap().present_count(), 281 - 27);
     reference_at(&r, "LKneeAngles", "X", "deg", 140, 17.97676362);
     reference_at(&r, "LKneeAngles", "Y", "deg", 140, 6.86209794);
-    assert!(
-        r.reference
-            .iter()
-            .any(|s| s.name == "LKneeAngles" && s.data[10].is_nan())
-    );
+    assert!(r.reference.iter().any(|s| s.name == "LKneeAngles" && s.data[10].is_nan()));
     assert_eq!(r.analogs.len(), 36);
-    assert!(
-        r.analogs
-            .iter()
-            .all(|a| a.rate_hz == 1200.0 && a.data.len() == 5620)
-    );
+    assert!(r.analogs.iter().all(|a| a.rate_hz == 1200.0 && a.data.len() == 5620));
     analog_at(&r, "FZ1", "N", 1587, -758.4394990205765, 1e-6);
     analog_at(&r, "FZ1", "N", 100, -1.4769999980926514, 1e-9);
     analog_at(&r, "EMG1", "V", 1000, -15.0, 1e-9);
@@ -443,25 +249,11 @@ fn c3d_org_sample09_dec_plugin_gait() {
     assert_eq!(r.analogs[15].unit, "N.m");
     assert_eq!(r.force_plates.len(), 2);
     assert_eq!(r.force_plates[0].plate_type, 2);
-    close(
-        r.force_plates[1].corners[0][0],
-        1.054,
-        1e-9,
-        "plate 2 corner 1 x",
-    );
-    close(
-        r.force_plates[0].corners[2][1],
-        0.508,
-        1e-9,
-        "plate 1 corner 3 y",
-    );
+    close(r.force_plates[1].corners[0][0], 1.054, 1e-9, "plate 2 corner 1 x");
+    close(r.force_plates[0].corners[2][1], 0.508, 1e-9, "plate 1 corner 3 y");
     // Eight events. The data README lists four with shifted labels; the
     // EVENT group (and ezc3d) pair them as below.
-    let ev: Vec<_> = r
-        .events
-        .iter()
-        .map(|e| (e.side, e.kind.clone(), e.time_s))
-        .collect();
+    let ev: Vec<_> = r.events.iter().map(|e| (e.side, e.kind.clone(), e.time_s)).collect();
     let want = [
         (Side::Right, EventKind::FootStrike, 1.11666667),
         (Side::Left, EventKind::FootOff, 1.29999995),
@@ -491,28 +283,13 @@ fn others_emg_only() {
     assert!(r.points.is_none());
     assert!(r.reference.is_empty());
     assert_eq!(r.analogs.len(), 8);
-    assert!(
-        r.analogs
-            .iter()
-            .all(|a| a.rate_hz == 1000.0 && a.data.len() == 4564)
-    );
-    assert!(
-        r.analogs
-            .iter()
-            .all(|a| a.kind == ChannelKind::Emg && a.time0_s == 0.0)
-    );
+    assert!(r.analogs.iter().all(|a| a.rate_hz == 1000.0 && a.data.len() == 4564));
+    assert!(r.analogs.iter().all(|a| a.kind == ChannelKind::Emg && a.time0_s == 0.0));
     assert_eq!(r.analogs[0].name, "Right Rectus Femoris");
     assert_eq!(r.analogs[7].name, "Left Gastrocnemius Lateralis");
     // mV converted to V.
     analog_at(&r, "Right Rectus Femoris", "V", 869, 0.2001953125e-3, 1e-12);
-    analog_at(
-        &r,
-        "Left Gastrocnemius Lateralis",
-        "V",
-        2000,
-        -0.0146484375e-3,
-        1e-12,
-    );
+    analog_at(&r, "Left Gastrocnemius Lateralis", "V", 2000, -0.0146484375e-3, 1e-12);
     assert!(r.force_plates.is_empty());
     assert!(r.events.is_empty());
 }
@@ -524,30 +301,10 @@ fn pycgm_movement_trial() {
     };
     assert_eq!(r.dialect, "C3D (Intel, float)");
     assert_eq!(shape(&r), (120.0, 323, 695, 159));
-    close(
-        r.points.as_ref().unwrap().time0_s,
-        694.0 / 120.0,
-        1e-12,
-        "time0",
-    );
-    marker_at(
-        &r,
-        "LBHD",
-        0,
-        [1.0793359375, 0.20061128234863282, 2.34663330078125],
-    );
-    marker_at(
-        &r,
-        "LASI",
-        161,
-        [0.4141157836914062, 0.07094400787353515, 1.2374896240234374],
-    );
-    marker_at(
-        &r,
-        "RHEE",
-        161,
-        [0.393926025390625, 0.3083045959472656, 0.3549871215820313],
-    );
+    close(r.points.as_ref().unwrap().time0_s, 694.0 / 120.0, 1e-12, "time0");
+    marker_at(&r, "LBHD", 0, [1.0793359375, 0.20061128234863282, 2.34663330078125]);
+    marker_at(&r, "LASI", 161, [0.4141157836914062, 0.07094400787353515, 1.2374896240234374]);
+    marker_at(&r, "RHEE", 161, [0.393926025390625, 0.3083045959472656, 0.3549871215820313]);
     gap_at(&r, "*127", 0);
     // Modelled markers (CentreOfMass) are positions and stay markers.
     assert!(r.points.as_ref().unwrap().marker("CentreOfMass").is_some());
@@ -556,44 +313,19 @@ fn pycgm_movement_trial() {
     analog_at(&r, "Force.Fx1", "N", 100, -6.6142072677612305, 1e-5);
     analog_at(&r, "Force.Fz1", "N", 100, -16.229923248291016, 1e-5);
     // Repeated labels get a suffix so that names stay unique.
-    analog_at(
-        &r,
-        "Electric Potential.Fz (4)",
-        "V",
-        100,
-        -0.011278621852397919,
-        1e-9,
-    );
+    analog_at(&r, "Electric Potential.Fz (4)", "V", 100, -0.011278621852397919, 1e-9);
     assert!(r.notes.iter().any(|n| n.contains("repeats names")));
     assert_eq!(r.force_plates.len(), 4);
-    assert!(
-        r.force_plates
-            .iter()
-            .all(|p| p.plate_type == 2 && p.channels.len() == 6)
-    );
+    assert!(r.force_plates.iter().all(|p| p.plate_type == 2 && p.channels.len() == 6));
     assert_eq!(r.force_plates[3].channels[0], "Force.Fx4");
-    close(
-        r.force_plates[0].corners[0][0],
-        0.299999755859375,
-        1e-9,
-        "corner",
-    );
+    close(r.force_plates[0].corners[0][0], 0.299999755859375, 1e-9, "corner");
     close(r.force_plates[0].origin[2], 0.041, 1e-9, "origin");
     assert!(r.events.is_empty());
     let s = &r.subject;
     assert_eq!((s.mass_kg, s.height_m), (Some(85.0), Some(1.679)));
-    assert_eq!(
-        (s.leg_length_mm.left, s.leg_length_mm.right),
-        (Some(877.0), Some(866.0))
-    );
-    assert_eq!(
-        (s.knee_width_mm.left, s.knee_width_mm.right),
-        (Some(144.0), Some(139.0))
-    );
-    assert_eq!(
-        (s.ankle_width_mm.left, s.ankle_width_mm.right),
-        (Some(85.0), Some(89.0))
-    );
+    assert_eq!((s.leg_length_mm.left, s.leg_length_mm.right), (Some(877.0), Some(866.0)));
+    assert_eq!((s.knee_width_mm.left, s.knee_width_mm.right), (Some(144.0), Some(139.0)));
+    assert_eq!((s.ankle_width_mm.left, s.ankle_width_mm.right), (Some(85.0), Some(89.0)));
 }
 
 #[test]
@@ -602,43 +334,14 @@ fn pycgm_static_trial() {
         return;
     };
     assert_eq!(shape(&r), (120.0, 498, 1, 153));
-    marker_at(
-        &r,
-        "LFHD",
-        0,
-        [-0.5800468139648437, 0.3203043212890625, 1.4359871826171875],
-    );
-    marker_at(
-        &r,
-        "LTOE",
-        249,
-        [-0.55322216796875, 0.3760838928222656, -0.15777336120605467],
-    );
+    marker_at(&r, "LFHD", 0, [-0.5800468139648437, 0.3203043212890625, 1.4359871826171875]);
+    marker_at(&r, "LTOE", 249, [-0.55322216796875, 0.3760838928222656, -0.15777336120605467]);
     gap_at(&r, "*152", 0);
-    assert_eq!(
-        r.points
-            .as_ref()
-            .unwrap()
-            .marker("*152")
-            .unwrap()
-            .present_count(),
-        498 - 493
-    );
+    assert_eq!(r.points.as_ref().unwrap().marker("*152").unwrap().present_count(), 498 - 493);
     reference_at(&r, "LKneeAngles", "Y", "deg", 10, -5.0783843994140625);
     assert_eq!(r.analogs.len(), 69);
-    assert!(
-        r.analogs
-            .iter()
-            .all(|a| a.rate_hz == 1080.0 && a.data.len() == 4482)
-    );
-    analog_at(
-        &r,
-        "Electric Potential.Fz (4)",
-        "V",
-        100,
-        -0.006090633571147919,
-        1e-9,
-    );
+    assert!(r.analogs.iter().all(|a| a.rate_hz == 1080.0 && a.data.len() == 4482));
+    analog_at(&r, "Electric Potential.Fz (4)", "V", 100, -0.006090633571147919, 1e-9);
     assert_eq!(r.force_plates.len(), 4);
 }
 
@@ -651,10 +354,7 @@ fn damaged_real_file_never_panics() {
     };
     let bytes = std::fs::read(&p).unwrap();
     let len = bytes.len();
-    for cut in (0..len)
-        .step_by(len / 97)
-        .chain([511, 512, 515, 1000, 17_920, 17_921])
-    {
+    for cut in (0..len).step_by(len / 97).chain([511, 512, 515, 1000, 17_920, 17_921]) {
         match c3d::read(&p, &bytes[..cut]) {
             Ok(r) => assert!(!r.notes.is_empty() || r.points.as_ref().unwrap().frames == 315),
             Err(e) => assert!(e.to_string().contains("byte"), "{e}"),
@@ -664,19 +364,13 @@ fn damaged_real_file_never_panics() {
     let r = c3d::read(&p, &bytes[..len / 2]).unwrap();
     let frames = r.points.as_ref().unwrap().frames;
     assert!(frames > 100 && frames < 315, "{frames}");
-    assert!(
-        r.notes.iter().any(|n| n.contains("of the 315 frames")),
-        "{:?}",
-        r.notes
-    );
+    assert!(r.notes.iter().any(|n| n.contains("of the 315 frames")), "{:?}", r.notes);
     // Corrupt bytes of the parameter section (a simple LCG, fixed seed).
     let mut seed = 12345u64;
     for _ in 0..300 {
         let mut b = bytes[..40 * 512].to_vec();
         for _ in 0..8 {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let at = 512 + (seed >> 33) as usize % (33 * 512);
             b[at] = (seed >> 20) as u8;
         }

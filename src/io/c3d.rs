@@ -30,11 +30,15 @@
 //! parameter chain is walked with a visited set, and a data section shorter
 //! than declared is read as far as it goes (with a note).
 
+// `ReadError` (error.rs, shared by every reader) is 128 bytes and `read`'s
+// signature is fixed by `io::read_bytes`; boxing it is a crate-wide decision.
+#![allow(clippy::result_large_err)]
+
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::bounded_count;
 use crate::model::{
-    AnalogChannel, Bilateral, ChannelKind, EventKind, FileEvent, ForcePlate, Format, Marker,
-    PointData, Recording, ReferenceSeries, Side, Subject,
+    AnalogChannel, Bilateral, ChannelKind, EventKind, FileEvent, ForcePlate, Format, Marker, PointData, Recording,
+    ReferenceSeries, Side, Subject,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -139,8 +143,7 @@ struct Params<'a> {
 
 impl<'a> Params<'a> {
     fn get(&self, group: &str, name: &str) -> Option<&Param<'a>> {
-        self.map
-            .get(&(group.to_ascii_uppercase(), name.to_ascii_uppercase()))
+        self.map.get(&(group.to_ascii_uppercase(), name.to_ascii_uppercase()))
     }
     fn has_group(&self, group: &str) -> bool {
         self.groups.contains(&group.to_ascii_uppercase())
@@ -154,16 +157,8 @@ impl<'a> Params<'a> {
         let p = self.get(group, name)?;
         Some(match p.kind {
             1 => p.data.iter().map(|&b| b as f64).collect(),
-            2 => p
-                .data
-                .chunks_exact(2)
-                .map(|c| self.proc.i16([c[0], c[1]]) as f64)
-                .collect(),
-            4 => p
-                .data
-                .chunks_exact(4)
-                .map(|c| self.proc.f32([c[0], c[1], c[2], c[3]]) as f64)
-                .collect(),
+            2 => p.data.chunks_exact(2).map(|c| self.proc.i16([c[0], c[1]]) as f64).collect(),
+            4 => p.data.chunks_exact(4).map(|c| self.proc.f32([c[0], c[1], c[2], c[3]]) as f64).collect(),
             _ => return None,
         })
     }
@@ -174,21 +169,13 @@ impl<'a> Params<'a> {
         let p = self.get(group, name)?;
         Some(match p.kind {
             1 => p.data.iter().map(|&b| b as u64).collect(),
-            2 => p
-                .data
-                .chunks_exact(2)
-                .map(|c| self.proc.u16([c[0], c[1]]) as u64)
-                .collect(),
+            2 => p.data.chunks_exact(2).map(|c| self.proc.u16([c[0], c[1]]) as u64).collect(),
             4 => p
                 .data
                 .chunks_exact(4)
                 .map(|c| {
                     let v = self.proc.f32([c[0], c[1], c[2], c[3]]);
-                    if v.is_finite() && v >= 0.0 {
-                        v.round() as u64
-                    } else {
-                        0
-                    }
+                    if v.is_finite() && v >= 0.0 { v.round() as u64 } else { 0 }
                 })
                 .collect(),
             _ => return None,
@@ -251,8 +238,7 @@ fn decode_text(b: &[u8]) -> String {
         Ok(s) => s.to_string(),
         Err(_) => b.iter().map(|&c| c as char).collect(),
     };
-    s.trim_matches(|c: char| c == '\0' || c.is_whitespace())
-        .to_string()
+    s.trim_matches(|c: char| c == '\0' || c.is_whitespace()).to_string()
 }
 
 /// Everything the reader needs to build errors.
@@ -304,16 +290,10 @@ fn parse_params<'a>(
             break;
         }
         let trunc = |at: usize| {
-            ctx.err(
-                at,
-                "parameter section",
-                ReadErrorKind::Truncated("parameter section ends inside a record".into()),
-            )
+            ctx.err(at, "parameter section", ReadErrorKind::Truncated("parameter section ends inside a record".into()))
         };
         let name_at = pos + 2;
-        let name = bytes
-            .get(name_at..name_at + name_len)
-            .ok_or_else(|| trunc(pos))?;
+        let name = bytes.get(name_at..name_at + name_len).ok_or_else(|| trunc(pos))?;
         let name = decode_text(name).to_ascii_uppercase();
         let next_at = name_at + name_len;
         let next = proc.i16(arr2(bytes, next_at).ok_or_else(|| trunc(next_at))?);
@@ -326,44 +306,25 @@ fn parse_params<'a>(
             };
             let kind = kind_b as i8;
             let nd = nd as usize;
-            let dims: Vec<usize> = bytes
-                .get(head + 2..head + 2 + nd)
-                .ok_or_else(|| trunc(head))?
-                .iter()
-                .map(|&d| d as usize)
-                .collect();
+            let dims: Vec<usize> =
+                bytes.get(head + 2..head + 2 + nd).ok_or_else(|| trunc(head))?.iter().map(|&d| d as usize).collect();
             let data_at = head + 2 + nd;
             let size = kind.unsigned_abs() as usize;
             if ![1, 2, 4].contains(&size) {
-                notes.push(format!(
-                    "parameter {name} at byte {pos} has unknown type {kind}; skipped"
-                ));
+                notes.push(format!("parameter {name} at byte {pos} has unknown type {kind}; skipped"));
             } else {
                 // Each dimension is at most 255, so the product of up to 255
                 // of them is checked against the file rather than trusted.
                 let count = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
                 let len = count.and_then(|c| c.checked_mul(size));
-                let data = len
-                    .and_then(|l| bytes.get(data_at..data_at.checked_add(l)?))
-                    .ok_or_else(|| {
-                        ctx.err(
-                            data_at,
-                            &name,
-                            ReadErrorKind::Truncated(
-                                "parameter data runs past the end of the file".into(),
-                            ),
-                        )
-                    })?;
-                raw.push((
-                    id.unsigned_abs(),
-                    name,
-                    Param {
-                        kind,
-                        dims,
-                        data,
-                        offset: data_at,
-                    },
-                ));
+                let data = len.and_then(|l| bytes.get(data_at..data_at.checked_add(l)?)).ok_or_else(|| {
+                    ctx.err(
+                        data_at,
+                        &name,
+                        ReadErrorKind::Truncated("parameter data runs past the end of the file".into()),
+                    )
+                })?;
+                raw.push((id.unsigned_abs(), name, Param { kind, dims, data, offset: data_at }));
             }
         }
         if next == 0 {
@@ -371,9 +332,7 @@ fn parse_params<'a>(
         }
         let np = next_at as i64 + next as i64;
         if np < 0 || np as usize >= bytes.len() {
-            notes.push(format!(
-                "parameter chain points outside the file at byte {next_at}; stopped there"
-            ));
+            notes.push(format!("parameter chain points outside the file at byte {next_at}; stopped there"));
             break;
         }
         pos = np as usize;
@@ -387,11 +346,7 @@ fn parse_params<'a>(
             None => notes.push(format!("parameter {name} belongs to no group (id {gid})")),
         }
     }
-    Ok(Params {
-        proc,
-        map,
-        groups: group_names.into_values().collect(),
-    })
+    Ok(Params { proc, map, groups: group_names.into_values().collect() })
 }
 
 /// The fixed fields of the header block that the reader uses.
@@ -436,12 +391,7 @@ fn header_events(bytes: &[u8], proc: Processor) -> Vec<FileEvent> {
                 (Some(s), Some(k @ (EventKind::FootStrike | EventKind::FootOff))) => (Some(s), k),
                 _ => (None, EventKind::from_label(&label)),
             };
-            Some(FileEvent {
-                side,
-                kind,
-                time_s: t,
-                subject: None,
-            })
+            Some(FileEvent { side, kind, time_s: t, subject: None })
         })
         .collect()
 }
@@ -489,10 +439,7 @@ fn make_unique(names: &mut [String], what: &str, notes: &mut Vec<String>) {
         }
     }
     if !renamed.is_empty() {
-        notes.push(format!(
-            "{what} repeats names; renamed {}",
-            renamed.join(", ")
-        ));
+        notes.push(format!("{what} repeats names; renamed {}", renamed.join(", ")));
     }
 }
 
@@ -545,9 +492,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         return Err(ctx.err(
             0,
             "header: parameter block",
-            ReadErrorKind::BadValue(format!(
-                "parameter section at block {pblock} is outside the file ({len} bytes)"
-            )),
+            ReadErrorKind::BadValue(format!("parameter section at block {pblock} is outside the file ({len} bytes)")),
         ));
     }
     let proc_b = bytes[section + 3];
@@ -563,16 +508,10 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     let params = parse_params(&ctx, bytes, section, proc, &mut notes)?;
 
     // ---- layout --------------------------------------------------------
-    let scale = params
-        .float("POINT", "SCALE")
-        .unwrap_or(header.scale as f64);
+    let scale = params.float("POINT", "SCALE").unwrap_or(header.scale as f64);
     let is_float = scale < 0.0;
     let vsize = if is_float { 4 } else { 2 };
-    let dialect = format!(
-        "C3D ({}, {})",
-        proc.name(),
-        if is_float { "float" } else { "integer" }
-    );
+    let dialect = format!("C3D ({}, {})", proc.name(), if is_float { "float" } else { "integer" });
 
     let rate_off = params.offset("POINT", "RATE").unwrap_or(20);
     let rate = params.float("POINT", "RATE").unwrap_or(header.rate as f64);
@@ -597,29 +536,19 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         ctx.err(
             params.offset("ANALOG", "USED").unwrap_or(4),
             "ANALOG:USED",
-            ReadErrorKind::BadValue(format!(
-                "{n_chan_claim} analog channels cannot fit in the file"
-            )),
+            ReadErrorKind::BadValue(format!("{n_chan_claim} analog channels cannot fit in the file")),
         )
     })?;
-    let analog_rate_param = params
-        .float("ANALOG", "RATE")
-        .filter(|r| r.is_finite() && *r > 0.0);
+    let analog_rate_param = params.float("ANALOG", "RATE").filter(|r| r.is_finite() && *r > 0.0);
     // Samples per channel per frame: the header's total divided by the channel
     // count fixes the layout; the rates are the fallback.
     let spf = if n_chan == 0 {
         0
-    } else if header.analog_per_frame as usize >= n_chan
-        && (header.analog_per_frame as usize).is_multiple_of(n_chan)
-    {
+    } else if header.analog_per_frame as usize >= n_chan && (header.analog_per_frame as usize).is_multiple_of(n_chan) {
         header.analog_per_frame as usize / n_chan
     } else {
         let r = analog_rate_param.map(|a| (a / rate).round()).unwrap_or(1.0);
-        let s = if r.is_finite() && r >= 1.0 {
-            r as usize
-        } else {
-            1
-        };
+        let s = if r.is_finite() && r >= 1.0 { r as usize } else { 1 };
         notes.push(format!(
             "header analog count {} does not match {n_chan} channels; using {s} samples per frame",
             header.analog_per_frame
@@ -631,17 +560,9 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     let frame_bytes = n_points
         .checked_mul(4 * vsize)
         .and_then(|p| n_chan.checked_mul(spf)?.checked_mul(vsize)?.checked_add(p))
-        .ok_or_else(|| {
-            ctx.err(
-                2,
-                "header",
-                ReadErrorKind::BadValue("frame size overflows".into()),
-            )
-        })?;
+        .ok_or_else(|| ctx.err(2, "header", ReadErrorKind::BadValue("frame size overflows".into())))?;
 
-    let ds_block = params
-        .uint("POINT", "DATA_START")
-        .unwrap_or(header.data_start as u64);
+    let ds_block = params.uint("POINT", "DATA_START").unwrap_or(header.data_start as u64);
     if header.data_start as u64 != ds_block && header.data_start != 0 {
         notes.push(format!(
             "POINT:DATA_START ({ds_block}) differs from the header ({}); using the parameter",
@@ -653,22 +574,18 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         return Err(ctx.err(
             params.offset("POINT", "DATA_START").unwrap_or(16),
             "POINT:DATA_START",
-            ReadErrorKind::BadValue(format!(
-                "data section at block {ds_block} is outside the file ({len} bytes)"
-            )),
+            ReadErrorKind::BadValue(format!("data section at block {ds_block} is outside the file ({len} bytes)")),
         ));
     }
 
     // Frame range: TRIAL:ACTUAL_START/END_FIELD (two words each, low then
     // high, for files beyond 65535 frames), else the header.
     let field = |name: &str| {
-        params
-            .uints("TRIAL", name)
-            .and_then(|v| match v.as_slice() {
-                [lo, hi, ..] => Some(lo + (hi << 16)),
-                [lo] => Some(*lo),
-                [] => None,
-            })
+        params.uints("TRIAL", name).and_then(|v| match v.as_slice() {
+            [lo, hi, ..] => Some(lo + (hi << 16)),
+            [lo] => Some(*lo),
+            [] => None,
+        })
     };
     let (first_frame, declared) = match (field("ACTUAL_START_FIELD"), field("ACTUAL_END_FIELD")) {
         (Some(s), Some(e)) if e >= s && s > 0 => (s as i64, e - s + 1),
@@ -698,9 +615,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 )),
             ));
         }
-        notes.push(format!(
-            "file holds {available} of the {declared} frames it declares; read {available}"
-        ));
+        notes.push(format!("file holds {available} of the {declared} frames it declares; read {available}"));
         available
     } else {
         declared as usize
@@ -710,10 +625,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     // ---- points: labels, kinds and units ---------------------------------
     let mut labels = params.strings_multi("POINT", "LABELS");
     if labels.len() < n_points {
-        notes.push(format!(
-            "POINT:LABELS names {} of {n_points} points; the rest are called Point<n>",
-            labels.len()
-        ));
+        notes.push(format!("POINT:LABELS names {} of {n_points} points; the rest are called Point<n>", labels.len()));
     }
     labels.resize(n_points.max(labels.len()), String::new());
     labels.truncate(n_points);
@@ -725,9 +637,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     make_unique(&mut labels, "POINT:LABELS", &mut notes);
     let point_unit = params.string("POINT", "UNITS").unwrap_or_default();
     let to_m = length_factor(&point_unit).unwrap_or_else(|| {
-        notes.push(format!(
-            "unknown POINT:UNITS {point_unit:?}; positions assumed in mm"
-        ));
+        notes.push(format!("unknown POINT:UNITS {point_unit:?}; positions assumed in mm"));
         0.001
     });
     let mut output_of: HashMap<String, usize> = HashMap::new();
@@ -741,14 +651,9 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         params.string("POINT", p).unwrap_or_else(|| d.to_string())
     };
     // Per point: Some(k) for a model output of kind k, None for a marker.
-    let kinds: Vec<Option<usize>> = labels
-        .iter()
-        .map(|l| output_of.get(l).copied().or_else(|| output_by_suffix(l)))
-        .collect();
-    let factors: Vec<f64> = kinds
-        .iter()
-        .map(|k| if k.is_some() { 1.0 } else { to_m })
-        .collect();
+    let kinds: Vec<Option<usize>> =
+        labels.iter().map(|l| output_of.get(l).copied().or_else(|| output_by_suffix(l))).collect();
+    let factors: Vec<f64> = kinds.iter().map(|k| if k.is_some() { 1.0 } else { to_m }).collect();
 
     // ---- analog: scaling ---------------------------------------------------
     let mut a_labels = params.strings_multi("ANALOG", "LABELS");
@@ -762,9 +667,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     make_unique(&mut a_labels, "ANALOG:LABELS", &mut notes);
     let a_units = params.strings_multi("ANALOG", "UNITS");
     let a_scale = params.floats_multi("ANALOG", "SCALE");
-    let unsigned = params
-        .string("ANALOG", "FORMAT")
-        .is_some_and(|f| f.eq_ignore_ascii_case("UNSIGNED"));
+    let unsigned = params.string("ANALOG", "FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("UNSIGNED"));
     let a_offset: Vec<f64> = if unsigned {
         let mut v = params.uints("ANALOG", "OFFSET").unwrap_or_default();
         for k in 2.. {
@@ -790,9 +693,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
 
     // ---- data section --------------------------------------------------------
     let mut pts: Vec<Vec<[f64; 3]>> = (0..n_points).map(|_| Vec::with_capacity(frames)).collect();
-    let mut chans: Vec<Vec<f64>> = (0..n_chan)
-        .map(|_| Vec::with_capacity(frames * spf))
-        .collect();
+    let mut chans: Vec<Vec<f64>> = (0..n_chan).map(|_| Vec::with_capacity(frames * spf)).collect();
     let data = bytes.get(data_start..).unwrap_or(&[]);
     let point_bytes = n_points * 4 * vsize;
     if frame_bytes > 0 {
@@ -800,19 +701,11 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             let (pframe, aframe) = frame.split_at(point_bytes);
             for ((rec, buf), &k) in pframe.chunks_exact(4 * vsize).zip(&mut pts).zip(&factors) {
                 let sample = if is_float {
-                    let v = |i: usize| {
-                        arr4(rec, 4 * i)
-                            .map(|b| proc.f32(b) as f64)
-                            .unwrap_or(f64::NAN)
-                    };
+                    let v = |i: usize| arr4(rec, 4 * i).map(|b| proc.f32(b) as f64).unwrap_or(f64::NAN);
                     let r = v(3);
                     // Residual < 0 marks an invalid sample (User Guide,
                     // "3D point residuals"); NaN counts as invalid too.
-                    if r >= 0.0 {
-                        [v(0) * k, v(1) * k, v(2) * k]
-                    } else {
-                        [f64::NAN; 3]
-                    }
+                    if r >= 0.0 { [v(0) * k, v(1) * k, v(2) * k] } else { [f64::NAN; 3] }
                 } else {
                     let v = |i: usize| arr2(rec, 2 * i).map(|b| proc.i16(b)).unwrap_or(-1);
                     if v(3) >= 0 {
@@ -864,22 +757,13 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
     }
     if n_points > 0 {
-        rec.points = Some(PointData {
-            rate_hz: rate,
-            first_frame,
-            time0_s: time0,
-            frames,
-            markers,
-        });
+        rec.points = Some(PointData { rate_hz: rate, first_frame, time0_s: time0, frames, markers });
     }
 
     // Force plates first: their channels are always force-plate channels.
     rec.force_plates = force_plates(&params, &a_labels, to_m, &mut notes);
-    let plate_channels: HashSet<&str> = rec
-        .force_plates
-        .iter()
-        .flat_map(|p| p.channels.iter().map(String::as_str))
-        .collect();
+    let plate_channels: HashSet<&str> =
+        rec.force_plates.iter().flat_map(|p| p.channels.iter().map(String::as_str)).collect();
     let mut analogs = Vec::with_capacity(n_chan);
     for ((name, unit), data) in a_labels.iter().zip(si_units).zip(chans) {
         let kind = if plate_channels.contains(name.as_str()) {
@@ -887,22 +771,11 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         } else {
             ChannelKind::guess(name, &unit)
         };
-        analogs.push(AnalogChannel {
-            name: name.clone(),
-            unit,
-            rate_hz: analog_rate,
-            time0_s: time0,
-            kind,
-            data,
-        });
+        analogs.push(AnalogChannel { name: name.clone(), unit, rate_hz: analog_rate, time0_s: time0, kind, data });
     }
     rec.analogs = analogs;
 
-    rec.events = if params.has_group("EVENT") {
-        events(&params, len)
-    } else {
-        header_events(bytes, proc)
-    };
+    rec.events = if params.has_group("EVENT") { events(&params, len) } else { header_events(bytes, proc) };
     rec.subject = subject(&params);
     rec.notes = notes;
     Ok(rec)
@@ -910,27 +783,16 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
 
 /// `FORCE_PLATFORM` group: geometry in point units (converted to metres) and
 /// 1-based analog channel numbers (User Guide, "FORCE_PLATFORM group").
-fn force_plates(
-    params: &Params,
-    a_labels: &[String],
-    to_m: f64,
-    notes: &mut Vec<String>,
-) -> Vec<ForcePlate> {
+fn force_plates(params: &Params, a_labels: &[String], to_m: f64, notes: &mut Vec<String>) -> Vec<ForcePlate> {
     let g = "FORCE_PLATFORM";
     let used = params.uint(g, "USED").unwrap_or(0) as usize;
     let types = params.uints(g, "TYPE").unwrap_or_default();
     let corners = params.floats(g, "CORNERS").unwrap_or_default();
     let origin = params.floats(g, "ORIGIN").unwrap_or_default();
     let channel = params.uints(g, "CHANNEL").unwrap_or_default();
-    let per_plate = params
-        .get(g, "CHANNEL")
-        .and_then(|p| p.dims.first().copied())
-        .unwrap_or(6);
+    let per_plate = params.get(g, "CHANNEL").and_then(|p| p.dims.first().copied()).unwrap_or(6);
     let cal = params.floats(g, "CAL_MATRIX").unwrap_or_default();
-    let cal_size = params
-        .get(g, "CAL_MATRIX")
-        .map(|p| p.dims.iter().take(2).product::<usize>())
-        .unwrap_or(0);
+    let cal_size = params.get(g, "CAL_MATRIX").map(|p| p.dims.iter().take(2).product::<usize>()).unwrap_or(0);
     // A plate needs at least its type; never more plates than types listed.
     let used = used.min(types.len());
     (0..used)
@@ -947,10 +809,7 @@ fn force_plates(
                     let n = *channel.get(i * per_plate + j)? as usize;
                     let name = n.checked_sub(1).and_then(|k| a_labels.get(k));
                     if name.is_none() {
-                        notes.push(format!(
-                            "force plate {} names analog channel {n}, which does not exist",
-                            i + 1
-                        ));
+                        notes.push(format!("force plate {} names analog channel {n}, which does not exist", i + 1));
                     }
                     name.cloned()
                 })
@@ -958,18 +817,9 @@ fn force_plates(
             let plate_type = types.get(i).copied().unwrap_or(0).min(u16::MAX as u64) as u16;
             let cal_matrix = match cal_size {
                 0 => Vec::new(),
-                n => cal
-                    .get(i * n..(i + 1) * n)
-                    .map(<[f64]>::to_vec)
-                    .unwrap_or_default(),
+                n => cal.get(i * n..(i + 1) * n).map(<[f64]>::to_vec).unwrap_or_default(),
             };
-            ForcePlate {
-                plate_type,
-                corners: c,
-                origin: o,
-                channels,
-                cal_matrix,
-            }
+            ForcePlate { plate_type, corners: c, origin: o, channels, cal_matrix }
         })
         .collect()
 }
@@ -983,11 +833,7 @@ fn events(params: &Params, len: usize) -> Vec<FileEvent> {
     let subjects = params.strings(g, "SUBJECTS").unwrap_or_default();
     let times = params.floats(g, "TIMES").unwrap_or_default();
     let pairs = times.len() / 2;
-    let used = params
-        .uint(g, "USED")
-        .and_then(|u| bounded_count(u, len, 8))
-        .unwrap_or(pairs)
-        .min(pairs);
+    let used = params.uint(g, "USED").and_then(|u| bounded_count(u, len, 8)).unwrap_or(pairs).min(pairs);
     let mut out: Vec<FileEvent> = (0..used)
         .filter_map(|i| {
             let t = 60.0 * times[2 * i] + times[2 * i + 1];
@@ -1013,18 +859,12 @@ fn subject(params: &Params) -> Subject {
     let num = |g: &str, n: &str| params.float(g, n).filter(|v| v.is_finite() && *v > 0.0);
     let p = |n: &str| num("PROCESSING", n);
     let bilateral = |base: &str| {
-        Bilateral {
-            left: p(&format!("L{base}")),
-            right: p(&format!("R{base}")),
-        }
-        .or(p(base).map(Bilateral::both).unwrap_or_default())
+        Bilateral { left: p(&format!("L{base}")), right: p(&format!("R{base}")) }
+            .or(p(base).map(Bilateral::both).unwrap_or_default())
     };
     let height = p("Height").or_else(|| num("SUBJECT", "HEIGHT"));
     Subject {
-        name: params
-            .string("SUBJECTS", "NAMES")
-            .or_else(|| params.string("SUBJECT", "NAME"))
-            .filter(|s| !s.is_empty()),
+        name: params.string("SUBJECTS", "NAMES").or_else(|| params.string("SUBJECT", "NAME")).filter(|s| !s.is_empty()),
         mass_kg: p("Bodymass").or_else(|| num("SUBJECT", "WEIGHT")),
         // PROCESSING:Height is in mm; some writers give metres.
         height_m: height.map(|h| if h > 3.0 { h / 1000.0 } else { h }),
@@ -1033,5 +873,331 @@ fn subject(params: &Params) -> Subject {
         ankle_width_mm: bilateral("AnkleWidth"),
         marker_diameter_mm: p("MarkerDiameter").or_else(|| num("SEG", "MARKER_DIAMETER")),
         ..Subject::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Encode a float the way processor `proc` stores it.
+    fn enc_f32(proc: u8, v: f32) -> [u8; 4] {
+        match proc {
+            86 => v.to_be_bytes(),
+            85 => {
+                // IEEE -> VAX F: four times the value, words swapped.
+                let bits = (v * 4.0).to_bits();
+                let [a, b, c, d] = bits.to_le_bytes();
+                [c, d, a, b]
+            }
+            _ => v.to_le_bytes(),
+        }
+    }
+
+    fn enc_i16(proc: u8, v: i16) -> [u8; 2] {
+        if proc == 86 { v.to_be_bytes() } else { v.to_le_bytes() }
+    }
+
+    /// A small C3D file: header block, one parameter block, data from block 3.
+    struct Builder {
+        proc: u8,
+        params: Vec<u8>,
+    }
+
+    impl Builder {
+        fn new(proc: u8) -> Self {
+            Builder { proc, params: vec![1, 0x50, 1, proc] }
+        }
+        fn group(&mut self, id: i8, name: &str) -> &mut Self {
+            self.params.push(name.len() as u8);
+            self.params.push((-id) as u8);
+            self.params.extend(name.as_bytes());
+            self.params.extend(enc_i16(self.proc, 3));
+            self.params.push(0);
+            self
+        }
+        fn param(&mut self, id: i8, name: &str, kind: i8, dims: &[u8], data: &[u8]) -> &mut Self {
+            self.params.push(name.len() as u8);
+            self.params.push(id as u8);
+            self.params.extend(name.as_bytes());
+            let next = 2 + 2 + dims.len() + data.len() + 1;
+            self.params.extend(enc_i16(self.proc, next as i16));
+            self.params.push(kind as u8);
+            self.params.push(dims.len() as u8);
+            self.params.extend(dims);
+            self.params.extend(data);
+            self.params.push(0);
+            self
+        }
+        fn floats(&mut self, id: i8, name: &str, v: &[f32]) -> &mut Self {
+            let data: Vec<u8> = v.iter().flat_map(|&x| enc_f32(self.proc, x)).collect();
+            let dims: &[u8] = if v.len() == 1 { &[] } else { &[v.len() as u8] };
+            self.param(id, name, 4, dims, &data)
+        }
+        fn ints(&mut self, id: i8, name: &str, v: &[i16]) -> &mut Self {
+            let data: Vec<u8> = v.iter().flat_map(|&x| enc_i16(self.proc, x)).collect();
+            let dims: &[u8] = if v.len() == 1 { &[] } else { &[v.len() as u8] };
+            self.param(id, name, 2, dims, &data)
+        }
+        fn strs(&mut self, id: i8, name: &str, v: &[&str]) -> &mut Self {
+            let w = v.iter().map(|s| s.len()).max().unwrap_or(1);
+            let mut data = Vec::new();
+            for s in v {
+                data.extend(format!("{s:w$}").as_bytes());
+            }
+            self.param(id, name, -1, &[w as u8, v.len() as u8], &data)
+        }
+        /// The whole file: header (2 points, 1 channel x 2 samples, frames
+        /// 1..=3 unless the caller changes it), parameters, `data`.
+        fn file(&self, frames: u16, data: &[u8]) -> Vec<u8> {
+            let p = self.proc;
+            let mut f = vec![0u8; 1024];
+            f[0] = 2;
+            f[1] = 0x50;
+            f[2..4].copy_from_slice(&enc_i16(p, 2));
+            f[4..6].copy_from_slice(&enc_i16(p, 2));
+            f[6..8].copy_from_slice(&enc_i16(p, 1));
+            f[8..10].copy_from_slice(&enc_i16(p, frames as i16));
+            f[16..18].copy_from_slice(&enc_i16(p, 3));
+            f[512..512 + self.params.len()].copy_from_slice(&self.params);
+            f.extend(data);
+            f
+        }
+    }
+
+    /// Parameters of the standard test file; `scale` < 0 means float data.
+    fn standard(proc: u8, scale: f32, rate: f32) -> Builder {
+        let mut b = Builder::new(proc);
+        b.group(1, "POINT")
+            .ints(1, "USED", &[2])
+            .floats(1, "SCALE", &[scale])
+            .floats(1, "RATE", &[rate])
+            .ints(1, "DATA_START", &[3])
+            .strs(1, "LABELS", &["LASI", "LKneeAngles"])
+            .strs(1, "UNITS", &["mm"])
+            .strs(1, "ANGLES", &["LKneeAngles"])
+            .group(2, "ANALOG")
+            .ints(2, "USED", &[1])
+            .floats(2, "RATE", &[rate * 2.0])
+            .strs(2, "LABELS", &["EMG1"])
+            .strs(2, "UNITS", &["mV"])
+            .floats(2, "SCALE", &[0.5])
+            .ints(2, "OFFSET", &[10])
+            .floats(2, "GEN_SCALE", &[2.0])
+            .group(3, "EVENT")
+            .strs(3, "CONTEXTS", &["Left", "Right"])
+            .strs(3, "LABELS", &["Foot Off", "Foot Strike"])
+            .floats(3, "TIMES", &[0.0, 0.02, 0.0, 0.01])
+            .ints(3, "USED", &[2]);
+        b
+    }
+
+    /// Three frames: LASI gap in frame 2, angles, analog raw 12, 14, ...
+    fn standard_data(proc: u8, float: bool, frames: usize) -> Vec<u8> {
+        let mut d = Vec::new();
+        for f in 0..frames {
+            let gap = f == 1;
+            let vals: [f32; 8] =
+                [1000.0 + f as f32, 2000.0, -30.0, if gap { -1.0 } else { 0.0 }, 10.0 * f as f32, 5.0, -5.0, 0.0];
+            let analog = [12.0 + 2.0 * f as f32, 13.0];
+            for v in vals.iter().chain(&analog) {
+                if float {
+                    d.extend(enc_f32(proc, *v));
+                } else {
+                    // Integer data: stored as value / scale (scale 0.5).
+                    let raw = if v < &0.0 && (*v == -1.0) { -1 } else { (*v * 2.0) as i16 };
+                    let raw = if analog.contains(v) { *v as i16 } else { raw };
+                    d.extend(enc_i16(proc, raw));
+                }
+            }
+        }
+        d
+    }
+
+    fn read_t(bytes: &[u8]) -> Result<Recording, ReadError> {
+        read(Path::new("t.c3d"), bytes)
+    }
+
+    #[test]
+    fn dec_float_conversion() {
+        assert_eq!(dec_f32([0x80, 0x40, 0, 0]), 1.0);
+        assert_eq!(dec_f32([0x20, 0xC1, 0, 0]), -2.5);
+        assert_eq!(dec_f32([0xCC, 0x3E, 0xCD, 0xCC]), 0.1f32);
+        assert_eq!(dec_f32([0, 0, 0, 0]), 0.0);
+        // The largest VAX exponent is still finite in IEEE.
+        assert!(dec_f32([0xFF, 0x7F, 0xFF, 0xFF]).is_finite());
+        for v in [0.5f32, 60.0, -0.0966, 1200.0, 12345.678] {
+            assert_eq!(dec_f32(enc_f32(85, v)), v);
+        }
+    }
+
+    fn check_standard(r: &Recording, dialect: &str) {
+        assert_eq!(r.dialect, dialect);
+        let p = r.points.as_ref().unwrap();
+        assert_eq!((p.rate_hz, p.frames, p.first_frame, p.markers.len()), (100.0, 3, 1, 1));
+        let m = &p.markers[0];
+        assert_eq!(m.name, "LASI");
+        assert_eq!(m.xyz[0], [1.0, 2.0, -0.03]);
+        assert!(m.xyz[1].iter().all(|v| v.is_nan()));
+        assert_eq!(m.xyz[2], [1.002, 2.0, -0.03]);
+        // The angle is a reference series in degrees, not a marker.
+        assert_eq!(r.reference.len(), 3);
+        let x = &r.reference[0];
+        assert_eq!((x.name.as_str(), x.component.as_str(), x.unit.as_str()), ("LKneeAngles", "X", "deg"));
+        assert_eq!(x.data, [0.0, 10.0, 20.0]);
+        // Analog: (raw - 10) * 0.5 * 2 mV, in V; two samples per frame.
+        let a = &r.analogs[0];
+        assert_eq!((a.name.as_str(), a.unit.as_str(), a.rate_hz), ("EMG1", "V", 200.0));
+        assert_eq!(a.kind, ChannelKind::Emg);
+        let want = [0.002, 0.003, 0.004, 0.003, 0.006, 0.003];
+        for (g, w) in a.data.iter().zip(want) {
+            assert!((g - w).abs() < 1e-12, "{:?}", a.data);
+        }
+        assert_eq!(a.data.len(), 6);
+        // Events sorted by time.
+        let ev: Vec<_> = r.events.iter().map(|e| (e.side, e.kind.clone(), e.time_s)).collect();
+        assert_eq!(ev.len(), 2);
+        assert_eq!((ev[0].0, ev[0].1.clone()), (Some(Side::Right), EventKind::FootStrike));
+        assert!((ev[0].2 - 0.01).abs() < 1e-7);
+        assert_eq!((ev[1].0, ev[1].1.clone()), (Some(Side::Left), EventKind::FootOff));
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn reads_intel_float() {
+        let b = standard(84, -1.0, 100.0);
+        let r = read_t(&b.file(3, &standard_data(84, true, 3))).unwrap();
+        check_standard(&r, "C3D (Intel, float)");
+    }
+
+    #[test]
+    fn reads_mips_float() {
+        let b = standard(86, -1.0, 100.0);
+        let r = read_t(&b.file(3, &standard_data(86, true, 3))).unwrap();
+        check_standard(&r, "C3D (MIPS, float)");
+    }
+
+    #[test]
+    fn reads_dec_integer() {
+        let b = standard(85, 0.5, 100.0);
+        let r = read_t(&b.file(3, &standard_data(85, false, 3))).unwrap();
+        check_standard(&r, "C3D (DEC, integer)");
+    }
+
+    #[test]
+    fn reads_dec_float() {
+        let b = standard(85, -1.0, 100.0);
+        let r = read_t(&b.file(3, &standard_data(85, true, 3))).unwrap();
+        check_standard(&r, "C3D (DEC, float)");
+    }
+
+    #[test]
+    fn short_data_reads_complete_frames_with_a_note() {
+        let b = standard(84, -1.0, 100.0);
+        let mut f = b.file(3, &standard_data(84, true, 3));
+        f.truncate(f.len() - 10);
+        let r = read_t(&f).unwrap();
+        assert_eq!(r.points.as_ref().unwrap().frames, 2);
+        assert_eq!(r.analogs[0].data.len(), 4);
+        assert_eq!(r.notes, ["file holds 2 of the 3 frames it declares; read 2"]);
+    }
+
+    #[test]
+    fn truncated_data_is_an_error_with_offset() {
+        let b = standard(84, -1.0, 100.0);
+        let f = b.file(10, &standard_data(84, true, 1)[..20]);
+        let e = read_t(&f).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.c3d: byte 1024: file is truncated: 10 frames declared, \
+             but no complete frame of 40 bytes (in data section)"
+        );
+    }
+
+    #[test]
+    fn truncated_parameters_and_header_are_errors() {
+        let b = standard(84, -1.0, 100.0);
+        let f = b.file(3, &[]);
+        let e = read_t(&f[..530]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.c3d: byte 526: file is truncated: parameter section ends inside a record \
+             (in parameter section)"
+        );
+        let e = read_t(&f[..100]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.c3d: byte 0: file is truncated: header block needs 512 bytes, file has 100 \
+             (in header)"
+        );
+        // Every prefix and every single-byte corruption: no panic.
+        let full = b.file(3, &standard_data(84, true, 3));
+        for cut in 0..full.len() {
+            let _ = read_t(&full[..cut]);
+        }
+        for at in 0..full.len() {
+            for v in [0u8, 1, 0x7f, 0x80, 0xff] {
+                let mut g = full.clone();
+                g[at] = v;
+                let _ = read_t(&g);
+            }
+        }
+    }
+
+    #[test]
+    fn parameter_pointer_out_of_range() {
+        let b = standard(84, -1.0, 100.0);
+        let mut f = b.file(3, &standard_data(84, true, 3));
+        f[0] = 9;
+        let e = read_t(&f).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.c3d: byte 0: invalid value: parameter section at block 9 is outside the file \
+             (1144 bytes) (in header: parameter block)"
+        );
+    }
+
+    #[test]
+    fn looping_parameter_chain() {
+        let mut b = Builder::new(84);
+        b.group(1, "POINT").floats(1, "RATE", &[100.0]);
+        // Point the RATE record's next offset back at the first record
+        // (byte 516). Its offset word sits after its 4-character name.
+        let word = 4 + (2 + 5 + 3) + 2 + 4;
+        let back = -((512 + word) as i16 - 516);
+        b.params[word..word + 2].copy_from_slice(&back.to_le_bytes());
+        let e = read_t(&b.file(3, &[])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.c3d: byte 516: parameter chain loops back to an earlier record \
+             (in parameter section)"
+        );
+    }
+
+    #[test]
+    fn zero_point_rate() {
+        let b = standard(84, -1.0, 0.0);
+        let e = read_t(&b.file(3, &standard_data(84, true, 3))).unwrap_err();
+        let rate_at = b.params.windows(4).position(|w| w == b"RATE").unwrap() + 512 + 4 + 2 + 2;
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "t.c3d: byte {rate_at}: invalid value: point rate 0 Hz (must be positive) \
+                 (in POINT:RATE)"
+            )
+        );
+        assert_eq!(rate_at, 565);
+    }
+
+    #[test]
+    fn huge_counts_are_refused_not_allocated() {
+        let mut b = standard(84, -1.0, 100.0);
+        b.params.truncate(4);
+        b.group(1, "POINT").ints(1, "USED", &[-1]).floats(1, "RATE", &[100.0]);
+        let e = read_t(&b.file(3, &[])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.c3d: byte 536: invalid value: 65535 points cannot fit in the file (in POINT:USED)"
+        );
     }
 }
