@@ -397,3 +397,21 @@ fn all_text_files_are_covered() {
     }
     assert_eq!(seen.len(), covered.len());
 }
+
+/// Cutting any real file anywhere gives an error or a recording, never a panic.
+#[test]
+fn prefixes_of_real_files_never_panic() {
+    let files = TRC.iter().map(|c| c.0).chain(MOT.iter().map(|c| c.0)).chain([
+        "opensim-models/Rajagopal__ExpData__emg_walk_raw.anc",
+        "rbds-fukuchi-running/RBDS0041runT252forces.txt",
+        "rbds-fukuchi-running/RBDS0041processed.txt",
+    ]);
+    for f in files {
+        let Some(p) = data_file(f) else { return };
+        let bytes = std::fs::read(&p).unwrap();
+        let head = &bytes[..bytes.len().min(20_000)];
+        for cut in (0..head.len()).step_by(97).chain([head.len() - 1]) {
+            let _ = io::read_bytes(&p, &head[..cut], None);
+        }
+    }
+}
