@@ -18,11 +18,15 @@
 //! padded with commas. Values are converted to SI (mm -> m, N.mm -> N.m,
 //! mV -> V); angles stay in degrees.
 
+// `ReadError` is the crate's error type (path + position + kind); boxing it
+// here alone would not help callers.
+#![allow(clippy::result_large_err)]
+
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::{self, Lines};
 use crate::model::{
-    AnalogChannel, ChannelKind, EventKind, FileEvent, ForcePlate, Format, Marker, PointData,
-    Recording, ReferenceSeries, Side,
+    AnalogChannel, ChannelKind, EventKind, FileEvent, ForcePlate, Format, Marker, PointData, Recording,
+    ReferenceSeries, Side,
 };
 use std::borrow::Cow;
 use std::path::Path;
@@ -72,19 +76,12 @@ fn first_cell(s: &str) -> &str {
 
 /// Number of fields up to the last non-empty one.
 fn used_width(cells: &[&str]) -> usize {
-    cells
-        .iter()
-        .rposition(|c| !c.trim().is_empty())
-        .map_or(0, |i| i + 1)
+    cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1)
 }
 
 fn wrong_delimiter(path: &Path, line: &Line) -> Option<ReadError> {
     let ch = line.text.chars().find(|&c| c == ';' || c == '\t')?;
-    let shown = if ch == '\t' {
-        "a tab".to_string()
-    } else {
-        format!("{ch:?}")
-    };
+    let shown = if ch == '\t' { "a tab".to_string() } else { format!("{ch:?}") };
     Some(ReadError::new(
         path,
         Position::line(line.no),
@@ -164,16 +161,32 @@ struct Reader<'p, 'a> {
 
 /// Read one Vicon CSV file from its bytes.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
-    let lines: Vec<Line> = Lines::new(bytes)
-        .map(|(no, text)| Line { no, text })
-        .collect();
-    let mut r = Reader {
-        path,
-        lines,
-        fill_budget: bytes.len(),
-        notes: Vec::new(),
-    };
+    let lines = split_lines(bytes);
+    let mut r = Reader { path, lines, fill_budget: bytes.len(), notes: Vec::new() };
     r.run()
+}
+
+/// The file's lines, numbered as [`Lines`] numbers them. Fast path for valid
+/// UTF-8 without lone `\r`: one validation pass and a memchr split, instead of
+/// a byte loop and a UTF-8 check per line.
+fn split_lines(bytes: &[u8]) -> Vec<Line<'_>> {
+    let slow = || Lines::new(bytes).map(|(no, text)| Line { no, text }).collect();
+    let Ok(s) = std::str::from_utf8(text::strip_bom(bytes)) else {
+        return slow();
+    };
+    let s = s.strip_suffix('\n').unwrap_or(s);
+    if s.is_empty() {
+        return slow();
+    }
+    let mut out = Vec::new();
+    for (k, l) in s.split('\n').enumerate() {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        if l.contains('\r') {
+            return slow();
+        }
+        out.push(Line { no: k as u64 + 1, text: Cow::Borrowed(l) });
+    }
+    out
 }
 
 impl<'p, 'a> Reader<'p, 'a> {
@@ -209,11 +222,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                     preamble += 1;
                 } else {
                     let l = &self.lines[i];
-                    self.notes.push(format!(
-                        "line {}: skipped unknown section {:?}",
-                        l.no,
-                        first_cell(&l.text)
-                    ));
+                    self.notes.push(format!("line {}: skipped unknown section {:?}", l.no, first_cell(&l.text)));
                 }
                 while !self.blank_at(i) {
                     i += 1;
@@ -243,9 +252,7 @@ impl<'p, 'a> Reader<'p, 'a> {
         if sections.is_empty() {
             return Err(self.err(
                 Position::default(),
-                ReadErrorKind::MissingHeader(
-                    "a section title (Trajectories, Devices, Model Outputs, ...)".into(),
-                ),
+                ReadErrorKind::MissingHeader("a section title (Trajectories, Devices, Model Outputs, ...)".into()),
             ));
         }
         if preamble > 0 {
@@ -254,15 +261,10 @@ impl<'p, 'a> Reader<'p, 'a> {
         if tables.is_empty() {
             return Err(self.err(Position::default(), ReadErrorKind::NoFrames));
         }
-        let dialect = if old_dialect {
-            "Vicon Workstation CSV"
-        } else {
-            "Vicon Nexus CSV"
-        };
+        let dialect = if old_dialect { "Vicon Workstation CSV" } else { "Vicon Nexus CSV" };
         let mut rec = Recording::new(self.path, Format::ViconCsv, dialect);
         rec.events = events;
-        self.notes
-            .insert(0, format!("sections: {}", sections.join(", ")));
+        self.notes.insert(0, format!("sections: {}", sections.join(", ")));
         self.assemble(&mut rec, tables);
         rec.notes = std::mem::take(&mut self.notes);
         Ok(rec)
@@ -273,17 +275,12 @@ impl<'p, 'a> Reader<'p, 'a> {
         let title = self.lines[t].no;
         let h = t + 1;
         if self.blank_at(h) {
-            return Err(self.err(
-                Position::line(title),
-                ReadErrorKind::MissingHeader("the Events column header row".into()),
-            ));
+            return Err(
+                self.err(Position::line(title), ReadErrorKind::MissingHeader("the Events column header row".into()))
+            );
         }
         let header: Vec<&str> = self.lines[h].text.split(',').map(str::trim).collect();
-        let find = |names: &[&str]| {
-            header
-                .iter()
-                .position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
-        };
+        let find = |names: &[&str]| header.iter().position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)));
         let time_col = find(&["Time (s)", "Time", "Time(s)"]);
         let name_col = find(&["Name", "Label"]);
         let (Some(time_col), Some(name_col)) = (time_col, name_col) else {
@@ -292,9 +289,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             }
             return Err(self.err(
                 Position::line(self.lines[h].no),
-                ReadErrorKind::MissingHeader(
-                    "Name and Time (s) columns in the Events header".into(),
-                ),
+                ReadErrorKind::MissingHeader("Name and Time (s) columns in the Events header".into()),
             ));
         };
         let subject_col = find(&["Subject"]);
@@ -309,15 +304,9 @@ impl<'p, 'a> Reader<'p, 'a> {
                     return Err(e);
                 }
                 let kind = if self.more_after(i) {
-                    ReadErrorKind::FieldCount {
-                        expected: need,
-                        found: cells.len(),
-                    }
+                    ReadErrorKind::FieldCount { expected: need, found: cells.len() }
                 } else {
-                    ReadErrorKind::Truncated(format!(
-                        "last event row has {} of {need} fields",
-                        cells.len()
-                    ))
+                    ReadErrorKind::Truncated(format!("last event row has {} of {need} fields", cells.len()))
                 };
                 return Err(self.err(Position::line(line.no), kind));
             }
@@ -328,9 +317,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                 side: cell(context_col).and_then(Side::from_label),
                 kind: EventKind::from_label(cells[name_col]),
                 time_s,
-                subject: cell(subject_col)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
+                subject: cell(subject_col).filter(|s| !s.is_empty()).map(str::to_string),
             });
             i += 1;
         }
@@ -362,8 +349,7 @@ impl<'p, 'a> Reader<'p, 'a> {
         if rate_cell.is_empty() || lead_word(rate_cell) {
             return Err(missing("the sampling rate line"));
         }
-        let rate =
-            text::parse_f64(rate_cell, path, rate_line.no, 1).map_err(|e| with_field(e, "rate"))?;
+        let rate = text::parse_f64(rate_cell, path, rate_line.no, 1).map_err(|e| with_field(e, "rate"))?;
         if rate.is_nan() || rate <= 0.0 {
             return Err(self.err(
                 Position::cell(rate_line.no, 1).with_field("rate"),
@@ -388,10 +374,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                 break;
             }
         }
-        let Some(ci) = header
-            .iter()
-            .position(|&h| lead_word(first_cell(&self.lines[h].text)))
-        else {
+        let Some(ci) = header.iter().position(|&h| lead_word(first_cell(&self.lines[h].text))) else {
             return Err(missing("the Frame / Field # header row"));
         };
         if ci > 1 || header.len() > ci + 2 {
@@ -403,17 +386,9 @@ impl<'p, 'a> Reader<'p, 'a> {
         }
         let comp_idx = header[ci];
         let comp_line = self.lines[comp_idx].no;
-        let comps: Vec<&str> = self.lines[comp_idx]
-            .text
-            .split(',')
-            .map(str::trim)
-            .collect();
+        let comps: Vec<&str> = self.lines[comp_idx].text.split(',').map(str::trim).collect();
         let names: Vec<&str> = match ci {
-            1 => self.lines[header[0]]
-                .text
-                .split(',')
-                .map(str::trim)
-                .collect(),
+            1 => self.lines[header[0]].text.split(',').map(str::trim).collect(),
             _ => Vec::new(),
         };
         let units: Vec<&str> = match header.get(ci + 1) {
@@ -421,9 +396,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             None => Vec::new(),
         };
         let lead = comps.iter().take_while(|c| lead_word(c)).count();
-        let sub_col = comps[..lead]
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case("Sub Frame"));
+        let sub_col = comps[..lead].iter().position(|c| c.eq_ignore_ascii_case("Sub Frame"));
         let width = used_width(&comps);
         let span = width.max(used_width(&names));
         if span <= lead {
@@ -445,17 +418,10 @@ impl<'p, 'a> Reader<'p, 'a> {
             if !names.is_empty() && current.is_empty() {
                 return Err(self.err(
                     Position::cell(self.lines[header[0]].no, c as u64 + 1),
-                    ReadErrorKind::MissingHeader(format!(
-                        "a name above column {} in the {section} section",
-                        c + 1
-                    )),
+                    ReadErrorKind::MissingHeader(format!("a name above column {} in the {section} section", c + 1)),
                 ));
             }
-            let name = if names.is_empty() {
-                component.to_string()
-            } else {
-                current.clone()
-            };
+            let name = if names.is_empty() { component.to_string() } else { current.clone() };
             columns.push(Column {
                 col: c,
                 field: name.clone(),
@@ -495,34 +461,35 @@ impl<'p, 'a> Reader<'p, 'a> {
         let mut prev_frame: Option<i64> = None;
         while !self.blank_at(i) {
             let line = &self.lines[i];
-            if let Some(e) = wrong_delimiter(path, line) {
-                return Err(e);
-            }
-            let mut found = 0usize;
-            let mut frame = 0i64;
-            let mut extra_at = None;
-            for (f, cell) in line.text.split(',').enumerate() {
-                found = f + 1;
+            // Any error in a row that holds ';' or a tab is a delimiter error.
+            let delim = |e: ReadError| wrong_delimiter(path, line).unwrap_or(e);
+            let mut cells = Cells::new(&line.text);
+            for f in 0..width {
+                let Some(cell) = cells.next() else {
+                    let kind = if self.more_after(i) {
+                        ReadErrorKind::FieldCount { expected: width, found: f }
+                    } else {
+                        ReadErrorKind::Truncated(format!("last row has {f} of {width} fields"))
+                    };
+                    return Err(delim(self.err(Position::line(line.no), kind)));
+                };
                 if f < lead {
                     if f == 0 || Some(f) == sub_col {
-                        let v = parse_int(cell, path, line.no, f as u64 + 1, comps[f])?;
+                        let v = parse_int(cell, path, line.no, f as u64 + 1, comps[f]).map_err(delim)?;
                         if f == 0 {
-                            frame = v;
-                            if table.kind.per_frame() {
-                                if let Some(p) = prev_frame {
-                                    Self::fill_skipped(
-                                        path,
-                                        &mut self.fill_budget,
-                                        &mut self.notes,
-                                        &mut table,
-                                        (p, frame),
-                                        line.no,
-                                    )?;
-                                }
+                            if let Some(p) = prev_frame.filter(|_| table.kind.per_frame()) {
+                                Self::fill_skipped(
+                                    path,
+                                    &mut self.fill_budget,
+                                    &mut self.notes,
+                                    &mut table,
+                                    (p, v),
+                                    line.no,
+                                )?;
                             }
-                            prev_frame = Some(frame);
+                            prev_frame = Some(v);
                             if table.rows == 0 {
-                                table.first_frame = frame;
+                                table.first_frame = v;
                             }
                         } else {
                             if table.rows == 0 {
@@ -533,50 +500,34 @@ impl<'p, 'a> Reader<'p, 'a> {
                     }
                     continue;
                 }
-                if f >= width {
-                    if extra_at.is_none() && !cell.trim().is_empty() {
-                        extra_at = Some(f);
-                    }
-                    continue;
-                }
                 let Some(k) = target[f] else { continue };
-                let v = match cell.parse::<f64>() {
-                    Ok(v) if v.is_finite() => v,
-                    _ => text::parse_opt_f64(cell, path, line.no, f as u64 + 1)
-                        .map_err(|e| with_field(e, &table.columns[k].field))?
-                        .unwrap_or(f64::NAN),
+                let v = if cell.is_empty() {
+                    f64::NAN
+                } else {
+                    match cell.parse::<f64>() {
+                        Ok(v) if v.is_finite() => v,
+                        _ => text::parse_opt_f64(cell, path, line.no, f as u64 + 1)
+                            .map_err(|e| delim(with_field(e, &table.columns[k].field)))?
+                            .unwrap_or(f64::NAN),
+                    }
                 };
                 table.columns[k].data.push(v);
             }
-            if found < width {
-                let kind = if self.more_after(i) {
-                    ReadErrorKind::FieldCount {
-                        expected: width,
-                        found,
-                    }
-                } else {
-                    ReadErrorKind::Truncated(format!("last row has {found} of {width} fields"))
-                };
-                return Err(self.err(Position::line(line.no), kind));
-            }
-            if let Some(f) = extra_at {
-                let last = used_width(&line.text.split(',').collect::<Vec<_>>());
-                return Err(self.err(
-                    Position::cell(line.no, f as u64 + 1),
-                    ReadErrorKind::FieldCount {
-                        expected: width,
-                        found: last,
-                    },
-                ));
+            // Padding after the last column must be empty.
+            if cells.rest().is_some_and(|r| !is_blank(r)) {
+                let all: Vec<&str> = line.text.split(',').collect();
+                let first = width + all[width..].iter().position(|c| !c.trim().is_empty()).unwrap_or(0);
+                let e = self.err(
+                    Position::cell(line.no, first as u64 + 1),
+                    ReadErrorKind::FieldCount { expected: width, found: used_width(&all) },
+                );
+                return Err(delim(e));
             }
             table.rows += 1;
             i += 1;
         }
         if table.rows == 0 {
-            return Err(self.err(
-                Position::line(title_line).with_field(section),
-                ReadErrorKind::NoFrames,
-            ));
+            return Err(self.err(Position::line(title_line).with_field(section), ReadErrorKind::NoFrames));
         }
         Ok((table, i))
     }
@@ -608,11 +559,7 @@ impl<'p, 'a> Reader<'p, 'a> {
             c.data.extend(std::iter::repeat_n(f64::NAN, skipped));
         }
         table.rows += skipped;
-        notes.push(format!(
-            "line {line}: frames {}..={} are missing; filled as gaps",
-            prev + 1,
-            frame - 1
-        ));
+        notes.push(format!("line {line}: frames {}..={} are missing; filled as gaps", prev + 1, frame - 1));
         Ok(())
     }
 
@@ -623,22 +570,14 @@ impl<'p, 'a> Reader<'p, 'a> {
             let name = &columns[k].name;
             let end = k + columns[k..].iter().take_while(|c| &c.name == name).count();
             for axis in ['X', 'Y', 'Z'] {
-                let n = columns[k..end]
-                    .iter()
-                    .filter(|c| c.component.eq_ignore_ascii_case(&axis.to_string()))
-                    .count();
+                let n = columns[k..end].iter().filter(|c| c.component.eq_ignore_ascii_case(&axis.to_string())).count();
                 if n != 1 {
                     let kind = if n == 0 {
-                        ReadErrorKind::MissingComponent {
-                            marker: name.clone(),
-                            axis,
-                        }
+                        ReadErrorKind::MissingComponent { marker: name.clone(), axis }
                     } else {
                         ReadErrorKind::Format(format!("marker {name:?} has {n} {axis} columns"))
                     };
-                    return Err(
-                        self.err(Position::cell(comp_line, columns[k].col as u64 + 1), kind)
-                    );
+                    return Err(self.err(Position::cell(comp_line, columns[k].col as u64 + 1), kind));
                 }
             }
             k = end;
@@ -653,10 +592,10 @@ impl<'p, 'a> Reader<'p, 'a> {
         let mut subjects: Vec<&str> = Vec::new();
         for t in tables.iter().filter(|t| t.kind != Kind::Devices) {
             for c in &t.columns {
-                if let Some((s, _)) = c.name.split_once(':') {
-                    if !subjects.contains(&s) {
-                        subjects.push(s);
-                    }
+                if let Some((s, _)) = c.name.split_once(':')
+                    && !subjects.contains(&s)
+                {
+                    subjects.push(s);
                 }
             }
         }
@@ -685,21 +624,14 @@ impl<'p, 'a> Reader<'p, 'a> {
                     let mut k = 0;
                     while k < t.columns.len() {
                         let name = &t.columns[k].name;
-                        let end = k + t.columns[k..]
-                            .iter()
-                            .take_while(|c| &c.name == name)
-                            .count();
+                        let end = k + t.columns[k..].iter().take_while(|c| &c.name == name).count();
                         let group = &t.columns[k..end];
                         let unit = group[0].unit.as_str();
                         let bare = short(name);
                         // Workstation files list model outputs (angles etc.) as
                         // trajectories, without units.
                         if !t.has_units && is_model_output_name(&bare) {
-                            let unit = if bare.ends_with("Angles") || bare.ends_with("Angle") {
-                                "deg"
-                            } else {
-                                ""
-                            };
+                            let unit = if bare.ends_with("Angles") || bare.ends_with("Angle") { "deg" } else { "" };
                             for c in group {
                                 rec.reference.push(ReferenceSeries {
                                     name: bare.clone(),
@@ -713,13 +645,8 @@ impl<'p, 'a> Reader<'p, 'a> {
                             k = end;
                             continue;
                         }
-                        let f = if unit.is_empty() {
-                            1e-3
-                        } else {
-                            si_unit(unit).1
-                        };
-                        let col =
-                            |a: &str| group.iter().find(|c| c.component.eq_ignore_ascii_case(a));
+                        let f = if unit.is_empty() { 1e-3 } else { si_unit(unit).1 };
+                        let col = |a: &str| group.iter().find(|c| c.component.eq_ignore_ascii_case(a));
                         let (x, y, z) = (col("X"), col("Y"), col("Z"));
                         let (Some(x), Some(y), Some(z)) = (x, y, z) else {
                             k = end;
@@ -739,17 +666,12 @@ impl<'p, 'a> Reader<'p, 'a> {
                         k = end;
                     }
                     if rec.points.is_some() {
-                        self.notes.push(format!(
-                            "line {}: a second Trajectories section was ignored",
-                            t.title_line
-                        ));
+                        self.notes.push(format!("line {}: a second Trajectories section was ignored", t.title_line));
                         continue;
                     }
                     if !t.has_units {
-                        self.notes.push(format!(
-                            "line {}: trajectories have no units row; millimetres assumed",
-                            t.comp_line
-                        ));
+                        self.notes
+                            .push(format!("line {}: trajectories have no units row; millimetres assumed", t.comp_line));
                     }
                     rec.points = Some(PointData {
                         rate_hz: t.rate,
@@ -761,8 +683,7 @@ impl<'p, 'a> Reader<'p, 'a> {
                 }
                 Kind::Devices => {
                     let frame_rate = point_rate.unwrap_or(t.rate / t.subs_per_frame.max(1) as f64);
-                    let time0 =
-                        (t.first_frame as f64 - 1.0) / frame_rate + t.first_sub as f64 / t.rate;
+                    let time0 = (t.first_frame as f64 - 1.0) / frame_rate + t.first_sub as f64 / t.rate;
                     let mut plates: Vec<(String, Vec<(usize, String)>)> = Vec::new();
                     for c in &t.columns {
                         let (unit, f) = si_unit(&c.unit);
@@ -824,18 +745,44 @@ impl<'p, 'a> Reader<'p, 'a> {
     }
 }
 
+/// The fields of a line, split on `,` without allocating.
+struct Cells<'s> {
+    s: &'s str,
+    pos: Option<usize>,
+}
+
+impl<'s> Cells<'s> {
+    fn new(s: &'s str) -> Self {
+        Cells { s, pos: Some(0) }
+    }
+    /// The unsplit rest of the line after the fields returned so far, if any.
+    fn rest(&self) -> Option<&'s str> {
+        self.pos.map(|p| &self.s[p..])
+    }
+}
+
+impl<'s> Iterator for Cells<'s> {
+    type Item = &'s str;
+    fn next(&mut self) -> Option<&'s str> {
+        let p = self.pos?;
+        let rest = &self.s[p..];
+        // A byte loop: cells are short, so this beats a memchr call per cell.
+        match rest.bytes().position(|b| b == b',') {
+            Some(k) => {
+                self.pos = Some(p + k + 1);
+                Some(&rest[..k])
+            }
+            None => {
+                self.pos = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// The first cells of a Frame header row.
 fn lead_word(c: &str) -> bool {
-    [
-        "Frame",
-        "Sub Frame",
-        "Field #",
-        "Sample #",
-        "Field",
-        "Sample",
-    ]
-    .iter()
-    .any(|w| c.trim().eq_ignore_ascii_case(w))
+    ["Frame", "Sub Frame", "Field #", "Sample #", "Field", "Sample"].iter().any(|w| c.trim().eq_ignore_ascii_case(w))
 }
 
 fn with_field(mut e: ReadError, field: &str) -> ReadError {
@@ -852,11 +799,7 @@ fn parse_int(cell: &str, path: &Path, line: u64, col: u64, field: &str) -> Resul
         Ok(v as i64)
     } else {
         Err(with_field(
-            ReadError::new(
-                path,
-                Position::cell(line, col),
-                ReadErrorKind::BadNumber(cell.trim().to_string()),
-            ),
+            ReadError::new(path, Position::cell(line, col), ReadErrorKind::BadNumber(cell.trim().to_string())),
             field,
         ))
     }
@@ -872,12 +815,12 @@ fn device_of(label: &str) -> &str {
 }
 
 fn plate_device(label: &str) -> Option<String> {
-    let l = label.to_ascii_lowercase();
-    let words = ["force", "plate", "treadmill", "moment", "cop"];
-    words
-        .iter()
-        .any(|w| l.contains(w))
-        .then(|| device_of(label).to_string())
+    let dev = device_of(label);
+    let d = dev.to_ascii_lowercase();
+    let output = label.rsplit_once(" - ").map_or("", |(_, o)| o.trim());
+    let plate = ["force", "plate", "treadmill"].iter().any(|w| d.contains(w))
+        || ["force", "moment", "cop"].iter().any(|w| output.eq_ignore_ascii_case(w));
+    plate.then(|| dev.to_string())
 }
 
 /// Order of a force-plate component: Fx Fy Fz Mx My Mz Cx Cy Cz, others last.
@@ -890,20 +833,15 @@ fn plate_rank(component: &str) -> usize {
 /// Channel names: `<device> - <component>` for force plates; other devices'
 /// components as written (`R_RF`) unless two share a name.
 fn name_channels(columns: &mut [Column]) {
-    let other: Vec<String> = columns
-        .iter()
-        .filter(|c| plate_device(&c.name).is_none())
-        .map(|c| c.component.clone())
-        .collect();
+    let other: Vec<String> =
+        columns.iter().filter(|c| plate_device(&c.name).is_none()).map(|c| c.component.clone()).collect();
     for c in columns.iter_mut() {
         let device = device_of(&c.name);
         c.field = if c.component.is_empty() {
             c.name.clone()
         } else if c.name == c.component {
             c.component.clone()
-        } else if plate_device(&c.name).is_some()
-            || other.iter().filter(|o| **o == c.component).count() > 1
-        {
+        } else if plate_device(&c.name).is_some() || other.iter().filter(|o| **o == c.component).count() > 1 {
             format!("{device} - {}", c.component)
         } else {
             c.component.clone()
@@ -914,12 +852,8 @@ fn name_channels(columns: &mut [Column]) {
 /// Plug-in Gait outputs that Workstation files list among trajectories.
 fn is_model_output_name(name: &str) -> bool {
     let side = name.starts_with(['L', 'R']);
-    let suffixes = [
-        "Angles", "Angle", "Moment", "Moments", "Power", "Powers", "Force", "Forces",
-    ];
-    side && suffixes
-        .iter()
-        .any(|s| name.ends_with(s) && name.len() > s.len() + 1)
+    let suffixes = ["Angles", "Angle", "Moment", "Moments", "Power", "Powers", "Force", "Forces"];
+    side && suffixes.iter().any(|s| name.ends_with(s) && name.len() > s.len() + 1)
 }
 
 #[cfg(test)]
@@ -976,40 +910,18 @@ mod tests {
         assert_eq!(r.events[1].side, None);
         assert_eq!(r.events[1].subject.as_deref(), Some("S"));
         let names: Vec<_> = r.analogs.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "FP #1 - Fx",
-                "FP #1 - Fy",
-                "FP #1 - Fz",
-                "FP #1 - Mx",
-                "R_RF"
-            ]
-        );
+        assert_eq!(names, ["FP #1 - Fx", "FP #1 - Fy", "FP #1 - Fz", "FP #1 - Mx", "R_RF"]);
         let mx = &r.analogs[3];
-        assert_eq!(
-            (mx.unit.as_str(), mx.data[2], mx.kind),
-            ("N.m", 2.0, ChannelKind::ForcePlate)
-        );
+        assert_eq!((mx.unit.as_str(), mx.data[2], mx.kind), ("N.m", 2.0, ChannelKind::ForcePlate));
         let emg = &r.analogs[4];
         assert_eq!((emg.unit.as_str(), emg.kind), ("V", ChannelKind::Emg));
         assert!((emg.data[2] - 0.007).abs() < 1e-15);
         // 2 samples per frame: frame rate 500 Hz from Model Outputs; frame 1 at 0 s.
         assert_eq!(emg.time0_s, 0.0);
         assert_eq!(r.force_plates.len(), 1);
-        assert_eq!(
-            r.force_plates[0].channels,
-            ["FP #1 - Fx", "FP #1 - Fy", "FP #1 - Fz", "FP #1 - Mx"]
-        );
+        assert_eq!(r.force_plates[0].channels, ["FP #1 - Fx", "FP #1 - Fy", "FP #1 - Fz", "FP #1 - Mx"]);
         let knee = &r.reference[0];
-        assert_eq!(
-            (
-                knee.name.as_str(),
-                knee.component.as_str(),
-                knee.unit.as_str()
-            ),
-            ("LKneeAngles", "X", "deg")
-        );
+        assert_eq!((knee.name.as_str(), knee.component.as_str(), knee.unit.as_str()), ("LKneeAngles", "X", "deg"));
         assert_eq!(knee.data, [10.0]);
         assert!(r.points.is_none());
     }
@@ -1053,10 +965,7 @@ mod tests {
     #[test]
     fn text_in_a_number_cell() {
         let s = TRAJ.replace("1.5,2.5", "1.5,abc");
-        assert_eq!(
-            err(&s),
-            "t.csv:7:4: expected a number, found \"abc\" (in S:LASI)"
-        );
+        assert_eq!(err(&s), "t.csv:7:4: expected a number, found \"abc\" (in S:LASI)");
     }
 
     #[test]
@@ -1080,23 +989,14 @@ mod tests {
             err("Trajectories\n,,LASI,,\nFrame,Sub Frame,X,Y,Z\n"),
             "t.csv:1: missing header: the sampling rate line in the Trajectories section"
         );
-        assert_eq!(
-            err("Events\n\nTrajectories\n"),
-            "t.csv:1: missing header: the Events column header row"
-        );
-        assert_eq!(
-            err("Trajectories\n1x0\n"),
-            "t.csv:2:1: expected a number, found \"1x0\" (in rate)"
-        );
+        assert_eq!(err("Events\n\nTrajectories\n"), "t.csv:1: missing header: the Events column header row");
+        assert_eq!(err("Trajectories\n1x0\n"), "t.csv:2:1: expected a number, found \"1x0\" (in rate)");
     }
 
     #[test]
     fn truncated_and_short_rows() {
         let s = TRAJ.replace("7,0,1,2,3,4,5,6.25,\r\n,,,,,,,,\r\n", "7,0,1,2,3");
-        assert_eq!(
-            err(&s),
-            "t.csv:8: file is truncated: last row has 5 of 8 fields"
-        );
+        assert_eq!(err(&s), "t.csv:8: file is truncated: last row has 5 of 8 fields");
         let s = TRAJ.replace("6,0,1.5,2.5,3.5,,,,", "6,0,1.5,2.5");
         assert_eq!(err(&s), "t.csv:7: expected 8 fields, found 4");
         let s = TRAJ.replace("5,0,1,2,3,4,5,6,", "5,0,1,2,3,4,5,6,7");
@@ -1106,46 +1006,48 @@ mod tests {
     #[test]
     fn wrong_delimiters() {
         let s = TRAJ.replace(',', ";");
-        assert_eq!(
-            err(&s),
-            "t.csv:1: wrong delimiter: found ';' where ',' is expected"
-        );
+        assert_eq!(err(&s), "t.csv:1: wrong delimiter: found ';' where ',' is expected");
         let s = "Trajectories\n100\n\tLASI\t\t\nFrame\tSub Frame\tX\tY\tZ\n";
-        assert_eq!(
-            err(s),
-            "t.csv:3: wrong delimiter: found a tab where ',' is expected"
-        );
+        assert_eq!(err(s), "t.csv:3: wrong delimiter: found a tab where ',' is expected");
         let s = TRAJ.replace("6,0,1.5,2.5,3.5,,,,", "6;0;1.5;2.5;3.5;;;;");
-        assert_eq!(
-            err(&s),
-            "t.csv:7: wrong delimiter: found ';' where ',' is expected"
-        );
+        assert_eq!(err(&s), "t.csv:7: wrong delimiter: found ';' where ',' is expected");
     }
 
     #[test]
     fn zero_frames() {
         let s = "Trajectories\n100\n,,LASI,,\nFrame,Sub Frame,X,Y,Z\n,,mm,mm,mm\n,,,,\n";
         assert_eq!(err(s), "t.csv:1: no frames of data (in Trajectories)");
-        assert_eq!(
-            err("Events\nSubject,Context,Name,Time (s)\nS,Left,Foot Strike,1\n"),
-            "t.csv: no frames of data"
-        );
+        assert_eq!(err("Events\nSubject,Context,Name,Time (s)\nS,Left,Foot Strike,1\n"), "t.csv: no frames of data");
     }
 
     #[test]
     fn bad_frame_numbers_and_event_rows() {
         let s = TRAJ.replace("7,0,1,2,3", "5,0,1,2,3");
-        assert_eq!(
-            err(&s),
-            "t.csv:8:1: invalid value: frame 5 follows frame 6 (in Frame)"
-        );
+        assert_eq!(err(&s), "t.csv:8:1: invalid value: frame 5 follows frame 6 (in Frame)");
         let s = "Events\nSubject,Context,Name,Time (s)\nS,Left,Foot Strike,x\n";
-        assert_eq!(
-            err(s),
-            "t.csv:3:4: expected a number, found \"x\" (in Time (s))"
-        );
+        assert_eq!(err(s), "t.csv:3:4: expected a number, found \"x\" (in Time (s))");
         let s = "Events\nSubject,Context,Name,Time (s)\nS,Left\nS,Left,Foot Strike,1\n";
         assert_eq!(err(s), "t.csv:3: expected 4 fields, found 2");
+    }
+
+    #[test]
+    fn fast_line_split_matches_text_lines() {
+        let cases: [&[u8]; 9] = [
+            b"a,b\r\nc\r\n",
+            b"a\n\nb",
+            b"a\r\n\r\n",
+            b"\xEF\xBB\xBFx\ny\n",
+            b"a\rb\nc",
+            b"\n",
+            b"\r\n",
+            b"a\xFF,b\nc",
+            b"a\n\n\n",
+        ];
+        for c in cases {
+            let fast: Vec<(u64, String)> = split_lines(c).into_iter().map(|l| (l.no, l.text.into_owned())).collect();
+            let slow: Vec<(u64, String)> = Lines::new(c).map(|(n, t)| (n, t.into_owned())).collect();
+            assert_eq!(fast, slow, "{c:?}");
+        }
     }
 
     #[test]
@@ -1154,14 +1056,7 @@ mod tests {
         for n in 0..s.len() {
             let _ = read(Path::new("t.csv"), &s[..n]);
         }
-        for junk in [
-            "",
-            ",,,",
-            "Trajectories",
-            "Devices\n0\n",
-            "Trajectories\n100\n,,\n",
-            "\u{feff}x",
-        ] {
+        for junk in ["", ",,,", "Trajectories", "Devices\n0\n", "Trajectories\n100\n,,\n", "\u{feff}x"] {
             let _ = read_str(junk);
         }
     }
