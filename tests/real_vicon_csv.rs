@@ -188,3 +188,35 @@ fn read_time() {
     let ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
     eprintln!("{} bytes read in {ms:.2} ms", bytes.len());
 }
+
+#[test]
+fn cut_and_damaged_copies_fail_with_positions() {
+    let Some(path) = common::data_file("vicon-nexus-csv/PiG_Motion-FlatFoot-Full.csv") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).unwrap();
+    // Cut anywhere: never a panic.
+    for k in 1..60 {
+        let _ = gaitline::io::vicon_csv::read(&path, &bytes[..bytes.len() * k / 60]);
+    }
+    // Cut in the middle of Trajectories row 3300 (frame 271): truncated there.
+    let start: usize = bytes.split_inclusive(|&b| b == b'\n').take(3299).map(|l| l.len()).sum();
+    let e = gaitline::io::vicon_csv::read(&path, &bytes[..start + 300]).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains(":3300: file is truncated: last row has"), "{msg}");
+    // Text in a number cell: frame 271, LASI Y (column 58).
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let row: Vec<&str> = lines[3299].split(',').collect();
+    assert_eq!(row[0], "271");
+    let mut bad = row.clone();
+    bad[57] = "1.5.2";
+    let bad = bad.join(",");
+    lines[3299] = &bad;
+    let e = gaitline::io::vicon_csv::read(&path, lines.join("\n").as_bytes()).unwrap_err();
+    assert!(e.to_string().ends_with(":3300:58: expected a number, found \"1.5.2\" (in BELT_C:LASI)"), "{e}");
+    // Semicolons throughout.
+    let semi = text.replace(',', ";");
+    let e = gaitline::io::vicon_csv::read(&path, semi.as_bytes()).unwrap_err();
+    assert!(e.to_string().ends_with(":1: wrong delimiter: found ';' where ',' is expected"));
+}
