@@ -45,7 +45,9 @@ impl Biquad {
 }
 
 /// (code, hamstring?, peak amplitude V, bursts as (centre %, sd %)).
-fn muscles(mode: Mode) -> Vec<(&'static str, bool, f64, Vec<(f64, f64)>)> {
+type MuscleSpec = (&'static str, bool, f64, Vec<(f64, f64)>);
+
+fn muscles(mode: Mode) -> Vec<MuscleSpec> {
     match mode {
         Mode::Walk => vec![
             ("BF", true, 150e-6, vec![(94.0, 7.0)]),

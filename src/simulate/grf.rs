@@ -174,7 +174,7 @@ pub(crate) fn forces(
         let corners_belt =
             [[p.half[0], p.half[1]], [-p.half[0], p.half[1]], [-p.half[0], -p.half[1]], [p.half[0], -p.half[1]]];
         let corners: [[f64; 3]; 4] = corners_belt.map(|c| lab([p.centre[0] + c[0] - shift_x, p.centre[1] + c[1], 0.0]));
-        let mut data: Vec<Vec<f64>> = vec![Vec::with_capacity(ns); 9];
+        let mut data: Vec<Vec<f64>> = (0..9).map(|_| Vec::with_capacity(ns)).collect();
         for k in 0..ns {
             let g = f[pi][k];
             let (force, cp) = if g[2] > 0.0 {

@@ -366,6 +366,7 @@ fn pelvis_phase(right_fs: &[i64], i: f64) -> f64 {
     (k - 1) as f64 + (i - a) / (b - a)
 }
 
+#[allow(clippy::needless_range_loop)]
 pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
     let body = Body::new(cfg.height_m, cfg.mass_kg);
     let rate = cfg.rate();

@@ -431,8 +431,8 @@ pub fn dataset_config(i: usize, seed: u64) -> (SimConfig, OutFormat) {
     let dir = [super::Direction::PosX, super::Direction::NegX, super::Direction::PosY, super::Direction::NegY]
         [r.below(4) as usize];
     cfg = cfg.with_lab(r.uniform() < 0.3, dir);
-    // Analog data only on every fourth trial to keep the dataset small.
-    let analog = i % 4 == 0;
+    // Analog data only on every tenth trial to keep the dataset small.
+    let analog = i.is_multiple_of(10);
     let walk = cfg.mode == Mode::Walk;
     cfg = cfg.with_analogs(analog, analog && walk);
     let fmt = [OutFormat::ViconCsv, OutFormat::Trc, OutFormat::Delimited][i % 3];
