@@ -96,13 +96,14 @@ impl fmt::Display for ReadErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
     pub path: PathBuf,
-    pub pos: Position,
+    /// Boxed to keep `Result<_, ReadError>` small in the readers' hot paths.
+    pub pos: Box<Position>,
     pub kind: ReadErrorKind,
 }
 
 impl ReadError {
     pub fn new(path: &Path, pos: Position, kind: ReadErrorKind) -> Self {
-        ReadError { path: path.to_path_buf(), pos, kind }
+        ReadError { path: path.to_path_buf(), pos: Box::new(pos), kind }
     }
     /// An error without a position inside the file.
     pub fn file(path: &Path, kind: ReadErrorKind) -> Self {

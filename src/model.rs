@@ -142,12 +142,7 @@ impl ChannelKind {
         if fp_words.iter().any(|w| n.contains(w)) {
             return ChannelKind::ForcePlate;
         }
-        let short = n.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-        let fp_short = ["fx", "fy", "fz", "mx", "my", "mz", "tz", "ty", "copx", "copy", "copz"];
-        if fp_short
-            .iter()
-            .any(|p| short.starts_with(p) && short[p.len()..].chars().all(|c| c.is_ascii_digit() || c == '_'))
-        {
+        if is_force_plate_code(&n) {
             return ChannelKind::ForcePlate;
         }
         if n.contains("emg") || crate::clean::muscles::muscle_of(name).is_some() {
@@ -157,6 +152,42 @@ impl ChannelKind {
         // inputs (`Pin 1`, `CH7`, foot switches) are in volts too.
         ChannelKind::Other
     }
+}
+
+/// Short force-plate channel codes as labs write them: `Fx`, `Fz2`, `MX1`,
+/// `F1X`, `M2Z`, `FP1Fx`, `COPx`, `Tz`, `Ty1` (case-insensitive).
+fn is_force_plate_code(lower: &str) -> bool {
+    let s = lower.trim().trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    let s = s.strip_prefix("fp").map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_')).unwrap_or(s);
+    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let xyz = |c: char| matches!(c, 'x' | 'y' | 'z');
+    if let Some(rest) = s.strip_prefix("cop") {
+        return rest.chars().next().is_some_and(xyz) && digits(&rest[1..]);
+    }
+    let mut ch = s.chars();
+    match (ch.next(), ch.next()) {
+        // Fx, Mz2, Ty
+        (Some('f' | 'm' | 't'), Some(a)) if xyz(a) => digits(&s[2..]),
+        // F1X, M2Z
+        (Some('f' | 'm'), Some(d)) if d.is_ascii_digit() => {
+            let body = &s[1..];
+            let n = body.chars().take_while(|c| c.is_ascii_digit()).count();
+            let rest = &body[n..];
+            rest.len() == 1 && rest.chars().all(xyz)
+        }
+        _ => false,
+    }
+}
+
+/// A scalar value another tool computed and stored in the file (C3D
+/// `ANALYSIS` group: Vicon's cadence, stride length, walking speed ...), kept
+/// as a reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferenceScalar {
+    pub name: String,
+    pub side: Option<Side>,
+    pub value: f64,
+    pub unit: String,
 }
 
 /// One analog channel at its own rate.
@@ -310,6 +341,8 @@ pub struct Recording {
     pub analogs: Vec<AnalogChannel>,
     pub events: Vec<FileEvent>,
     pub reference: Vec<ReferenceSeries>,
+    /// Scalar results another tool stored in the file (C3D `ANALYSIS`).
+    pub analysis: Vec<ReferenceScalar>,
     pub force_plates: Vec<ForcePlate>,
     pub subject: Subject,
     /// Repairs and observations made while reading (e.g. a frame count that
@@ -327,9 +360,28 @@ impl Recording {
             analogs: Vec::new(),
             events: Vec::new(),
             reference: Vec::new(),
+            analysis: Vec::new(),
             force_plates: Vec::new(),
             subject: Subject::default(),
             notes: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_kinds_from_lab_names() {
+        for n in ["Fx", "Fz2", "MX1", "F1X", "M2Z", "FP1Fx", "COPx", "Tz", "Ty1", "Force.Fx1", "ground_force_vy"] {
+            assert_eq!(ChannelKind::guess(n, ""), ChannelKind::ForcePlate, "{n}");
+        }
+        for n in ["R_RF", "L ST", "MH", "EMG3", "Biceps femoris"] {
+            assert_eq!(ChannelKind::guess(n, "V"), ChannelKind::Emg, "{n}");
+        }
+        for n in ["Pin 1", "CH7", "Footswitch", "F1", "Mass"] {
+            assert_eq!(ChannelKind::guess(n, "V"), ChannelKind::Other, "{n}");
         }
     }
 }

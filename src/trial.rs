@@ -5,7 +5,9 @@
 use crate::clean::axes::{self, LabAxes};
 use crate::clean::gaps::{self, Gap, SplineBuffers};
 use crate::clean::presets::{self, Landmark, Mapping, UserMap};
-use crate::model::{AnalogChannel, FileEvent, ForcePlate, Marker, Recording, ReferenceSeries, Subject};
+use crate::model::{
+    AnalogChannel, FileEvent, ForcePlate, Marker, Recording, ReferenceScalar, ReferenceSeries, Subject,
+};
 use std::path::PathBuf;
 
 /// Options of the cleaning stage.
@@ -44,6 +46,7 @@ pub struct Trial {
     pub force_plates: Vec<ForcePlate>,
     pub file_events: Vec<FileEvent>,
     pub reference: Vec<ReferenceSeries>,
+    pub analysis: Vec<ReferenceScalar>,
     pub subject: Subject,
     pub dialects: Vec<String>,
     /// The static (calibration) trial, cleaned the same way; never analysed as gait.
@@ -91,6 +94,7 @@ pub fn build(id: &str, recs: Vec<Recording>, subject: &Subject, opts: &CleanOpti
         force_plates: Vec::new(),
         file_events: Vec::new(),
         reference: Vec::new(),
+        analysis: Vec::new(),
         subject: subject.clone(),
         dialects: Vec::new(),
         static_trial: None,
@@ -112,6 +116,7 @@ pub fn build(id: &str, recs: Vec<Recording>, subject: &Subject, opts: &CleanOpti
         t.force_plates.extend(r.force_plates);
         t.file_events.extend(r.events);
         t.reference.extend(r.reference);
+        t.analysis.extend(r.analysis);
         t.subject.merge(&r.subject);
     }
     if let Some(p) = points {

@@ -193,11 +193,11 @@ fn c3d_org_sample01_eb015pi() {
     marker_at(&r, "LFT1", 25, [-0.09225, 0.00741667, 0.04316667]);
     marker_at(&r, "LFT1", 30, [-0.09316667, 0.00608333, 0.04466667]);
     assert_eq!(r.points.as_ref().unwrap().marker("LFT1").unwrap().present_count(), 450 - 30);
-    // ANALOG:USED is 16 though LABELS lists 32; units `nt` are kept as written.
+    // ANALOG:USED is 16 though LABELS lists 32; the 1990s unit `nt` (newton) is read as N.
     assert_eq!(r.analogs.len(), 16);
     assert!(r.analogs.iter().all(|a| a.rate_hz == 200.0 && a.data.len() == 1800));
-    analog_at(&r, "FX1", "nt", 100, -26.660000443458557, 1e-9);
-    analog_at(&r, "FZ1", "nt", 1234, -838.4880198836327, 1e-6);
+    analog_at(&r, "FX1", "N", 100, -26.660000443458557, 1e-9);
+    analog_at(&r, "FZ1", "N", 1234, -838.4880198836327, 1e-6);
     analog_at(&r, "CH16", "d.u.", 100, -21.5, 1e-9);
     assert_eq!(r.analogs[0].kind, ChannelKind::ForcePlate);
     assert_eq!(r.force_plates.len(), 2);

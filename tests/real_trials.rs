@@ -136,3 +136,34 @@ fn vicon_csv_and_c3d_of_the_same_trial_agree() {
     assert_eq!(key(&a).len(), 12);
     assert_eq!(key(&a), key(&b));
 }
+
+/// The C3D `ANALYSIS` group (Vicon's own spatiotemporal results) is kept as a
+/// reference for the events stage: values from shared/data/README.md.
+#[test]
+fn c3d_analysis_group_is_kept_as_reference() {
+    let Some(p) = common::data_file("btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d") else { return };
+    let r = read_file(&p, None).unwrap();
+    let get = |name: &str, side: gaitline::model::Side| {
+        r.analysis.iter().find(|a| a.name == name && a.side == Some(side)).map(|a| (a.value, a.unit.as_str())).unwrap()
+    };
+    use gaitline::model::Side::{Left, Right};
+    assert_eq!(r.analysis.len(), 22);
+    let (v, u) = get("Cadence", Left);
+    common::close(v, 116.50, 0.005, "cadence");
+    assert_eq!(u, "steps/min");
+    common::close(get("Stride Length", Left).0, 1.1935, 5e-5, "stride length L");
+    common::close(get("Stride Length", Right).0, 1.1573, 5e-5, "stride length R");
+    common::close(get("Step Length", Left).0, 0.5701, 5e-5, "step length L");
+    common::close(get("Step Length", Right).0, 0.5919, 5e-5, "step length R");
+    common::close(get("Walking Speed", Left).0, 1.1588, 5e-5, "speed L");
+    common::close(get("Walking Speed", Right).0, 1.1236, 5e-5, "speed R");
+    common::close(get("Foot Off", Left).0, 61.17, 0.005, "foot off L");
+    common::close(get("Foot Off", Right).0, 58.25, 0.005, "foot off R");
+    common::close(get("Single Support", Left).0, 0.42, 1e-6, "single support L");
+    common::close(get("Double Support", Right).0, 0.20, 1e-6, "double support R");
+    // Parameters are entered values: 82.7 kg, not 82.69999694824219.
+    let p = common::data_file("btkdata/C3DSamples__c3d.org__sample01__Eb015pi.c3d").unwrap();
+    let r = read_file(&p, None).unwrap();
+    assert_eq!(r.subject.mass_kg, Some(82.7));
+    assert_eq!(r.analogs.iter().find(|c| c.name == "MX1").map(|c| c.unit.as_str()), Some("N.m"));
+}

@@ -38,7 +38,7 @@ use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::bounded_count;
 use crate::model::{
     AnalogChannel, Bilateral, ChannelKind, EventKind, FileEvent, ForcePlate, Format, Marker, PointData, Recording,
-    ReferenceSeries, Side, Subject,
+    ReferenceScalar, ReferenceSeries, Side, Subject,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -111,6 +111,17 @@ pub(crate) fn dec_f32(b: [u8; 4]) -> f32 {
     let v = (1.0 + mant / 8_388_608.0) * 2f64.powi(exp - 129);
     let v = if bits >> 31 == 1 { -v } else { v };
     v as f32
+}
+
+/// A float parameter as the decimal number a person typed: `82.7f32`
+/// becomes `82.7`, not `82.69999694824219`. Used for subject data and stored
+/// results only; scales, offsets and geometry are converted exactly (as
+/// ezc3d does).
+fn decimal_f64(v: f32) -> f64 {
+    if !v.is_finite() {
+        return v as f64;
+    }
+    format!("{v}").parse::<f64>().unwrap_or(v as f64)
 }
 
 fn arr2(s: &[u8], at: usize) -> Option<[u8; 2]> {
@@ -457,12 +468,13 @@ fn length_factor(unit: &str) -> Option<f64> {
 fn analog_si(unit: &str) -> (f64, String) {
     let u = unit.trim();
     match u.to_ascii_lowercase().as_str() {
-        "nmm" | "n.mm" | "n-mm" | "n*mm" | "nmm." => (0.001, "N.m".into()),
+        // `nt`, `ntmm`: newtons and newton-millimetres in 1990s files (c3d.org sample01).
+        "nmm" | "n.mm" | "n-mm" | "n*mm" | "nmm." | "ntmm" => (0.001, "N.m".into()),
         "nm" | "n.m" | "n-m" | "n*m" => (1.0, "N.m".into()),
         "mm" => (0.001, "m".into()),
         "mv" => (0.001, "V".into()),
         "uv" | "µv" | "μv" => (1e-6, "V".into()),
-        "n" => (1.0, "N".into()),
+        "n" | "nt" => (1.0, "N".into()),
         "v" => (1.0, "V".into()),
         _ => (1.0, u.to_string()),
     }
@@ -777,6 +789,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
 
     rec.events = if params.has_group("EVENT") { events(&params, len) } else { header_events(bytes, proc) };
     rec.subject = subject(&params);
+    rec.analysis = analysis(&params);
     rec.notes = notes;
     Ok(rec)
 }
@@ -853,10 +866,32 @@ fn events(params: &Params, len: usize) -> Vec<FileEvent> {
     out
 }
 
+/// `ANALYSIS` group (Vicon Nexus/Polygon): `NAMES`, `CONTEXTS` (side),
+/// `UNITS` and `VALUES` of the spatiotemporal parameters Vicon computed
+/// (cadence, walking speed, stride length, foot off, ...), kept as reference.
+fn analysis(params: &Params) -> Vec<ReferenceScalar> {
+    let g = "ANALYSIS";
+    let names = params.strings(g, "NAMES").unwrap_or_default();
+    let contexts = params.strings(g, "CONTEXTS").unwrap_or_default();
+    let units = params.strings(g, "UNITS").unwrap_or_default();
+    let values = params.floats(g, "VALUES").unwrap_or_default();
+    let used = params.uint(g, "USED").map_or(values.len(), |u| (u as usize).min(values.len()));
+    (0..used.min(names.len()))
+        .filter(|&i| values[i].is_finite())
+        .map(|i| ReferenceScalar {
+            name: names[i].clone(),
+            side: contexts.get(i).and_then(|c| Side::from_label(c)),
+            value: decimal_f64(values[i] as f32),
+            unit: units.get(i).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// `SUBJECTS:NAMES`, the Vicon `PROCESSING` group and the older `SUBJECT`
 /// group: body mass, height and the Plug-in Gait anthropometry.
 fn subject(params: &Params) -> Subject {
-    let num = |g: &str, n: &str| params.float(g, n).filter(|v| v.is_finite() && *v > 0.0);
+    let num =
+        |g: &str, n: &str| params.float(g, n).filter(|v| v.is_finite() && *v > 0.0).map(|v| decimal_f64(v as f32));
     let p = |n: &str| num("PROCESSING", n);
     let bilateral = |base: &str| {
         Bilateral { left: p(&format!("L{base}")), right: p(&format!("R{base}")) }
