@@ -129,10 +129,10 @@ fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
             return Err(format!("{}: no such file or folder", i.display()));
         }
     }
-    if let Some(s) = &a.static_file {
-        if !s.is_file() {
-            return Err(format!("{}: no such static file", s.display()));
-        }
+    if let Some(s) = &a.static_file
+        && !s.is_file()
+    {
+        return Err(format!("{}: no such static file", s.display()));
     }
     Ok(group::group_files(&files, a.static_file.as_deref()))
 }

@@ -53,10 +53,10 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
     let m = metrics::from_trial(&t);
     let dir = opts.out.join(&t.id);
     output::write_atomic(&dir.join("metrics.json"), &m.to_json())?;
-    if opts.plots {
-        if let Some(png) = output::plot::markers_png(&t)? {
-            output::write_atomic(&dir.join("markers.png"), &png)?;
-        }
+    if opts.plots
+        && let Some(png) = output::plot::markers_png(&t)?
+    {
+        output::write_atomic(&dir.join("markers.png"), &png)?;
     }
     Ok(summary::Row {
         trial: t.id.clone(),

@@ -131,12 +131,12 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
                     .filter_map(|&f| Some(mean_at(markers, &pelvis, f)?[axis] - mean_at(markers, &feet, f)?[axis]))
                     .collect(),
             );
-            if let Some(d) = d {
-                if d.abs() > best {
-                    best = d.abs();
-                    vertical = SignedAxis { axis, positive: d > 0.0 };
-                    vertical_found = true;
-                }
+            if let Some(d) = d
+                && d.abs() > best
+            {
+                best = d.abs();
+                vertical = SignedAxis { axis, positive: d > 0.0 };
+                vertical_found = true;
             }
         }
     }
@@ -156,8 +156,8 @@ pub fn detect(markers: &[Marker], map: &Mapping) -> LabAxes {
     let back = indices(map, &[LandmarkKind::Psis, LandmarkKind::Sacrum]);
     let mut heading = [0.0; 3];
     if !front.is_empty() && !back.is_empty() {
-        for axis in 0..3 {
-            heading[axis] = median(
+        for (axis, h) in heading.iter_mut().enumerate() {
+            *h = median(
                 sampled
                     .iter()
                     .filter_map(|&f| Some(mean_at(markers, &front, f)?[axis] - mean_at(markers, &back, f)?[axis]))

@@ -41,11 +41,11 @@ pub fn muscle_of(label: &str) -> Option<(MuscleGroup, Option<Side>, &'static str
         (" l", Side::Left),
         (" r", Side::Right),
     ] {
-        if side.is_none() {
-            if let Some(rest) = body.strip_suffix(p) {
-                side = Some(s);
-                body = rest;
-            }
+        if side.is_none()
+            && let Some(rest) = body.strip_suffix(p)
+        {
+            side = Some(s);
+            body = rest;
         }
     }
     let body = body.trim();

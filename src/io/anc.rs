@@ -28,7 +28,6 @@
 //! (`SOL`, `GAS`, `TA`, `MH`, `BF`, `VL`, `VM`, `RF`, `GMAX`, `GMED` → EMG).
 //! Each channel's rate is its `Rate` cell; `time0_s` is the first time value.
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
-#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::delimited::{fields, num_cell, short_row, wrong_delimiter};

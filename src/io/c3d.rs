@@ -32,7 +32,6 @@
 
 // `ReadError` (error.rs, shared by every reader) is 128 bytes and `read`'s
 // signature is fixed by `io::read_bytes`; boxing it is a crate-wide decision.
-#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::bounded_count;

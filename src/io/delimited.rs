@@ -48,7 +48,6 @@
 //!
 //! This module also holds helpers shared by the TRC, MOT and ANC readers.
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
-#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::{self, Lines};

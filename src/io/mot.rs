@@ -36,7 +36,6 @@
 //! note); a rate within 0.1 % of a whole number is snapped to it.
 //! `time0_s` is the first time value.
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
-#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::delimited::{fields, num_cell, rate_from_times, short_row, wrong_delimiter};

@@ -31,7 +31,6 @@
 //! * The last row of a file without a final line break that stops early, or
 //!   whose last number is cut (`1e`), is `Truncated`.
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
-#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::delimited::{fields, num_cell, tail_info, wrong_delimiter};

@@ -20,7 +20,6 @@
 
 // `ReadError` is the crate's error type (path + position + kind); boxing it
 // here alone would not help callers.
-#![allow(clippy::result_large_err)]
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::{self, Lines};
