@@ -315,3 +315,12 @@ fn dataset_of_1000_trials_timing() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Writes the demo set to `$GAITLINE_DEMO_OUT` (for inspection / `data/`).
+#[test]
+#[ignore]
+fn write_demo_to_env_dir() {
+    if let Ok(d) = std::env::var("GAITLINE_DEMO_OUT") {
+        write_demo(std::path::Path::new(&d)).unwrap();
+    }
+}

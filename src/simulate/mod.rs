@@ -565,6 +565,8 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             let ankle_b = add(fo_b, mv(&fr_b, body.ajc_f));
             let pb_hip = poses[(b - i0) as usize].hip[si];
             let cfg_b = LegCfg::from_points(&body, pb_hip, ankle_b);
+            let ank_a = pitch_a - (cfg_a.theta - cfg_a.knee).to_degrees();
+            let ank_b = nx.fsa - (cfg_b.theta - cfg_b.knee).to_degrees();
             let s_peak = if run { 0.4 } else { 0.3 };
             let ea = 2.0;
             let eb = ea * (1.0 - s_peak) / s_peak;
@@ -586,7 +588,9 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 };
                 let p = &mut poses[(i - i0) as usize];
                 let mut ank = lc.ankle(&body, p.hip[si]);
-                let pitch = lerp(pitch_a, nx.fsa, q).to_radians();
+                // The ankle (foot relative to shank) is interpolated, so the foot
+                // follows the shank through swing.
+                let pitch = ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, q)).to_radians();
                 let yaw = lerp(c.yaw, nx.yaw, q);
                 let fr = mm(&rz(yaw), &ry(-pitch));
                 let mut fo = sub(ank, mv(&fr, body.ajc_f));
