@@ -1,4 +1,5 @@
 //! The simulator's own physics: its markers obey its model.
+#![allow(clippy::needless_range_loop)]
 
 use gaitline::model::Side;
 use gaitline::simulate::*;
