@@ -23,6 +23,45 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Describe input files: format, rates, frames, lab axes, markers, channels, events, gaps.
     Inspect(InspectArgs),
+    /// Write simulated trials with known truth (demo set, datasets, or one trial).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args, Debug)]
+struct SimulateArgs {
+    /// Write the demo set (healthy walker, forefoot runner, imbalanced runner) into this folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "dataset")]
+    demo: Option<PathBuf>,
+    /// Write N varied 30-s trials (subjects, speeds, modes, formats) into --out.
+    #[arg(long, value_name = "N")]
+    dataset: Option<usize>,
+    /// Output folder for --dataset or a single trial.
+    #[arg(long, default_value = "simulated")]
+    out: PathBuf,
+    /// Random seed (trials are byte-for-byte reproducible for a seed).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Single trial: walk or run.
+    #[arg(long, default_value = "walk")]
+    mode: String,
+    /// Single trial: speed, m/s (default 1.3 walking, 3.5 running).
+    #[arg(long)]
+    speed: Option<f64>,
+    /// Single trial: duration, s.
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Single trial: on a treadmill (belt speed = --speed).
+    #[arg(long)]
+    treadmill: bool,
+    /// Single trial: foot strike of both feet (rearfoot, midfoot, forefoot).
+    #[arg(long)]
+    strike: Option<String>,
+    /// Single trial: file format (vicon, trc, delimited).
+    #[arg(long, default_value = "vicon")]
+    format: String,
+    /// Single trial: file stem.
+    #[arg(long, default_value = "sim")]
+    stem: String,
 }
 
 #[derive(Args, Debug)]
@@ -105,6 +144,59 @@ fn main() -> ExitCode {
         None => analyze(AnalyzeArgs::parse_from(["analyze"])),
         Some(Command::Analyze(a)) => analyze(a),
         Some(Command::Inspect(a)) => inspect(a),
+        Some(Command::Simulate(a)) => simulate(a),
+    }
+}
+
+fn simulate(a: SimulateArgs) -> ExitCode {
+    use gaitline::simulate::{self as sim, OutFormat, SimConfig, StrikePattern};
+    let start = std::time::Instant::now();
+    let result = if let Some(dir) = &a.demo {
+        sim::write_demo(dir)
+    } else if let Some(n) = a.dataset {
+        sim::write_dataset(n, &a.out, a.seed)
+    } else {
+        let mut cfg = match a.mode.as_str() {
+            "walk" => SimConfig::walking(),
+            "run" => SimConfig::running(),
+            m => return usage(format!("--mode must be walk or run, got {m:?}")),
+        };
+        if let Some(v) = a.speed {
+            if !(v > 0.0 && v < 12.0) {
+                return usage(format!("--speed must be between 0 and 12 m/s, got {v}"));
+            }
+            cfg = cfg.with_speed(v);
+        }
+        if !(a.duration >= 1.0 && a.duration <= 600.0) {
+            return usage(format!("--duration must be between 1 and 600 s, got {}", a.duration));
+        }
+        cfg = cfg.with_duration(a.duration).with_seed(a.seed).with_treadmill(a.treadmill);
+        if let Some(s) = &a.strike {
+            let p = match s.as_str() {
+                "rearfoot" | "rear" => StrikePattern::Rearfoot,
+                "midfoot" | "mid" => StrikePattern::Midfoot,
+                "forefoot" | "fore" => StrikePattern::Forefoot,
+                _ => return usage(format!("--strike must be rearfoot, midfoot or forefoot, got {s:?}")),
+            };
+            for side in [gaitline::model::Side::Left, gaitline::model::Side::Right] {
+                cfg = cfg.with_strike(side, p, None);
+            }
+        }
+        let Some(fmt) = OutFormat::parse(&a.format) else {
+            return usage(format!("--format must be vicon, trc or delimited, got {:?}", a.format));
+        };
+        sim::write_trial(&sim::simulate(&cfg), &a.out, &group::safe_id(&a.stem), fmt)
+    };
+    match result {
+        Ok(files) => {
+            let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+            eprintln!("{} files, {:.1} MB in {:.2} s", files.len(), bytes as f64 / 1e6, start.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gaitline: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

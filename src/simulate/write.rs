@@ -68,15 +68,8 @@ fn num(v: f64, dec: u32) -> String {
     s
 }
 
-/// Write `bytes` to `path` through `<path>.tmp` and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let err = |e: std::io::Error| Error::Write { path: path.to_path_buf(), message: e.to_string() };
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
-}
+/// Write `bytes` to `path` whole or not at all (the crate's one atomic writer).
+pub use crate::output::write_atomic;
 
 fn ratio(t: &SimTrial) -> usize {
     (t.config.analog_rate_hz / t.rate_hz).round().max(1.0) as usize
