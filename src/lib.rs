@@ -10,9 +10,9 @@ pub mod error;
 pub mod group;
 pub mod io;
 pub mod model;
-pub mod simulate;
 pub mod output;
 pub mod pipeline;
+pub mod simulate;
 pub mod trial;
 
 pub use error::{Error, ReadError, ReadErrorKind};
