@@ -172,23 +172,6 @@ fn reads_through_the_sniffer() {
     assert_eq!(r.format, gaitline::model::Format::ViconCsv);
 }
 
-/// `cargo test --release --test real_vicon_csv -- --ignored --nocapture`
-#[test]
-#[ignore = "timing; run in release"]
-fn read_time() {
-    let Some(path) = common::data_file("vicon-nexus-csv/PiG_Motion-FlatFoot-Full.csv") else {
-        return;
-    };
-    let bytes = std::fs::read(&path).unwrap();
-    let n = 20;
-    let t = std::time::Instant::now();
-    for _ in 0..n {
-        gaitline::io::vicon_csv::read(&path, &bytes).unwrap();
-    }
-    let ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
-    eprintln!("{} bytes read in {ms:.2} ms", bytes.len());
-}
-
 #[test]
 fn cut_and_damaged_copies_fail_with_positions() {
     let Some(path) = common::data_file("vicon-nexus-csv/PiG_Motion-FlatFoot-Full.csv") else {

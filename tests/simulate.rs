@@ -298,30 +298,3 @@ fn demo_set_is_deterministic_and_small() {
     let _ = std::fs::remove_dir_all(&d1);
     let _ = std::fs::remove_dir_all(&d2);
 }
-
-/// Release timing: `cargo test --release --test simulate -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn dataset_of_1000_trials_timing() {
-    let dir = std::env::temp_dir().join(format!("gaitline_dataset_{}", std::process::id()));
-    let t0 = std::time::Instant::now();
-    let files = write_dataset(1000, &dir, 7).unwrap();
-    let el = t0.elapsed();
-    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
-    println!("1000 trials: {} files, {:.1} MB, {:.1} s", files.len(), bytes as f64 / 1e6, el.as_secs_f64());
-    let demo = dir.join("demo");
-    let d = write_demo(&demo).unwrap();
-    for f in &d {
-        println!("{} {}", f.display(), std::fs::metadata(f).unwrap().len());
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Writes the demo set to `$GAITLINE_DEMO_OUT` (for inspection / `data/`).
-#[test]
-#[ignore]
-fn write_demo_to_env_dir() {
-    if let Ok(d) = std::env::var("GAITLINE_DEMO_OUT") {
-        write_demo(std::path::Path::new(&d)).unwrap();
-    }
-}
