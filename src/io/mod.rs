@@ -58,9 +58,10 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
         return Some(Format::Mot);
     }
     // Plain delimited text: a header row, then rows that are mostly numbers.
-    let delimited_header = first.contains('\t') || first.contains(',') || first.split_whitespace().count() > 1;
+    let delimited_header =
+        first.contains('\t') || first.contains(',') || first.contains(';') || first.split_whitespace().count() > 1;
     let numeric_row = lines.take(5).filter(|l| !l.trim().is_empty()).any(|l| {
-        let cells: Vec<&str> = l.split(['\t', ',', ' ']).filter(|c| !c.trim().is_empty()).collect();
+        let cells: Vec<&str> = l.split(['\t', ',', ' ', ';']).filter(|c| !c.trim().is_empty()).collect();
         cells.len() >= 2 && cells.iter().filter(|c| c.trim().parse::<f64>().is_ok()).count() * 2 > cells.len()
     });
     if delimited_header && numeric_row {
