@@ -18,7 +18,7 @@ pub struct TrialSpec {
 }
 
 /// Extensions gaitline looks at when scanning a folder.
-pub const DATA_EXTENSIONS: [&str; 9] = ["c3d", "csv", "trc", "mot", "sto", "anc", "txt", "tsv", "emt"];
+pub const DATA_EXTENSIONS: [&str; 8] = ["c3d", "csv", "trc", "mot", "sto", "anc", "txt", "tsv"];
 
 /// Stem suffixes that mark a side-car file of a trial.
 const SIDECAR_SUFFIXES: [&str; 12] =

@@ -191,26 +191,31 @@ fn clean_markers(t: &mut Trial, opts: &CleanOptions, notes: &mut Vec<String>) {
 /// have a NaN rate: derive it from the marker data's duration when the ratio
 /// of sample counts is a whole number.
 fn resolve_unknown_rates(t: &mut Trial, notes: &mut Vec<String>) {
-    for ch in &mut t.analogs {
-        if ch.rate_hz.is_finite() {
-            continue;
-        }
-        if t.frames < 2 || !t.rate_hz.is_finite() {
-            notes.push(format!("{}: sampling rate unknown", ch.name));
-            continue;
-        }
-        let ratio = ch.data.len() as f64 / t.frames as f64;
+    // Channels whose rate was set, grouped by the multiple of the marker rate.
+    let mut set: std::collections::BTreeMap<u64, Vec<String>> = Default::default();
+    let mut unknown: Vec<String> = Vec::new();
+    for ch in t.analogs.iter_mut().filter(|c| !c.rate_hz.is_finite()) {
+        let ratio = if t.frames >= 2 && t.rate_hz.is_finite() { ch.data.len() as f64 / t.frames as f64 } else { 0.0 };
         let r = ratio.round();
         if r >= 1.0 && (ratio - r).abs() <= 0.01 * r {
             ch.rate_hz = r * t.rate_hz;
             ch.time0_s = t.time0_s;
-            notes.push(format!(
-                "{}: rate set to {} Hz ({}x the marker rate, from the sample counts)",
-                ch.name, ch.rate_hz, r
-            ));
+            set.entry(r as u64).or_default().push(ch.name.clone());
         } else {
-            notes
-                .push(format!("{}: sampling rate unknown (sample count not a multiple of the marker frames)", ch.name));
+            unknown.push(ch.name.clone());
         }
+    }
+    for (factor, names) in set {
+        notes.push(format!(
+            "sampling rate of {} set to {} Hz ({factor}x the marker rate, from the sample counts)",
+            names.join(", "),
+            factor as f64 * t.rate_hz
+        ));
+    }
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "sampling rate of {} unknown (sample count not a whole multiple of the marker frames)",
+            unknown.join(", ")
+        ));
     }
 }

@@ -167,3 +167,27 @@ fn c3d_analysis_group_is_kept_as_reference() {
     assert_eq!(r.subject.mass_kg, Some(82.7));
     assert_eq!(r.analogs.iter().find(|c| c.name == "MX1").map(|c| c.unit.as_str()), Some("N.m"));
 }
+
+/// RBDS force files count samples in their `Time` column: the trial takes
+/// their rate from the marker file of the same trial (9000 samples over 4500
+/// frames at 150 Hz = 300 Hz, as the data set's paper states).
+#[test]
+fn rbds_force_rate_comes_from_the_marker_file() {
+    let (Some(m), Some(f)) = (
+        common::data_file("rbds-fukuchi-running/RBDS0041runT252.txt"),
+        common::data_file("rbds-fukuchi-running/RBDS0041runT252forces.txt"),
+    ) else {
+        return;
+    };
+    let spec = TrialSpec { id: "r".into(), files: vec![m, f], static_file: None, subject: Subject::default() };
+    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    assert_eq!(t.rate_hz, 150.0);
+    assert_eq!(t.analogs.len(), 7);
+    for c in &t.analogs {
+        assert_eq!((c.rate_hz, c.data.len()), (300.0, 9000), "{}", c.name);
+    }
+    let fy = t.analogs.iter().find(|c| c.name == "Fy").unwrap();
+    assert_eq!(fy.unit, "N");
+    assert_eq!(fy.data[0], 1718.29, "first row of the file: 1\t-128.78\t1718.29\t...");
+    assert!(t.notes.iter().any(|n| n.contains("set to 300 Hz (2x the marker rate")), "{:?}", t.notes);
+}
