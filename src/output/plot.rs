@@ -159,7 +159,7 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
         let ms: Vec<&Marker> = fwd.iter().map(|f| f.2).collect();
         let (xlo, xhi) = range(0, &ms);
         let mut c = ChartBuilder::on(&bottom)
-            .caption("forward position along the walking direction", ("sans-serif", 22))
+            .caption("forward position along the direction of progression", ("sans-serif", 22))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
