@@ -1,0 +1,404 @@
+//! Kinematic event detection from the foot and pelvis markers.
+//!
+//! - Walking: the coordinate method of Zeni, Richards & Higginson 2008 (Gait
+//!   Posture 27:710-714): foot strike at the local maximum of the heel's
+//!   position relative to the pelvis centre along the progression (X) axis,
+//!   foot off at the local minimum of the toe's. The pelvis centre is the
+//!   sacrum (PSIS midpoint or sacral marker) as in the paper, else the mean of
+//!   the pelvis markers present.
+//! - Running (every strike type): a foot-speed method after Ghoussayni et al.
+//!   2004 (Gait Posture 20:266-272) and the gaitutils velocity method (stance
+//!   while the foot moves slower than 0.2 × its peak swing speed), made valid
+//!   for every strike type by taking the *slower* of the heel and forefoot
+//!   markers: a forefoot striker's forefoot stops at contact while the heel
+//!   still drops, so the strike is not detected late (the bias of heel-only
+//!   methods, Milner & Paquette 2015, J Biomech 48:3502-3505). Speeds are
+//!   relative to the ground under the stance foot (on a treadmill, the belt:
+//!   the median stance velocity of the foot), so the method needs no belt
+//!   speed.
+
+use super::{Event, EventKind, Source};
+use crate::clean::presets::{Landmark, LandmarkKind as K};
+use crate::filter::{self, LowPass};
+use crate::model::Side;
+use crate::trial::Trial;
+
+/// Filtered foot and pelvis trajectories of a trial (canonical frame).
+#[derive(Debug, Clone)]
+pub struct Kinematics {
+    pub rate_hz: f64,
+    pub time0_s: f64,
+    /// Pelvis centre, NaN where unknown.
+    pub pelvis: Vec<[f64; 3]>,
+    /// Left, right.
+    pub feet: [Option<Foot>; 2],
+    pub filter: LowPass,
+}
+
+/// One foot's heel and forefoot markers, filtered, and derived signals.
+#[derive(Debug, Clone)]
+pub struct Foot {
+    pub heel: Vec<[f64; 3]>,
+    pub toe: Vec<[f64; 3]>,
+    /// Ground level (stance height) of the heel and toe markers, m.
+    pub ground: [f64; 2],
+    /// Clearance: the lower of heel and toe above their ground levels, m.
+    pub clearance: Vec<f64>,
+}
+
+pub fn side_index(s: Side) -> usize {
+    match s {
+        Side::Left => 0,
+        Side::Right => 1,
+    }
+}
+
+pub const SIDES: [Side; 2] = [Side::Left, Side::Right];
+
+/// Stance thresholds of the foot-speed method, fractions of the peak swing
+/// speed (gaitutils uses 0.2 for contact on the foot-centre speed; tuned here
+/// on the force-plate contacts of the Hamner, Rajagopal and RBDS running
+/// trials: strike errors within one frame at 0.2).
+pub const STANCE_IC: f64 = 0.2;
+pub const STANCE_FO: f64 = 0.2;
+/// Rise of the toe marker above its stance low that marks foot off, m.
+pub const TOE_LIFT_M: f64 = 0.015;
+
+fn percentile(v: &[f64], p: f64) -> f64 {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if s.is_empty() {
+        return f64::NAN;
+    }
+    s.sort_by(f64::total_cmp);
+    let i = ((s.len() - 1) as f64 * p / 100.0).round() as usize;
+    s[i]
+}
+
+fn mean_of(tracks: &[&Vec<[f64; 3]>], n: usize) -> Vec<[f64; 3]> {
+    (0..n)
+        .map(|i| {
+            let pts: Vec<[f64; 3]> = tracks.iter().map(|t| t[i]).filter(|p| p.iter().all(|v| v.is_finite())).collect();
+            if pts.len() < tracks.len() || pts.is_empty() {
+                return [f64::NAN; 3];
+            }
+            let k = pts.len() as f64;
+            [0, 1, 2].map(|a| pts.iter().map(|p| p[a]).sum::<f64>() / k)
+        })
+        .collect()
+}
+
+impl Kinematics {
+    /// Filter the foot and pelvis markers of `t` with `filter`. `None` when
+    /// the trial has no foot markers on either side.
+    pub fn new(t: &Trial, filter: LowPass, notes: &mut Vec<String>) -> Option<Kinematics> {
+        if t.frames < 10 || !t.rate_hz.is_finite() {
+            return None;
+        }
+        let bw = match filter.design(t.rate_hz) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                notes.push(format!("markers not filtered: {e}"));
+                None
+            }
+        };
+        let track = |l: Landmark| -> Option<Vec<[f64; 3]>> {
+            let m = t.landmark(l)?;
+            Some(match &bw {
+                Some(b) => filter::filter_xyz(&m.xyz, b),
+                None => m.xyz.clone(),
+            })
+        };
+        let n = t.frames;
+        let pelvis = {
+            let sacrum = track(Landmark::mid(K::Sacrum));
+            let psis = [Side::Left, Side::Right].map(|s| track(Landmark::new(s, K::Psis)));
+            let asis = [Side::Left, Side::Right].map(|s| track(Landmark::new(s, K::Asis)));
+            if let [Some(a), Some(b)] = &psis {
+                mean_of(&[a, b], n)
+            } else if let Some(s) = &sacrum {
+                s.clone()
+            } else {
+                let all: Vec<&Vec<[f64; 3]>> = asis.iter().chain(psis.iter()).flatten().collect();
+                if all.is_empty() { vec![[f64::NAN; 3]; n] } else { mean_of(&all, n) }
+            }
+        };
+        let feet = SIDES.map(|s| {
+            let heel = track(Landmark::new(s, K::Heel))?;
+            let toe = track(Landmark::new(s, K::Toe))
+                .or_else(|| track(Landmark::new(s, K::ToeTip)))
+                .or_else(|| {
+                    let a = track(Landmark::new(s, K::Mt1))?;
+                    let b = track(Landmark::new(s, K::Mt5))?;
+                    Some(mean_of(&[&a, &b], n))
+                })
+                .or_else(|| track(Landmark::new(s, K::Mt2)))
+                .or_else(|| track(Landmark::new(s, K::Mt5)))?;
+            let zh: Vec<f64> = heel.iter().map(|p| p[2]).collect();
+            let zt: Vec<f64> = toe.iter().map(|p| p[2]).collect();
+            let ground = [percentile(&zh, 5.0), percentile(&zt, 5.0)];
+            let clearance = (0..n).map(|i| (zh[i] - ground[0]).min(zt[i] - ground[1])).collect();
+            Some(Foot { heel, toe, ground, clearance })
+        });
+        if feet.iter().all(|f| f.is_none()) {
+            return None;
+        }
+        Some(Kinematics { rate_hz: t.rate_hz, time0_s: t.time0_s, pelvis, feet, filter })
+    }
+
+    pub fn foot(&self, s: Side) -> Option<&Foot> {
+        self.feet[side_index(s)].as_ref()
+    }
+
+    pub fn frames(&self) -> usize {
+        self.pelvis.len()
+    }
+
+    /// The foot on the ground over frames `a..=b` (the middle half is
+    /// looked at): `Err(true)` when both feet are down for a third of it,
+    /// `Err(false)` when a foot is missing.
+    pub fn lower_foot(&self, a: usize, b: usize) -> Result<Side, bool> {
+        let (Some(l), Some(r)) = (self.foot(Side::Left), self.foot(Side::Right)) else {
+            return match (self.foot(Side::Left), self.foot(Side::Right)) {
+                (Some(_), None) => Ok(Side::Left),
+                (None, Some(_)) => Ok(Side::Right),
+                _ => Err(false),
+            };
+        };
+        let len = b.saturating_sub(a);
+        let (lo, hi) = (a + len / 4, (a + 3 * len / 4).max(a + len / 4));
+        let down = |s: Side| -> Vec<bool> {
+            let mut d = vec![false; self.frames()];
+            for (p, q) in self.stance_phases(s, STANCE_IC, STANCE_FO) {
+                d[p..=q].iter_mut().for_each(|x| *x = true);
+            }
+            d
+        };
+        let (dl, dr) = (down(Side::Left), down(Side::Right));
+        let (mut nl, mut nr, mut both) = (0, 0, 0);
+        for i in lo..=hi.min(self.frames() - 1) {
+            let (cl, cr) = (l.clearance[i], r.clearance[i]);
+            match (dl[i], dr[i]) {
+                (true, true) => both += 1,
+                (true, false) => nl += 1,
+                (false, true) => nr += 1,
+                // Neither slow: the lower foot carries the load.
+                (false, false) if cl.is_finite() && cr.is_finite() => {
+                    if cl < cr {
+                        nl += 1
+                    } else {
+                        nr += 1
+                    }
+                }
+                _ => {}
+            }
+        }
+        let total = nl + nr + both;
+        if total == 0 {
+            return Err(false);
+        }
+        if both * 3 > total {
+            return Err(true);
+        }
+        Ok(if nl >= nr { Side::Left } else { Side::Right })
+    }
+
+    fn event(&self, side: Side, kind: EventKind, i: usize) -> Event {
+        Event { side, kind, index: i, time_s: self.time0_s + i as f64 / self.rate_hz, source: Source::Kinematic }
+    }
+
+    /// Zeni et al. 2008 events (walking).
+    pub fn zeni(&self) -> Vec<Event> {
+        let mut out = Vec::new();
+        let min_dist = (0.35 * self.rate_hz).round() as usize;
+        for s in SIDES {
+            let Some(f) = self.foot(s) else { continue };
+            let rel =
+                |tr: &Vec<[f64; 3]>| -> Vec<f64> { tr.iter().zip(&self.pelvis).map(|(p, q)| p[0] - q[0]).collect() };
+            let heel = rel(&f.heel);
+            let toe: Vec<f64> = rel(&f.toe).iter().map(|v| -v).collect();
+            for i in peaks(&heel, min_dist, 0.3) {
+                out.push(self.event(s, EventKind::FootStrike, i));
+            }
+            for i in peaks(&toe, min_dist, 0.3) {
+                out.push(self.event(s, EventKind::FootOff, i));
+            }
+        }
+        out.sort_by_key(|e| e.index);
+        out
+    }
+
+    /// Velocity of the ground under the stance foot along X (0 overground,
+    /// minus the belt speed on a treadmill): the stance foot moves at one
+    /// steady velocity, so it is the densest value of the foot midpoint's
+    /// forward velocity (the midpoint of the shortest interval holding a
+    /// quarter of the samples, the "shorth").
+    pub fn stance_velocity(&self, s: Side) -> Option<f64> {
+        let f = self.foot(s)?;
+        let mid: Vec<f64> = f.heel.iter().zip(&f.toe).map(|(h, t)| 0.5 * (h[0] + t[0])).collect();
+        let mut v: Vec<f64> = filter::derivative(&mid, self.rate_hz).into_iter().filter(|x| x.is_finite()).collect();
+        if v.len() < 8 {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        let k = v.len() / 4;
+        let i = (0..v.len() - k).min_by(|&a, &b| (v[a + k] - v[a]).total_cmp(&(v[b + k] - v[b])))?;
+        Some(0.5 * (v[i] + v[i + k]))
+    }
+
+    /// Speeds of the heel and toe markers relative to the ground under the
+    /// stance foot (treadmill: relative to the belt).
+    pub fn ground_speeds(&self, s: Side) -> Option<[Vec<f64>; 2]> {
+        let f = self.foot(s)?;
+        let vg = self.stance_velocity(s)?;
+        let speed = |tr: &Vec<[f64; 3]>| -> Vec<f64> {
+            let d: Vec<Vec<f64>> = (0..3)
+                .map(|a| filter::derivative(&tr.iter().map(|p| p[a]).collect::<Vec<_>>(), self.rate_hz))
+                .collect();
+            (0..tr.len()).map(|i| ((d[0][i] - vg).powi(2) + d[1][i].powi(2) + d[2][i].powi(2)).sqrt()).collect()
+        };
+        Some([speed(&f.heel), speed(&f.toe)])
+    }
+
+    /// Stance phases from foot speed (after Ghoussayni et al. 2004 and the
+    /// gaitutils velocity method, on the ground-relative speed): stance runs
+    /// while the slower of heel and toe moves at less than `ic` × the peak
+    /// swing speed; it starts at the first such frame (the contact point,
+    /// heel or forefoot, has stopped) and ends at the last frame the toe
+    /// moves slower than `fo` × the peak speed.
+    pub fn speed_phases(&self, s: Side, ic: f64, fo: f64) -> Vec<(usize, usize)> {
+        let Some([sh, st]) = self.ground_speeds(s) else { return Vec::new() };
+        let n = sh.len();
+        let smax: Vec<f64> = (0..n).map(|i| sh[i].max(st[i])).collect();
+        let peak = percentile(&smax, 95.0);
+        let slow = |i: usize| sh[i].min(st[i]) < ic * peak;
+        let min_len = (0.05 * self.rate_hz).ceil() as usize;
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if !slow(i) {
+                i += 1;
+                continue;
+            }
+            let a = i;
+            while i < n && (slow(i) || st[i] < fo * peak) {
+                i += 1;
+            }
+            if i - a >= min_len {
+                out.push((a, i - 1));
+            }
+        }
+        out
+    }
+
+    /// Stance phases: speed phases ended at the toe lift.
+    pub fn stance_phases(&self, s: Side, ic: f64, fo: f64) -> Vec<(usize, usize)> {
+        let n = self.frames();
+        self.speed_phases(s, ic, fo)
+            .into_iter()
+            .map(|(a, b)| if b + 1 < n { (a, self.toe_lift(s, a, b)) } else { (a, b) })
+            .collect()
+    }
+
+    /// Foot off within the speed stance `a..=b`: the last frame before the
+    /// toe marker rises more than [`TOE_LIFT_M`] above its lowest point in
+    /// that stance. (Early in swing the foot keeps moving with the ground, so
+    /// its speed alone marks foot off late.)
+    pub fn toe_lift(&self, s: Side, a: usize, b: usize) -> usize {
+        let Some(f) = self.foot(s) else { return b };
+        let z: Vec<f64> = f.toe.iter().map(|p| p[2]).collect();
+        let lift = TOE_LIFT_M;
+        let (mut imin, mut zmin) = (a, f64::INFINITY);
+        for (i, &v) in z.iter().enumerate().take(b + 1).skip(a) {
+            if v < zmin {
+                zmin = v;
+                imin = i;
+            }
+        }
+        (imin..=b).find(|&i| z[i] > zmin + lift).map(|i| i.saturating_sub(1).max(a)).unwrap_or(b)
+    }
+
+    /// Foot-speed events (see [`Kinematics::speed_phases`]); phases touching
+    /// the trial's ends give only their inner event.
+    pub fn foot_speed(&self, ic: f64, fo: f64) -> Vec<Event> {
+        let mut out = Vec::new();
+        let n = self.frames();
+        for s in SIDES {
+            for (a, b) in self.stance_phases(s, ic, fo) {
+                if a > 0 {
+                    out.push(self.event(s, EventKind::FootStrike, a));
+                }
+                if b + 1 < n {
+                    out.push(self.event(s, EventKind::FootOff, b));
+                }
+            }
+        }
+        out.sort_by_key(|e| e.index);
+        out
+    }
+}
+
+/// Local maxima of `x` at least `min_dist` apart whose prominence (as in
+/// scipy's `find_peaks`) is at least `rel` × the signal's 5-95 % range. A
+/// maximum next to a gap or at an end is not a peak.
+pub fn peaks(x: &[f64], min_dist: usize, rel: f64) -> Vec<usize> {
+    let n = x.len();
+    let range = percentile(x, 95.0) - percentile(x, 5.0);
+    if !(range > 0.0) || n < 3 {
+        return Vec::new();
+    }
+    let mut cand = Vec::new();
+    let mut i = 1;
+    while i + 1 < n {
+        if x[i].is_finite() && x[i - 1].is_finite() && x[i] > x[i - 1] {
+            // plateau: find its end
+            let mut j = i;
+            while j + 1 < n && x[j + 1] == x[i] {
+                j += 1;
+            }
+            if j + 1 < n && x[j + 1].is_finite() && x[j + 1] < x[i] {
+                cand.push((i + j) / 2);
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    let prom = |p: usize| {
+        let mut lmin = x[p];
+        let mut k = p;
+        while k > 0 {
+            k -= 1;
+            if !x[k].is_finite() || x[k] > x[p] {
+                break;
+            }
+            lmin = lmin.min(x[k]);
+        }
+        let mut rmin = x[p];
+        let mut k = p;
+        while k + 1 < n {
+            k += 1;
+            if !x[k].is_finite() || x[k] > x[p] {
+                break;
+            }
+            rmin = rmin.min(x[k]);
+        }
+        x[p] - lmin.max(rmin)
+    };
+    let mut good: Vec<usize> = cand.into_iter().filter(|&p| prom(p) >= rel * range).collect();
+    // Enforce the distance, keeping higher peaks first.
+    let mut order = good.clone();
+    order.sort_by(|&a, &b| x[b].total_cmp(&x[a]));
+    let mut keep = vec![true; n];
+    let mut kept = Vec::new();
+    for p in order {
+        if !keep[p] {
+            continue;
+        }
+        kept.push(p);
+        for k in p.saturating_sub(min_dist.saturating_sub(1))..(p + min_dist).min(n) {
+            keep[k] = false;
+        }
+    }
+    good.retain(|p| kept.contains(p));
+    good
+}
