@@ -9,12 +9,14 @@ pub mod clean;
 pub mod error;
 pub mod events;
 pub mod filter;
+pub mod footstrike;
 pub mod group;
 pub mod io;
 pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod simulate;
+pub mod spatiotemporal;
 pub mod trial;
 
 pub use error::{Error, ReadError, ReadErrorKind};

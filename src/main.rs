@@ -99,6 +99,12 @@ struct AnalyzeArgs {
     /// Print only failures and the final summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Vertical force threshold for a force-plate contact, N.
+    #[arg(long, default_value_t = 20.0, value_name = "N")]
+    force_threshold: f64,
+    /// Use the events stored in the files instead of detecting them (metrics.json notes it).
+    #[arg(long)]
+    use_file_events: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -260,7 +266,15 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
             eprintln!("note: {}: static trial without a matching motion trial (not analysed as gait)", o.display());
         }
     }
-    let opts = AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots };
+    if !(a.force_threshold > 0.0 && a.force_threshold.is_finite()) {
+        return usage(format!("--force-threshold must be a positive number of newtons, got {}", a.force_threshold));
+    }
+    let events = gaitline::events::EventOptions {
+        force_threshold_n: a.force_threshold,
+        use_file_events: a.use_file_events,
+        ..Default::default()
+    };
+    let opts = AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots, events };
     let start = std::time::Instant::now();
     let outcomes = pipeline::analyze_batch(&specs, &opts);
     let mut failed = 0;

@@ -18,6 +18,7 @@ pub struct AnalyzeOptions {
     pub force_format: Option<Format>,
     pub clean: CleanOptions,
     pub plots: bool,
+    pub events: crate::events::EventOptions,
 }
 
 /// Read every file of a trial and clean it. Pure apart from reading the files.
@@ -39,6 +40,22 @@ pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions)
     Ok(t)
 }
 
+/// The analysis stages of one trial: events, foot strikes, strides.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub events: crate::events::GaitEvents,
+    pub foot_strikes: crate::footstrike::FootStrikes,
+    pub strides: Vec<crate::spatiotemporal::Stride>,
+}
+
+/// Run the analysis stages on a cleaned trial (pure).
+pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
+    let events = crate::events::detect(t, o);
+    let foot_strikes = crate::footstrike::analyze(t, &events);
+    let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
+    Analysis { events, foot_strikes, strides }
+}
+
 /// What one trial of a batch produced.
 #[derive(Debug)]
 pub struct Outcome {
@@ -50,9 +67,16 @@ pub struct Outcome {
 /// Analyse one trial and write its outputs under `opts.out/<id>/`.
 pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::Row, Error> {
     let t = load_trial(spec, opts.force_format, &opts.clean)?;
-    let m = metrics::from_trial(&t);
+    let a = analyze_trial(&t, &opts.events);
+    let m = metrics::from_analysis(&t, &a);
     let dir = opts.out.join(&t.id);
     output::write_atomic(&dir.join("metrics.json"), &m.to_json())?;
+    if !m.events.is_empty() {
+        output::write_atomic(&dir.join("events.csv"), &metrics::events_csv(&m))?;
+    }
+    if !a.strides.is_empty() {
+        output::write_atomic(&dir.join("strides.csv"), &metrics::strides_csv(&t, &a))?;
+    }
     if opts.plots
         && let Some(png) = output::plot::markers_png(&t)?
     {

@@ -61,6 +61,9 @@ pub const SIDES: [Side; 2] = [Side::Left, Side::Right];
 /// trials: strike errors within one frame at 0.2).
 pub const STANCE_IC: f64 = 0.2;
 pub const STANCE_FO: f64 = 0.2;
+/// Peak swing speed (relative to the ground) below which a foot is taken
+/// not to step at all (walking swing peaks at 3-4 m/s).
+pub const MIN_SWING_SPEED_M_S: f64 = 1.0;
 /// Rise of the toe marker above its stance low that marks foot off, m.
 pub const TOE_LIFT_M: f64 = 0.015;
 
@@ -270,6 +273,10 @@ impl Kinematics {
         let n = sh.len();
         let smax: Vec<f64> = (0..n).map(|i| sh[i].max(st[i])).collect();
         let peak = percentile(&smax, 95.0);
+        // A foot whose fastest swing is under MIN_SWING_SPEED does not step.
+        if peak.is_nan() || peak < MIN_SWING_SPEED_M_S {
+            return Vec::new();
+        }
         let slow = |i: usize| sh[i].min(st[i]) < ic * peak;
         let min_len = (0.05 * self.rate_hz).ceil() as usize;
         let mut out = Vec::new();
@@ -343,7 +350,7 @@ impl Kinematics {
 pub fn peaks(x: &[f64], min_dist: usize, rel: f64) -> Vec<usize> {
     let n = x.len();
     let range = percentile(x, 95.0) - percentile(x, 5.0);
-    if !(range > 0.0) || n < 3 {
+    if range.is_nan() || range <= 0.0 || n < 3 {
         return Vec::new();
     }
     let mut cand = Vec::new();
@@ -395,9 +402,7 @@ pub fn peaks(x: &[f64], min_dist: usize, rel: f64) -> Vec<usize> {
             continue;
         }
         kept.push(p);
-        for k in p.saturating_sub(min_dist.saturating_sub(1))..(p + min_dist).min(n) {
-            keep[k] = false;
-        }
+        keep[p.saturating_sub(min_dist.saturating_sub(1))..(p + min_dist).min(n)].fill(false);
     }
     good.retain(|p| kept.contains(p));
     good

@@ -15,7 +15,52 @@ pub struct Metrics {
     pub trial: TrialInfo,
     pub subject: Subject,
     pub events: Vec<EventOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spatiotemporal: Option<Spatiotemporal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symmetry: Option<BTreeMap<&'static str, f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foot_strike: Option<BTreeMap<&'static str, FootStrikeOut>>,
     pub notes: Vec<String>,
+}
+
+/// `{mean, sd, cv, n}` of one parameter (`cv` in %; `sd`, `cv` null for n < 2).
+#[derive(Debug, Serialize, Clone, Copy, PartialEq)]
+pub struct StatOut {
+    pub mean: f64,
+    pub sd: Option<f64>,
+    pub cv: Option<f64>,
+    pub n: usize,
+}
+
+impl StatOut {
+    pub fn from(s: crate::spatiotemporal::Stat) -> StatOut {
+        StatOut { mean: round(s.mean, 6), sd: s.sd.map(|v| round(v, 6)), cv: s.cv.map(|v| round(v, 4)), n: s.n }
+    }
+}
+
+/// `spatiotemporal.{left,right,overall}`, each key → `{mean, sd, cv, n}`.
+#[derive(Debug, Serialize, Default)]
+pub struct Spatiotemporal {
+    pub left: BTreeMap<&'static str, StatOut>,
+    pub right: BTreeMap<&'static str, StatOut>,
+    pub overall: BTreeMap<&'static str, StatOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FootStrikeOut {
+    pub pattern: &'static str,
+    pub angle_deg: StatOut,
+    pub shares: Shares,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strike_index_pct: Option<StatOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Shares {
+    pub rearfoot: f64,
+    pub midfoot: f64,
+    pub forefoot: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -32,6 +77,8 @@ pub struct TrialInfo {
     /// `walk`, `run`, or null until the events stage decides.
     pub mode: Option<&'static str>,
     pub treadmill: Option<bool>,
+    /// Treadmill belt speed (manifest, or estimated from the feet); null overground.
+    pub belt_speed_m_s: Option<f64>,
     pub markers: usize,
     pub marker_set: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,6 +171,7 @@ pub fn from_trial(t: &Trial) -> Metrics {
             duration_s: round(t.duration_s(), 6),
             mode: None,
             treadmill: None,
+            belt_speed_m_s: None,
             markers: t.markers.len(),
             marker_set: t.mapping.preset.clone(),
             lab_axes: t.lab.as_ref().map(|l| LabAxesOut {
@@ -154,8 +202,168 @@ pub fn from_trial(t: &Trial) -> Metrics {
         },
         subject: t.subject.clone(),
         events,
+        spatiotemporal: None,
+        symmetry: None,
+        foot_strike: None,
         notes,
     }
+}
+
+/// Metrics of a trial with its events, strides and foot strikes.
+pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
+    use crate::spatiotemporal::{KEYS, summarize, symmetry_index};
+    let mut m = from_trial(t);
+    let ge = &a.events;
+    m.trial.mode = ge.mode.map(|x| x.name());
+    m.trial.treadmill = ge.treadmill;
+    m.trial.belt_speed_m_s = ge.belt_speed_m_s.map(|v| round(v, 4));
+    m.notes.extend(ge.notes.iter().cloned());
+    m.notes.extend(a.foot_strikes.notes.iter().cloned());
+    if !a.events.events.iter().all(|e| e.source == crate::events::Source::File) {
+        for e in &ge.events {
+            m.events.push(EventOut {
+                side: e.side,
+                kind: e.kind.to_model(),
+                time_s: round(e.time_s, 6),
+                frame: t.frame_number(e.index),
+                source: e.source.name(),
+            });
+        }
+    }
+    m.events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.source.cmp(b.source)).then(a.side.cmp(&b.side)));
+    if !a.strides.is_empty() {
+        let mut st = Spatiotemporal::default();
+        let mut sym = BTreeMap::new();
+        for key in KEYS {
+            let l = summarize(a.strides.iter().filter(|s| s.side == Some(Side::Left)), key);
+            let r = summarize(a.strides.iter().filter(|s| s.side == Some(Side::Right)), key);
+            let o = summarize(a.strides.iter(), key);
+            if let Some(v) = l {
+                st.left.insert(key, StatOut::from(v));
+            }
+            if let Some(v) = r {
+                st.right.insert(key, StatOut::from(v));
+            }
+            if let Some(v) = o {
+                st.overall.insert(key, StatOut::from(v));
+            }
+            if let (Some(l), Some(r)) = (l, r)
+                && let Some(si) = symmetry_index(l.mean, r.mean)
+            {
+                sym.insert(key, round(si, 3));
+            }
+        }
+        m.spatiotemporal = Some(st);
+        m.symmetry = (!sym.is_empty()).then_some(sym);
+    }
+    let mut fso = BTreeMap::new();
+    for side in [Side::Left, Side::Right] {
+        let mine: Vec<_> = a.foot_strikes.strikes.iter().filter(|s| s.side == side).collect();
+        let angles: Vec<f64> = mine.iter().map(|s| s.angle_deg).collect();
+        let Some(angle) = crate::spatiotemporal::Stat::of(&angles) else { continue };
+        let share = |c: crate::footstrike::StrikeClass| {
+            round(mine.iter().filter(|s| s.class == c).count() as f64 / mine.len() as f64, 4)
+        };
+        use crate::footstrike::StrikeClass as C;
+        let shares = Shares { rearfoot: share(C::Rearfoot), midfoot: share(C::Midfoot), forefoot: share(C::Forefoot) };
+        let pattern = [C::Rearfoot, C::Midfoot, C::Forefoot]
+            .into_iter()
+            .max_by(|a, b| share(*a).total_cmp(&share(*b)).then(b.cmp(a)))
+            .map(|c| c.name())
+            .unwrap_or("rearfoot");
+        let si: Vec<f64> = mine.iter().filter_map(|s| s.strike_index_pct).collect();
+        fso.insert(
+            side.name(),
+            FootStrikeOut {
+                pattern,
+                angle_deg: StatOut::from(angle),
+                shares,
+                strike_index_pct: crate::spatiotemporal::Stat::of(&si).map(StatOut::from),
+            },
+        );
+    }
+    m.foot_strike = (!fso.is_empty()).then_some(fso);
+    m
+}
+
+/// `events.csv`: `side,kind,frame,time_s,source`, every event listed in metrics.json.
+pub fn events_csv(m: &Metrics) -> Vec<u8> {
+    let mut s = String::from("side,kind,frame,time_s,source\n");
+    for e in &m.events {
+        let kind = match e.kind {
+            EventKind::FootStrike => "foot_strike",
+            EventKind::FootOff => "foot_off",
+            EventKind::Other(_) => continue,
+        };
+        s.push_str(&format!("{},{},{},{},{}\n", e.side.name(), kind, e.frame, e.time_s, e.source));
+    }
+    s.into_bytes()
+}
+
+/// `strides.csv` columns.
+pub const STRIDE_COLUMNS: [&str; 20] = [
+    "side",
+    "start_frame",
+    "foot_off_frame",
+    "end_frame",
+    "start_time_s",
+    "stride_time_s",
+    "stride_length_m",
+    "step_length_m",
+    "step_time_s",
+    "step_width_m",
+    "cadence_steps_per_min",
+    "speed_m_s",
+    "stance_pct",
+    "swing_pct",
+    "double_support_pct",
+    "flight_pct",
+    "contact_time_s",
+    "foot_strike_angle_deg",
+    "foot_strike_class",
+    "source",
+];
+
+/// `strides.csv`: one row per stride (empty cell = not computable).
+pub fn strides_csv(t: &Trial, a: &crate::pipeline::Analysis) -> Vec<u8> {
+    let mut s = STRIDE_COLUMNS.join(",");
+    s.push('\n');
+    let num =
+        |v: Option<f64>, d: i32| v.filter(|x| x.is_finite()).map(|x| format!("{}", round(x, d))).unwrap_or_default();
+    for st in &a.strides {
+        let src = a
+            .events
+            .events
+            .iter()
+            .find(|e| Some(e.side) == st.side && e.index == st.start && e.kind == crate::events::EventKind::FootStrike)
+            .map(|e| e.source.name())
+            .unwrap_or("");
+        let row = [
+            st.side.map(|x| x.name()).unwrap_or("").to_string(),
+            t.frame_number(st.start).to_string(),
+            st.foot_off.map(|f| t.frame_number(f).to_string()).unwrap_or_default(),
+            t.frame_number(st.end).to_string(),
+            num(Some(st.start_time_s), 6),
+            num(Some(st.stride_time_s), 6),
+            num(st.stride_length_m, 6),
+            num(st.step_length_m, 6),
+            num(st.step_time_s, 6),
+            num(st.step_width_m, 6),
+            num(Some(st.cadence_steps_per_min), 4),
+            num(st.speed_m_s, 6),
+            num(st.stance_pct, 4),
+            num(st.swing_pct, 4),
+            num(st.double_support_pct, 4),
+            num(st.flight_pct, 4),
+            num(st.contact_time_s, 6),
+            num(st.foot_strike_angle_deg, 3),
+            st.foot_strike_class.unwrap_or("").to_string(),
+            src.to_string(),
+        ];
+        s.push_str(&row.join(","));
+        s.push('\n');
+    }
+    s.into_bytes()
 }
 
 impl Metrics {
