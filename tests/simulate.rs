@@ -298,3 +298,90 @@ fn demo_set_is_deterministic_and_small() {
     let _ = std::fs::remove_dir_all(&d1);
     let _ = std::fs::remove_dir_all(&d2);
 }
+
+/// Swing phases `(foot off, next foot strike)` of one side, 0-based frames.
+fn swings(t: &SimTrial, side: Side) -> Vec<(usize, usize)> {
+    let fs = frames_of(t, side, "foot_strike");
+    frames_of(t, side, "foot_off").into_iter().filter_map(|o| fs.iter().find(|&&f| f > o).map(|&f| (o, f))).collect()
+}
+
+/// The swing foot of walking moves like an adult's: the heel marker peaks at
+/// 0.20-0.32 m in early swing (Winter 1992, Phys Ther 72:45; ~0.25-0.30 m),
+/// the toe marker clears its standing height by 5-40 mm in mid-swing (minimum
+/// toe clearance ~13 mm) and the heel descends into the strike without a
+/// second hump; every stride, including the first.
+#[test]
+fn walking_swing_foot_is_realistic() {
+    for (k, cfg) in [
+        quiet(SimConfig::walking()),
+        quiet(SimConfig::walking().with_seed(7).with_speed(1.1)),
+        quiet(SimConfig::walking().with_seed(9).with_speed(1.5).with_treadmill(true)),
+        quiet(SimConfig::walking().with_seed(101).with_duration(8.0)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = simulate(&cfg);
+        let st = simulate_static(&cfg);
+        for (side, s) in [(Side::Left, "L"), (Side::Right, "R")] {
+            let (hee, toe) = (m(&t, &format!("{s}HEE")), m(&t, &format!("{s}TOE")));
+            let toe0 = m(&st, &format!("{s}TOE"))[0][2];
+            let sw = swings(&t, side);
+            assert!(sw.len() >= 4);
+            for (a, b) in sw {
+                let n = (b - a) as f64;
+                let (pk, ipk) =
+                    (a..=b).map(|i| (hee[i][2], i)).fold((f64::MIN, 0), |x, y| if y.0 > x.0 { y } else { x });
+                assert!((0.20..0.32).contains(&pk), "trial {k} {s} swing {a}-{b}: heel peak {pk:.3} m");
+                assert!(((ipk - a) as f64) < 0.4 * n, "trial {k} {s} swing {a}-{b}: heel peak late");
+                let mid = (a + (0.3 * n).round() as usize)..=(a + (0.8 * n).round() as usize);
+                let clr = mid.map(|i| toe[i][2]).fold(f64::MAX, f64::min) - toe0;
+                assert!((0.005..0.04).contains(&clr), "trial {k} {s} swing {a}-{b}: toe clearance {clr:.4} m");
+                for i in ipk..b {
+                    assert!(hee[i + 1][2] <= hee[i][2] + 2e-4, "trial {k} {s} frame {i}: heel rises before the strike");
+                }
+            }
+        }
+    }
+}
+
+/// Knee flexion ranges of the mean curves (Perry & Burnfield 2010; Novacheck
+/// 1998): walking ~15-20 deg loading peak and ~60 deg swing peak; running
+/// ~40-45 deg stance and 90-110 deg swing.
+#[test]
+fn knee_ranges_walking_and_running() {
+    let cases = [
+        (quiet(SimConfig::walking()), (14.0, 23.0), (55.0, 66.0)),
+        (quiet(SimConfig::walking().with_speed(1.0).with_seed(3)), (14.0, 23.0), (55.0, 66.0)),
+        (quiet(SimConfig::running()), (38.0, 50.0), (90.0, 110.0)),
+        (quiet(SimConfig::running().with_speed(4.0).with_treadmill(false)), (38.0, 50.0), (90.0, 110.0)),
+        (
+            quiet(SimConfig::running().with_strike(Side::Left, StrikePattern::Forefoot, None).with_seed(4)),
+            (38.0, 50.0),
+            (90.0, 110.0),
+        ),
+    ];
+    for (k, (cfg, stance, swing)) in cases.into_iter().enumerate() {
+        let t = simulate(&cfg);
+        for c in [&t.truth.joint_curves_left, &t.truth.joint_curves_right] {
+            let kf = &c.knee_flexion;
+            let st = kf[..35].iter().cloned().fold(f64::MIN, f64::max);
+            let sw = kf[50..].iter().cloned().fold(f64::MIN, f64::max);
+            assert!(st > stance.0 && st < stance.1, "case {k}: stance knee peak {st:.1}");
+            assert!(sw > swing.0 && sw < swing.1, "case {k}: swing knee peak {sw:.1}");
+            // One swing peak: the knee flexes up to it and extends after it.
+            let ip = 50 + kf[50..].iter().enumerate().fold(0, |b, (i, v)| if *v > kf[50 + b] { i } else { b });
+            let toe_off = (cfg.stance_fraction() * 100.0).round() as usize + 1;
+            for i in toe_off..ip {
+                assert!(kf[i + 1] > kf[i] - 0.5, "case {k}: knee dips at {i} % before its swing peak");
+            }
+            for i in ip..95 {
+                assert!(
+                    kf[i + 1] < kf[i] + 0.5,
+                    "case {k}: knee re-flexes at {i} % after its swing peak: {:?}",
+                    kf.iter().step_by(5).map(|v| v.round()).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}

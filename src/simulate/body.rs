@@ -144,6 +144,9 @@ pub struct Contact {
     pub knee_ic_extra: f64,
     /// Peak knee flexion in the swing that *ends* at this contact, degrees.
     pub swing_knee_peak: f64,
+    /// First frame of pre-swing (contralateral strike; `fo` when there is no
+    /// double support): from here the foot pitch is solved from the hip.
+    pub pre_swing: i64,
 }
 
 impl Contact {
@@ -162,6 +165,34 @@ impl Contact {
             let s = (tau - self.tau_ho) / (1.0 - self.tau_ho);
             self.fo_pitch * s * s
         }
+    }
+    /// Foot rolled about the metatarsal heads to `pitch_deg` (heel up < 0).
+    pub fn rolled(&self, body: &Body, pitch_deg: f64) -> (M3, V3) {
+        let r = mm(&rz(self.yaw), &ry(-pitch_deg.to_radians()));
+        let c = [body.toe_contact_x, 0.0, 0.0];
+        let cw = add([self.origin[0], self.origin[1], 0.0], mv(&rz(self.yaw), c));
+        (r, sub(cw, mv(&r, c)))
+    }
+    /// The pitch (degrees, at most `from`, at least -85) at which the
+    /// rolled foot's ankle centre is `span` from `hip` (bisection; the
+    /// hip-ankle distance shrinks as the heel rises).
+    pub fn pitch_for_span(&self, body: &Body, hip: V3, span: f64, from: f64) -> f64 {
+        let d = |p: f64| {
+            let (r, o) = self.rolled(body, p);
+            norm(sub(add(o, mv(&r, body.ajc_f)), hip))
+        };
+        let (mut hi, mut lo) = (from, -75.0);
+        if d(hi) <= span {
+            return hi;
+        }
+        if d(lo) >= span {
+            return lo;
+        }
+        for _ in 0..50 {
+            let m = 0.5 * (hi + lo);
+            if d(m) > span { hi = m } else { lo = m }
+        }
+        0.5 * (hi + lo)
     }
     /// Foot rotation and origin at stance fraction `tau` (belt frame).
     pub fn foot_pose(&self, body: &Body, tau: f64) -> (M3, V3) {
@@ -309,5 +340,76 @@ impl Pose {
             out.push(f(body.toe_f)); // TOE
         }
         out
+    }
+}
+
+/// Cubic Hermite on [0, 1] from `(y0, d0)` to `(y1, d1)` (values and
+/// slopes per unit of the parameter).
+pub fn hermite(y0: f64, d0: f64, y1: f64, d1: f64, u: f64) -> f64 {
+    let (u2, u3) = (u * u, u * u * u);
+    (2.0 * u3 - 3.0 * u2 + 1.0) * y0 + (u3 - 2.0 * u2 + u) * d0 + (3.0 * u2 - 2.0 * u3) * y1 + (u3 - u2) * d1
+}
+
+/// Swing thigh angle: a cubic Hermite from the toe-off angle and rate to the
+/// landing angle and rate (`s` = swing fraction, rates per unit `s`). With the
+/// thigh still flexing fast at toe off and already extending at landing (the
+/// pelvis moves over the planted foot), it leads early in swing and
+/// overshoots the landing angle by a few degrees in terminal swing, as the
+/// hip does (Winter 2009, appendix A; Perry & Burnfield 2010, ch. 4: hip
+/// flexion ~0 deg at toe off, ~20 deg at peak knee flexion, peak ~30 deg
+/// at ~85 % of the cycle, slightly less at initial contact). The slopes are
+/// clamped so the curve stays monotone up to a bounded overshoot.
+#[derive(Debug, Clone, Copy)]
+pub struct SwingThigh {
+    a: f64,
+    b: f64,
+    m0: f64,
+    m1: f64,
+}
+
+impl SwingThigh {
+    pub fn new(a: f64, b: f64, va: f64, vb: f64) -> SwingThigh {
+        let d = b - a;
+        let (m0, m1) = if d.abs() < 1e-9 { (0.0, 0.0) } else { ((va / d).clamp(2.2, 2.8), (vb / d).clamp(-0.6, 0.3)) };
+        SwingThigh { a, b, m0, m1 }
+    }
+    pub fn at(&self, s: f64) -> f64 {
+        let d = self.b - self.a;
+        hermite(self.a, self.m0 * d, self.b, self.m1 * d, s)
+    }
+}
+
+/// Swing knee flexion: rises from the toe-off value (leaving with the
+/// stance rate) to the set peak at swing fraction `s_peak`, then extends to
+/// the landing value, arriving with the landing rate (the knee starts to flex
+/// for loading). Walking: ~40 deg at toe off, peak ~60 deg at ~27 % of swing
+/// (~71 % of the cycle), nearly straight from ~85 % of swing (Perry &
+/// Burnfield 2010, ch. 6; Winter 2009). Running: peak ~90-110 deg near mid
+/// swing (Novacheck 1998). Radians.
+#[derive(Debug, Clone, Copy)]
+pub struct SwingKnee {
+    ka: f64,
+    da: f64,
+    kp: f64,
+    sp: f64,
+    kb: f64,
+    db: f64,
+}
+
+impl SwingKnee {
+    pub fn new(ka: f64, va: f64, kp: f64, sp: f64, kb: f64, vb: f64) -> SwingKnee {
+        let kp = kp.max(ka).max(kb);
+        let da = (va * sp).clamp(1.5 * (kp - ka), 2.5 * (kp - ka));
+        // A positive landing rate makes the knee dip just before contact
+        // (by <= 0.15 * db): keep that above zero flexion.
+        let db = (vb * (1.0 - sp)).clamp(0.0, (2.0 * kb).max(0.0).min(0.5 * (kp - kb)));
+        SwingKnee { ka, da, kp, sp, kb, db }
+    }
+    pub fn at(&self, s: f64) -> f64 {
+        if s <= self.sp {
+            hermite(self.ka, self.da, self.kp, 0.0, s / self.sp)
+        } else {
+            hermite(self.kp, 0.0, self.kb, self.db, (s - self.sp) / (1.0 - self.sp))
+        }
     }
 }

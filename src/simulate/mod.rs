@@ -22,9 +22,17 @@
 //!    height is the largest that lets every stance leg reach its foot with the
 //!    stance-knee target, lowered by a min-filter + box smoothing (so it never
 //!    exceeds the reach), ballistic in running flight.
-//! 4. Swing legs: thigh angle, knee flexion and lateral offset interpolated
-//!    from the exact toe-off pose to the exact landing pose, plus a knee-flexion
-//!    burst with the set peak (walking ~60 deg, running ~100 deg).
+//!    In walking pre-swing (contralateral strike to toe off) the trailing leg
+//!    does not set the height: its heel rise is solved so its knee flexes
+//!    to ~38 deg at toe off, stride after stride.
+//! 4. Swing legs from the exact toe-off pose to the exact landing pose: the
+//!    thigh a cubic Hermite leaving with (at least) the stance flexion rate
+//!    and slightly overshooting the landing angle ([`body::SwingThigh`]); the
+//!    knee rising to its set peak (walking ~60 deg at 27 % of swing, running
+//!    ~100 deg at 62 %) and extending to the landing value
+//!    ([`body::SwingKnee`]); the ankle back to its landing angle by mid-swing.
+//!    Walking mid-swing lifts the sole to >= [`MIN_TOE_CLEARANCE`] (soft, so
+//!    the path stays smooth); any swing foot is kept above the floor.
 //! 5. Both legs are solved by two-link inverse kinematics (hinge knee, axis
 //!    perpendicular to the hip-ankle line and the direction of travel).
 //!
@@ -45,6 +53,9 @@ use geom::*;
 use rng::Rng;
 pub use truth::Truth;
 pub use write::{OutFormat, write_dataset, write_demo, write_trial};
+
+/// Mid-swing sole clearance the swing foot is lifted to (metres).
+pub const MIN_TOE_CLEARANCE: f64 = 0.015;
 
 /// Plug-in Gait lower-body markers in the order the simulator produces them.
 pub const PIG_MARKERS: [&str; 16] = [
@@ -390,11 +401,13 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
         t += tk;
     }
     let step_len = cfg.speed_m_s * stride_t / 2.0;
-    let ahead = if run { 0.22 } else { 0.43 } * step_len;
+    // Heel origin ahead of the hip centre at strike: walking 0.36 of the step
+    // (~0.23 m at 1.3 m/s) gives ~20 deg thigh and ~5 deg knee at contact.
+    let ahead = if run { 0.22 } else { 0.36 } * step_len;
     let width = if run { 0.06 } else { 0.10 } * cfg.height_m / 1.75;
     let toe_out: f64 = if run { 5.0 } else { 7.0 };
     let (tau_ff_rf, tau_ho): (f64, f64) = if run { (0.15, 0.6) } else { (0.13, 0.55) };
-    let fo_pitch = if run { -35.0 } else { -40.0 };
+    let fo_pitch = if run { -35.0 } else { -50.0 };
     let knee_peak = if run { 100.0 } else { 60.0 };
     let mut contacts = Vec::new();
     for (si, side) in SIDES.iter().enumerate() {
@@ -430,10 +443,21 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 tau_ho: tau_ho.max(tau_ff + 0.05),
                 knee_ic_extra: knee_extra,
                 swing_knee_peak: knee_peak + 2.0 * var * rng.normal() - knee_extra * 0.3,
+                pre_swing: fo,
             });
         }
     }
     contacts.sort_by_key(|c| (c.fs, side_idx(c.side)));
+    // Pre-swing (walking double support at the end of stance) starts at the
+    // contralateral strike in the second half of this stance.
+    let strikes: Vec<(Side, i64)> = contacts.iter().map(|c| (c.side, c.fs)).collect();
+    for c in contacts.iter_mut() {
+        let mid = (c.fs + c.fo) / 2;
+        if let Some(&(_, f)) = strikes.iter().find(|(s, f)| *s != c.side && *f > mid && *f < c.fo) {
+            c.pre_swing = f;
+        }
+    }
+    let knee_to = (if run { 18f64 } else { 38.0 }).to_radians();
     let i0 = -margin;
     let i1 = n + margin;
     let len = (i1 - i0) as usize;
@@ -452,7 +476,9 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
         let ph = pelvis_phase(&fs[1], i as f64);
         let (xy, r, deg) = pelvis_pose(cfg, ph, i as f64 / rate);
         for si in 0..2 {
-            if let Some(c) = stance_of(si, i) {
+            // In pre-swing the trailing foot's heel rise follows the pelvis
+            // (see below), so only the leading leg sets the height.
+            if let Some(c) = stance_of(si, i).filter(|c| i < c.pre_swing) {
                 let tau = (i - c.fs) as f64 / (c.fo - c.fs) as f64;
                 let (fr, fo) = c.foot_pose(&body, tau);
                 let a = add(fo, mv(&fr, body.ajc_f));
@@ -531,9 +557,29 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
         .collect();
     for (si, list) in per_side.iter().enumerate() {
         for (ci, c) in list.iter().enumerate() {
+            let mut pitch_ps = f64::NAN;
+            let mut knee_ps = 0.0;
             for i in c.fs.max(i0)..=c.fo.min(i1 - 1) {
                 let tau = (i - c.fs) as f64 / (c.fo - c.fs) as f64;
-                let (fr, fo) = c.foot_pose(&body, tau);
+                let (mut fr, mut fo) = c.foot_pose(&body, tau);
+                if i >= c.pre_swing {
+                    // Pre-swing: the heel rises so that the knee flexes from its
+                    // value at the contralateral strike to the toe-off target
+                    // (1 - cos ramp: the knee leaves stance flexing), so toe off
+                    // is the same posture stride after stride (Perry & Burnfield
+                    // 2010: ~40 deg at toe off) and the pitch absorbs the
+                    // stride-to-stride variability.
+                    let hip = poses[(i - i0) as usize].hip[si];
+                    if pitch_ps.is_nan() {
+                        pitch_ps = c.pitch(tau);
+                        knee_ps = body.knee_for_span(norm(sub(add(fo, mv(&fr, body.ajc_f)), hip)));
+                    }
+                    let u = (i - c.pre_swing) as f64 / (c.fo - c.pre_swing) as f64;
+                    let k = lerp(knee_ps, knee_to.max(knee_ps), 1.0 - (std::f64::consts::FRAC_PI_2 * u).cos());
+                    let p = c.pitch_for_span(&body, hip, body.leg_span(k), pitch_ps);
+                    pitch_ps = p;
+                    (fr, fo) = c.rolled(&body, p);
+                }
                 let p = &mut poses[(i - i0) as usize];
                 p.foot_r[si] = fr;
                 p.foot_o[si] = fo;
@@ -560,45 +606,63 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             }
             let pa = &poses[(a - i0) as usize];
             let cfg_a = LegCfg::from_points(&body, pa.hip[si], pa.ankle[si]);
-            let pitch_a = c.fo_pitch;
+            // Stance-end rates (per frame) so the swing leaves toe off with the
+            // thigh and knee velocities the stance leg had (C1 at toe off).
+            let pa1 = &poses[(a - 1).max(i0) as usize - i0 as usize];
+            let cfg_a1 = LegCfg::from_points(&body, pa1.hip[si], pa1.ankle[si]);
+            let pitch_a = poses[(a - i0) as usize].foot_r[si][2][0].asin().to_degrees();
             let (fr_b, fo_b) = nx.foot_pose(&body, 0.0);
             let ankle_b = add(fo_b, mv(&fr_b, body.ajc_f));
             let pb_hip = poses[(b - i0) as usize].hip[si];
             let cfg_b = LegCfg::from_points(&body, pb_hip, ankle_b);
+            // Landing rates from the first stance frame after the strike.
+            let (fr_b1, fo_b1) = nx.foot_pose(&body, 1.0 / (nx.fo - nx.fs) as f64);
+            let pb1_hip = poses[((b + 1).min(i1 - 1) - i0) as usize].hip[si];
+            let cfg_b1 = LegCfg::from_points(&body, pb1_hip, add(fo_b1, mv(&fr_b1, body.ajc_f)));
             let ank_a = pitch_a - (cfg_a.theta - cfg_a.knee).to_degrees();
             let ank_b = nx.fsa - (cfg_b.theta - cfg_b.knee).to_degrees();
-            let s_peak = if run { 0.4 } else { 0.3 };
-            let ea = 2.0;
-            let eb = ea * (1.0 - s_peak) / s_peak;
-            let bump = |s: f64| {
-                let f = |x: f64| x.powf(ea) * (1.0 - x).powf(eb);
-                f(s) / f(s_peak)
-            };
-            let q_at_peak = smooth(s_peak);
-            let k_base_peak = lerp(cfg_a.knee, cfg_b.knee, q_at_peak);
-            let kb = (nx.swing_knee_peak.to_radians() - k_base_peak).max(0.0);
-            let ov = if run { 6f64 } else { 4f64 }.to_radians();
+            let nsw = (b - a) as f64;
+            let tk = SwingThigh::new(
+                cfg_a.theta,
+                cfg_b.theta,
+                (cfg_a.theta - cfg_a1.theta) * nsw,
+                (cfg_b1.theta - cfg_b.theta) * nsw,
+            );
+            let kk = SwingKnee::new(
+                cfg_a.knee,
+                (cfg_a.knee - cfg_a1.knee) * nsw,
+                nx.swing_knee_peak.to_radians(),
+                if run { 0.62 } else { 0.27 },
+                cfg_b.knee,
+                (cfg_b1.knee - cfg_b.knee) * nsw,
+            );
             for i in (a + 1)..b {
-                let s = (i - a) as f64 / (b - a) as f64;
+                let s = (i - a) as f64 / nsw;
                 let q = smooth(s);
-                let lc = LegCfg {
-                    theta: lerp(cfg_a.theta, cfg_b.theta, q) + ov * 6.75 * s * s * (1.0 - s),
-                    knee: lerp(cfg_a.knee, cfg_b.knee, q) + kb * bump(s),
-                    dy: lerp(cfg_a.dy, cfg_b.dy, q),
-                };
+                let lc = LegCfg { theta: tk.at(s), knee: kk.at(s), dy: lerp(cfg_a.dy, cfg_b.dy, q) };
                 let p = &mut poses[(i - i0) as usize];
                 let mut ank = lc.ankle(&body, p.hip[si]);
-                // The ankle (foot relative to shank) is interpolated, so the foot
+                // The ankle (foot relative to shank) goes from its push-off
+                // plantarflexion to its landing angle by mid-swing, so the foot
                 // follows the shank through swing.
-                let pitch = ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, q)).to_radians();
+                let pa_s = keys(&[(0.0, 0.0), (0.5, 1.0), (1.0, 1.0)], s);
+                let pitch = ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, pa_s)).to_radians();
                 let yaw = lerp(c.yaw, nx.yaw, q);
                 let fr = mm(&rz(yaw), &ry(-pitch));
                 let mut fo = sub(ank, mv(&fr, body.ajc_f));
+                // Toe clearance: mid-swing the sole is lifted (softly, so the
+                // path stays smooth) to at least ~15 mm, the minimum toe
+                // clearance of adult walking (Winter 1992, Phys Ther 72:45:
+                // 12.9 +/- 4.5 mm); near the ends it only keeps above the floor.
                 let low = fo[2].min(add(fo, mv(&fr, [body.toe_contact_x, 0.0, 0.0]))[2]);
+                let w = keys(&[(0.0, 0.0), (0.2, 1.0), (0.6, 1.0), (1.0, 0.0)], s);
+                let x = MIN_TOE_CLEARANCE - low;
+                let mut lift = if run { 0.0 } else { w * 0.5 * (x + (x * x + 0.004f64.powi(2)).sqrt()) };
                 let clear = 0.004 * (std::f64::consts::PI * s).sin();
-                if low < clear {
-                    ank[2] += clear - low;
-                    fo[2] += clear - low;
+                lift = lift.max(clear - low);
+                if lift > 0.0 {
+                    ank[2] += lift;
+                    fo[2] += lift;
                 }
                 p.ankle[si] = ank;
                 p.foot_r[si] = fr;
