@@ -168,9 +168,18 @@ pub fn analyze(t: &Trial, ge: &GaitEvents) -> FootStrikes {
                 index: e.index,
                 angle_deg: a,
                 class: StrikeClass::from_angle(a),
-                strike_index_pct: si_pct.filter(|v| v.is_finite()),
+                // A COP off the footprint means the plate's COP is not in the
+                // markers' frame (RBDS treadmill COP): not a strike index.
+                strike_index_pct: si_pct.filter(|v| v.is_finite() && (-10.0..=110.0).contains(v)),
             });
         }
+    }
+    let off_foot = ge.contacts.iter().filter(|c| c.cop_at_strike.is_some()).count() > 0
+        && out.strikes.iter().all(|x| x.strike_index_pct.is_none());
+    if off_foot {
+        out.notes.push(
+            "strike index not given: the plate's centre of pressure at contact lies off the footprint (COP not in the markers' frame)".into(),
+        );
     }
     out.static_reference = used_static.iter().all(|&u| u) || (used_static.iter().any(|&u| u));
     if !out.strikes.is_empty() && !used_static.iter().any(|&u| u) {
