@@ -62,11 +62,28 @@ pub fn is_reference_name(p: &Path) -> bool {
     s.contains("processed") || s.ends_with("_ik") || s.contains("outputreference") || s.contains("resultsik")
 }
 
-/// Files in `dir` (recursively) with a data extension, sorted.
+/// Whether `dir` holds gaitline's own output (a trial's `metrics.json`, or a
+/// batch's `summary.csv`): such folders are never scanned as inputs, so that a
+/// report folder inside an input folder is not read back as trials.
+pub fn is_report_dir(dir: &Path) -> bool {
+    if dir.join("metrics.json").is_file() {
+        return true;
+    }
+    let summary = dir.join("summary.csv");
+    summary.is_file()
+        && std::fs::read(&summary)
+            .is_ok_and(|b| b.starts_with(super::output::summary::COLUMNS[..3].join(",").as_bytes()))
+}
+
+/// Files in `dir` (recursively) with a data extension, sorted; gaitline's
+/// report folders are skipped ([`is_report_dir`]).
 pub fn scan(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if is_report_dir(&d) {
+            continue;
+        }
         for e in std::fs::read_dir(&d)? {
             let p = e?.path();
             if p.is_dir() {
@@ -292,6 +309,19 @@ mod tests {
         );
         assert_eq!(specs[1].static_file, Some(p("d/RBDS0041static.txt")));
         assert!(orphans.is_empty());
+    }
+
+    #[test]
+    fn scanning_skips_report_folders() {
+        let dir = std::env::temp_dir().join(format!("gaitline-scan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("reports/walk")).unwrap();
+        std::fs::write(dir.join("walk.trc"), "x").unwrap();
+        std::fs::write(dir.join("reports/summary.csv"), "trial,status,error,source_files\n").unwrap();
+        std::fs::write(dir.join("reports/walk/metrics.json"), "{}").unwrap();
+        std::fs::write(dir.join("reports/walk/strides.csv"), "side,stride\n").unwrap();
+        assert_eq!(scan(&dir).unwrap(), vec![dir.join("walk.trc")]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
