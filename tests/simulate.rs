@@ -385,3 +385,87 @@ fn knee_ranges_walking_and_running() {
         }
     }
 }
+
+/// C3D (Intel, float): markers within float precision, gaps as gaps, force
+/// plates (type 2, corners, channels), analogs in SI, events, subject.
+#[test]
+fn round_trip_c3d() {
+    let dir = std::env::temp_dir().join(format!("gaitline_sim_rt_c3d_{}", std::process::id()));
+    for (k, cfg) in [
+        SimConfig::walking().with_duration(4.0).with_noise(0.5, 3),
+        SimConfig::running().with_duration(3.0).with_lab(true, Direction::NegY).with_analogs(true, true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let t = simulate(&cfg);
+        write_trial(&t, &dir, "rt", OutFormat::C3d).unwrap();
+        let rec = gaitline::io::read_file(&dir.join("rt.c3d"), None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(rec.notes.is_empty(), "reader notes: {:?}", rec.notes);
+        let pts = rec.points.as_ref().expect("markers");
+        assert_eq!((pts.frames, pts.first_frame), (t.frames, 1));
+        assert!((pts.rate_hz - t.rate_hz).abs() < 1e-9);
+        assert_eq!(pts.markers.len(), t.markers.len());
+        for (a, b) in t.markers.iter().zip(&pts.markers) {
+            assert_eq!(a.name, b.name);
+            for (i, (p, q)) in a.xyz.iter().zip(&b.xyz).enumerate() {
+                for c in 0..3 {
+                    if p[c].is_nan() {
+                        assert!(q[c].is_nan(), "case {k} {} frame {i}: gap lost", a.name);
+                    } else {
+                        assert!((p[c] - q[c]).abs() < 1e-6, "case {k} {} frame {i}: {} vs {}", a.name, p[c], q[c]);
+                    }
+                }
+            }
+        }
+        // Force plates: type 2, the same corners and F/M channels.
+        assert_eq!(rec.force_plates.len(), t.force_plates.len());
+        for (a, b) in t.force_plates.iter().zip(&rec.force_plates) {
+            assert_eq!(b.plate_type, 2);
+            assert_eq!(b.channels, a.channels[..6].to_vec());
+            for (ca, cb) in a.corners.iter().zip(&b.corners) {
+                for c in 0..3 {
+                    assert!((ca[c] - cb[c]).abs() < 1e-6);
+                }
+            }
+        }
+        // Analogs: every force and moment channel and every EMG channel.
+        let expect: Vec<_> = t.analogs.iter().filter(|c| !c.name.starts_with("COP")).collect();
+        assert_eq!(rec.analogs.len(), expect.len());
+        for (a, b) in expect.iter().zip(&rec.analogs) {
+            assert_eq!((&a.name, &a.unit, a.kind), (&b.name, &b.unit, b.kind));
+            assert!((a.rate_hz - b.rate_hz).abs() < 1e-9);
+            assert_eq!(a.data.len(), b.data.len());
+            let peak = a.data.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            for (x, y) in a.data.iter().zip(&b.data) {
+                assert!((x - y).abs() <= 1e-6 * peak.max(1e-3), "{}: {x} vs {y}", a.name);
+            }
+        }
+        // Events and subject.
+        assert_eq!(rec.events.len(), t.events.len());
+        for (a, b) in t.events.iter().zip(&rec.events) {
+            assert_eq!((a.side, &a.kind, &a.subject), (b.side, &b.kind, &b.subject));
+            assert!((a.time_s - b.time_s).abs() < 1e-5);
+        }
+        let s = &rec.subject;
+        let truth = &t.truth.subject;
+        assert_eq!(s.name.as_deref(), Some(cfg.subject.as_str()));
+        assert!((s.mass_kg.unwrap() - cfg.mass_kg).abs() < 1e-3);
+        assert!((s.height_m.unwrap() - cfg.height_m).abs() < 1e-4);
+        for (got, want) in [
+            (&s.leg_length_mm, truth.leg_length_mm),
+            (&s.knee_width_mm, truth.knee_width_mm),
+            (&s.ankle_width_mm, truth.ankle_width_mm),
+        ] {
+            assert!((got.left.unwrap() - want).abs() < 1e-2 && (got.right.unwrap() - want).abs() < 1e-2);
+        }
+        assert!((s.marker_diameter_mm.unwrap() - truth.marker_diameter_mm).abs() < 1e-3);
+    }
+    // Static trial: no analogs, no events.
+    let st = simulate_static(&SimConfig::walking());
+    write_trial(&st, &dir, "st", OutFormat::C3d).unwrap();
+    let rec = gaitline::io::read_file(&dir.join("st.c3d"), None).unwrap();
+    assert!(rec.analogs.is_empty() && rec.events.is_empty() && rec.force_plates.is_empty());
+    assert_eq!(rec.points.unwrap().frames, st.frames);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,8 +4,8 @@
 //! [`simulate`] turns a [`SimConfig`] into a [`SimTrial`]: Plug-in Gait
 //! lower-body markers (metres, lab frame), force-plate and EMG channels, the
 //! file events, and a [`Truth`] record of every quantity that was put in.
-//! [`write_trial`] writes a trial as Vicon Nexus CSV, OpenSim TRC (+ `_grf.mot`)
-//! or tab-delimited text, with `<stem>.truth.json` beside it.
+//! [`write_trial`] writes a trial as Vicon Nexus CSV, OpenSim TRC (+ `_grf.mot`),
+//! tab-delimited text or C3D, with `<stem>.truth.json` beside it.
 //!
 //! # Model
 //! Pelvis + thigh, shank and foot per side, sized from height (see [`body`]).
@@ -40,6 +40,7 @@
 //! so the pelvis stays and stance feet move backwards at belt speed.
 
 pub mod body;
+pub mod c3d;
 pub mod emg;
 pub mod geom;
 pub mod grf;

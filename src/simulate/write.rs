@@ -1,9 +1,10 @@
 //! Writers for simulated trials: Vicon Nexus CSV, OpenSim TRC (+ `_grf.mot`,
-//! `_emg.mot`), tab-delimited text (+ `_forces.txt`, `_emg.txt`), and the
-//! truth JSON. Every file is written to `<name>.tmp` and renamed. Numbers are
-//! fixed-point (markers 6 decimals in mm, forces 4 decimals, EMG 9 decimals
-//! in volts) with trailing zeros trimmed, so output is byte-for-byte
-//! deterministic and round-trips markers to 1e-9 m.
+//! `_emg.mot`), tab-delimited text (+ `_forces.txt`, `_emg.txt`), C3D (see
+//! [`super::c3d`]), and the truth JSON. Every file is written to
+//! `<name>.tmp` and renamed. Text numbers are fixed-point (markers 6 decimals
+//! in mm, forces 4 decimals, EMG 9 decimals in volts) with trailing zeros
+//! trimmed, so output is byte-for-byte deterministic and round-trips markers
+//! to 1e-9 m (C3D: f32, ~1e-7 relative).
 
 use super::{Mode, SimConfig, SimTrial, StrikePattern, simulate, simulate_static};
 use crate::error::Error;
@@ -17,6 +18,8 @@ pub enum OutFormat {
     ViconCsv,
     Trc,
     Delimited,
+    /// Intel float C3D with force plates, EMG, events and subject (see [`super::c3d`]).
+    C3d,
 }
 
 impl OutFormat {
@@ -25,6 +28,7 @@ impl OutFormat {
             "vicon" | "vicon_csv" | "csv" => Some(OutFormat::ViconCsv),
             "trc" | "opensim" => Some(OutFormat::Trc),
             "delimited" | "txt" | "tsv" => Some(OutFormat::Delimited),
+            "c3d" => Some(OutFormat::C3d),
             _ => None,
         }
     }
@@ -309,6 +313,11 @@ fn delimited_table(heads: &[String], cols: &[(Vec<f64>, u32)], ns: usize, rate: 
 pub fn write_trial(t: &SimTrial, dir: &Path, stem: &str, format: OutFormat) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), message: e.to_string() })?;
     let mut out = Vec::new();
+    if format == OutFormat::C3d {
+        let p = dir.join(format!("{stem}.c3d"));
+        write_atomic(&p, &super::c3d::c3d(t))?;
+        out.push(p);
+    }
     let mut put = |name: String, text: String| -> Result<(), Error> {
         let p = dir.join(name);
         write_atomic(&p, text.as_bytes())?;
@@ -318,6 +327,7 @@ pub fn write_trial(t: &SimTrial, dir: &Path, stem: &str, format: OutFormat) -> R
     let ns = t.frames * ratio(t);
     let ar = t.config.analog_rate_hz;
     match format {
+        OutFormat::C3d => {}
         OutFormat::ViconCsv => put(format!("{stem}.csv"), vicon_csv(t))?,
         OutFormat::Trc => {
             put(format!("{stem}.trc"), trc(t, &format!("{stem}.trc")))?;
@@ -356,7 +366,8 @@ pub fn write_trial(t: &SimTrial, dir: &Path, stem: &str, format: OutFormat) -> R
     Ok(out)
 }
 
-/// The demo set: a healthy walker overground (Vicon CSV, force plates, EMG),
+/// The demo set: a healthy walker overground (Vicon CSV, force plates, EMG;
+/// its static as C3D),
 /// a forefoot runner on a treadmill (TRC + MOT), a runner with a left/right
 /// imbalance and weak left hamstrings (delimited text), each with a static
 /// trial. Byte-for-byte deterministic.
@@ -394,7 +405,9 @@ pub fn write_demo(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         (imbalanced, "runner_imbalance", OutFormat::Delimited),
     ] {
         out.extend(write_trial(&simulate(&cfg), dir, stem, fmt)?);
-        out.extend(write_trial(&simulate_static(&cfg), dir, &format!("{stem}_static"), fmt)?);
+        // The walker's static is a C3D, as a Nexus session exports it.
+        let sfmt = if fmt == OutFormat::ViconCsv { OutFormat::C3d } else { fmt };
+        out.extend(write_trial(&simulate_static(&cfg), dir, &format!("{stem}_static"), sfmt)?);
     }
     Ok(out)
 }
@@ -428,7 +441,7 @@ pub fn dataset_config(i: usize, seed: u64) -> (SimConfig, OutFormat) {
     let analog = i.is_multiple_of(10);
     let walk = cfg.mode == Mode::Walk;
     cfg = cfg.with_analogs(analog, analog && walk);
-    let fmt = [OutFormat::ViconCsv, OutFormat::Trc, OutFormat::Delimited][i % 3];
+    let fmt = [OutFormat::ViconCsv, OutFormat::Trc, OutFormat::Delimited, OutFormat::C3d][i % 4];
     (cfg, fmt)
 }
 
