@@ -56,7 +56,7 @@ struct SimulateArgs {
     /// Single trial: foot strike of both feet (rearfoot, midfoot, forefoot).
     #[arg(long)]
     strike: Option<String>,
-    /// Single trial: file format (vicon, trc, delimited).
+    /// Single trial: file format (vicon, trc, delimited, c3d).
     #[arg(long, default_value = "vicon")]
     format: String,
     /// Single trial: file stem.
@@ -189,7 +189,7 @@ fn simulate(a: SimulateArgs) -> ExitCode {
             }
         }
         let Some(fmt) = OutFormat::parse(&a.format) else {
-            return usage(format!("--format must be vicon, trc or delimited, got {:?}", a.format));
+            return usage(format!("--format must be vicon, trc, delimited or c3d, got {:?}", a.format));
         };
         sim::write_trial(&sim::simulate(&cfg), &a.out, &group::safe_id(&a.stem), fmt)
     };
