@@ -30,9 +30,6 @@
 //! parameter chain is walked with a visited set, and a data section shorter
 //! than declared is read as far as it goes (with a note).
 
-// `ReadError` (error.rs, shared by every reader) is 128 bytes and `read`'s
-// signature is fixed by `io::read_bytes`; boxing it is a crate-wide decision.
-
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::text::bounded_count;
 use crate::model::{
@@ -489,6 +486,30 @@ fn analog_si(unit: &str) -> (f64, String) {
 /// header when that group is absent.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     let ctx = Ctx { path };
+    let (proc, section) = locate_parameters(&ctx, bytes)?;
+    let header = parse_header(bytes, proc);
+    let mut notes = Vec::new();
+    let params = parse_params(&ctx, bytes, section, proc, &mut notes)?;
+    let layout = Layout::new(&ctx, &params, &header, bytes.len(), &mut notes)?;
+    let points = PointLabels::new(&params, layout.n_points, &mut notes);
+    let analog = AnalogScaling::new(&params, layout.n_chan, &mut notes);
+    let (pts, chans) = decode_data(bytes, &layout, &points.factors, &analog, proc);
+
+    let mut rec = Recording::new(path, Format::C3d, layout.dialect(proc));
+    assemble_points(&mut rec, &layout, points, pts, &params);
+    // Force plates first: their channels are always force-plate channels.
+    rec.force_plates = force_plates(&params, &analog.labels, layout.to_m, &mut notes);
+    rec.analogs = analog_channels(&rec.force_plates, analog, chans, &layout);
+    rec.events = if params.has_group("EVENT") { events(&params, bytes.len()) } else { header_events(bytes, proc) };
+    rec.subject = subject(&params);
+    rec.analysis = analysis(&params);
+    rec.notes = notes;
+    Ok(rec)
+}
+
+/// The header's pointer to the parameter section, and the processor type
+/// stored there (which fixes byte order and float format).
+fn locate_parameters(ctx: &Ctx, bytes: &[u8]) -> Result<(Processor, usize), ReadError> {
     let len = bytes.len();
     if len < BLOCK {
         return Err(ctx.err(
@@ -514,65 +535,155 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             ReadErrorKind::BadValue(format!("processor type {proc_b} (expected 84, 85 or 86)")),
         )
     })?;
-    let header = parse_header(bytes, proc);
-    let mut notes = Vec::new();
-    let params = parse_params(&ctx, bytes, section, proc, &mut notes)?;
+    Ok((proc, section))
+}
 
-    // ---- layout --------------------------------------------------------
-    let scale = params.float("POINT", "SCALE").unwrap_or(header.scale as f64);
-    let is_float = scale < 0.0;
-    let vsize = if is_float { 4 } else { 2 };
-    let dialect = format!("C3D ({}, {})", proc.name(), if is_float { "float" } else { "integer" });
+/// Where the data are and how they are stored: storage type, rates, counts
+/// (each bounded by the file's size), frame size and the frame range.
+struct Layout {
+    /// `POINT:SCALE`: negative for float storage, else the int16 point scale.
+    scale: f64,
+    is_float: bool,
+    /// Bytes per stored value (2 or 4).
+    vsize: usize,
+    rate: f64,
+    n_points: usize,
+    n_chan: usize,
+    /// Analog samples per channel per point frame.
+    spf: usize,
+    analog_rate: f64,
+    frame_bytes: usize,
+    data_start: usize,
+    first_frame: i64,
+    frames: usize,
+    time0: f64,
+    /// Point unit to metres.
+    to_m: f64,
+}
 
-    let rate_off = params.offset("POINT", "RATE").unwrap_or(20);
-    let rate = params.float("POINT", "RATE").unwrap_or(header.rate as f64);
-    if !(rate.is_finite() && rate > 0.0) {
-        return Err(ctx.err(
-            rate_off,
-            "POINT:RATE",
-            ReadErrorKind::BadValue(format!("point rate {rate} Hz (must be positive)")),
-        ));
+impl Layout {
+    fn new(
+        ctx: &Ctx,
+        params: &Params,
+        header: &Header,
+        len: usize,
+        notes: &mut Vec<String>,
+    ) -> Result<Self, ReadError> {
+        let scale = params.float("POINT", "SCALE").unwrap_or(header.scale as f64);
+        let is_float = scale < 0.0;
+        let vsize = if is_float { 4 } else { 2 };
+        let rate_off = params.offset("POINT", "RATE").unwrap_or(20);
+        let rate = params.float("POINT", "RATE").unwrap_or(header.rate as f64);
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(ctx.err(
+                rate_off,
+                "POINT:RATE",
+                ReadErrorKind::BadValue(format!("point rate {rate} Hz (must be positive)")),
+            ));
+        }
+        let n_points_claim = params.uint("POINT", "USED").unwrap_or(header.points as u64);
+        let n_points = bounded_count(n_points_claim, len, 4 * vsize).ok_or_else(|| {
+            ctx.err(
+                params.offset("POINT", "USED").unwrap_or(2),
+                "POINT:USED",
+                ReadErrorKind::BadValue(format!("{n_points_claim} points cannot fit in the file")),
+            )
+        })?;
+        let n_chan_claim = params.uint("ANALOG", "USED").unwrap_or(0);
+        let n_chan = bounded_count(n_chan_claim, len, vsize).ok_or_else(|| {
+            ctx.err(
+                params.offset("ANALOG", "USED").unwrap_or(4),
+                "ANALOG:USED",
+                ReadErrorKind::BadValue(format!("{n_chan_claim} analog channels cannot fit in the file")),
+            )
+        })?;
+        let analog_rate_param = params.float("ANALOG", "RATE").filter(|r| r.is_finite() && *r > 0.0);
+        let spf = samples_per_frame(header, n_chan, analog_rate_param, rate, notes);
+        let analog_rate = analog_rate_param.unwrap_or(rate * spf as f64);
+        let frame_bytes = n_points
+            .checked_mul(4 * vsize)
+            .and_then(|p| n_chan.checked_mul(spf)?.checked_mul(vsize)?.checked_add(p))
+            .ok_or_else(|| ctx.err(2, "header", ReadErrorKind::BadValue("frame size overflows".into())))?;
+        let data_start = data_start(ctx, params, header, len, notes)?;
+        let (first_frame, declared) = frame_range(params, header, notes);
+        let available = (len - data_start).checked_div(frame_bytes).unwrap_or(0);
+        let frames = if frame_bytes == 0 {
+            0
+        } else if (available as u64) < declared {
+            if available == 0 {
+                return Err(ctx.err(
+                    data_start,
+                    "data section",
+                    ReadErrorKind::Truncated(format!(
+                        "{declared} frames declared, but no complete frame of {frame_bytes} bytes"
+                    )),
+                ));
+            }
+            notes.push(format!("file holds {available} of the {declared} frames it declares; read {available}"));
+            available
+        } else {
+            declared as usize
+        };
+        let point_unit = params.string("POINT", "UNITS").unwrap_or_default();
+        let to_m = length_factor(&point_unit).unwrap_or_else(|| {
+            notes.push(format!("unknown POINT:UNITS {point_unit:?}; positions assumed in mm"));
+            0.001
+        });
+        Ok(Layout {
+            scale,
+            is_float,
+            vsize,
+            rate,
+            n_points,
+            n_chan,
+            spf,
+            analog_rate,
+            frame_bytes,
+            data_start,
+            first_frame,
+            frames,
+            time0: (first_frame - 1) as f64 / rate,
+            to_m,
+        })
     }
 
-    let n_points_claim = params.uint("POINT", "USED").unwrap_or(header.points as u64);
-    let n_points = bounded_count(n_points_claim, len, 4 * vsize).ok_or_else(|| {
-        ctx.err(
-            params.offset("POINT", "USED").unwrap_or(2),
-            "POINT:USED",
-            ReadErrorKind::BadValue(format!("{n_points_claim} points cannot fit in the file")),
-        )
-    })?;
-    let n_chan_claim = params.uint("ANALOG", "USED").unwrap_or(0);
-    let n_chan = bounded_count(n_chan_claim, len, vsize).ok_or_else(|| {
-        ctx.err(
-            params.offset("ANALOG", "USED").unwrap_or(4),
-            "ANALOG:USED",
-            ReadErrorKind::BadValue(format!("{n_chan_claim} analog channels cannot fit in the file")),
-        )
-    })?;
-    let analog_rate_param = params.float("ANALOG", "RATE").filter(|r| r.is_finite() && *r > 0.0);
-    // Samples per channel per frame: the header's total divided by the channel
-    // count fixes the layout; the rates are the fallback.
-    let spf = if n_chan == 0 {
+    fn dialect(&self, proc: Processor) -> String {
+        format!("C3D ({}, {})", proc.name(), if self.is_float { "float" } else { "integer" })
+    }
+}
+
+/// Samples per channel per frame: the header's total divided by the channel
+/// count fixes the layout; the rates are the fallback.
+fn samples_per_frame(
+    header: &Header,
+    n_chan: usize,
+    analog_rate: Option<f64>,
+    rate: f64,
+    notes: &mut Vec<String>,
+) -> usize {
+    let per_frame = header.analog_per_frame as usize;
+    if n_chan == 0 {
         0
-    } else if header.analog_per_frame as usize >= n_chan && (header.analog_per_frame as usize).is_multiple_of(n_chan) {
-        header.analog_per_frame as usize / n_chan
+    } else if per_frame >= n_chan && per_frame.is_multiple_of(n_chan) {
+        per_frame / n_chan
     } else {
-        let r = analog_rate_param.map(|a| (a / rate).round()).unwrap_or(1.0);
+        let r = analog_rate.map(|a| (a / rate).round()).unwrap_or(1.0);
         let s = if r.is_finite() && r >= 1.0 { r as usize } else { 1 };
         notes.push(format!(
-            "header analog count {} does not match {n_chan} channels; using {s} samples per frame",
-            header.analog_per_frame
+            "header analog count {per_frame} does not match {n_chan} channels; using {s} samples per frame"
         ));
         s
-    };
-    let analog_rate = analog_rate_param.unwrap_or(rate * spf as f64);
+    }
+}
 
-    let frame_bytes = n_points
-        .checked_mul(4 * vsize)
-        .and_then(|p| n_chan.checked_mul(spf)?.checked_mul(vsize)?.checked_add(p))
-        .ok_or_else(|| ctx.err(2, "header", ReadErrorKind::BadValue("frame size overflows".into())))?;
-
+/// Byte offset of the data section (`POINT:DATA_START`, else the header).
+fn data_start(
+    ctx: &Ctx,
+    params: &Params,
+    header: &Header,
+    len: usize,
+    notes: &mut Vec<String>,
+) -> Result<usize, ReadError> {
     let ds_block = params.uint("POINT", "DATA_START").unwrap_or(header.data_start as u64);
     if header.data_start as u64 != ds_block && header.data_start != 0 {
         notes.push(format!(
@@ -580,17 +691,21 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             header.data_start
         ));
     }
-    let data_start = (ds_block as usize).saturating_sub(1).saturating_mul(BLOCK);
-    if ds_block == 0 || data_start > len {
+    let start = (ds_block as usize).saturating_sub(1).saturating_mul(BLOCK);
+    if ds_block == 0 || start > len {
         return Err(ctx.err(
             params.offset("POINT", "DATA_START").unwrap_or(16),
             "POINT:DATA_START",
             ReadErrorKind::BadValue(format!("data section at block {ds_block} is outside the file ({len} bytes)")),
         ));
     }
+    Ok(start)
+}
 
-    // Frame range: TRIAL:ACTUAL_START/END_FIELD (two words each, low then
-    // high, for files beyond 65535 frames), else the header.
+/// First frame and declared frame count: `TRIAL:ACTUAL_START/END_FIELD` (two
+/// words each, low then high, for files beyond 65535 frames), else the header,
+/// else `POINT:FRAMES`.
+fn frame_range(params: &Params, header: &Header, notes: &mut Vec<String>) -> (i64, u64) {
     let field = |name: &str| {
         params.uints("TRIAL", name).and_then(|v| match v.as_slice() {
             [lo, hi, ..] => Some(lo + (hi << 16)),
@@ -598,7 +713,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             [] => None,
         })
     };
-    let (first_frame, declared) = match (field("ACTUAL_START_FIELD"), field("ACTUAL_END_FIELD")) {
+    match (field("ACTUAL_START_FIELD"), field("ACTUAL_END_FIELD")) {
         (Some(s), Some(e)) if e >= s && s > 0 => (s as i64, e - s + 1),
         _ if header.last_frame >= header.first_frame.max(1) => {
             let f = header.first_frame.max(1);
@@ -612,144 +727,169 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             ));
             (header.first_frame.max(1) as i64, f)
         }
-    };
-    let available = (len - data_start).checked_div(frame_bytes).unwrap_or(0);
-    let frames = if frame_bytes == 0 {
-        0
-    } else if (available as u64) < declared {
-        if available == 0 {
-            return Err(ctx.err(
-                data_start,
-                "data section",
-                ReadErrorKind::Truncated(format!(
-                    "{declared} frames declared, but no complete frame of {frame_bytes} bytes"
-                )),
+    }
+}
+
+/// Point labels, and per point whether it is a marker (`None`) or a model
+/// output of kind `k` in [`OUTPUT_GROUPS`], with the factor its values are
+/// multiplied by (metres for markers, 1 for outputs).
+struct PointLabels {
+    labels: Vec<String>,
+    kinds: Vec<Option<usize>>,
+    factors: Vec<f64>,
+}
+
+impl PointLabels {
+    fn new(params: &Params, n_points: usize, notes: &mut Vec<String>) -> Self {
+        let mut labels = params.strings_multi("POINT", "LABELS");
+        if labels.len() < n_points {
+            notes.push(format!(
+                "POINT:LABELS names {} of {n_points} points; the rest are called Point<n>",
+                labels.len()
             ));
         }
-        notes.push(format!("file holds {available} of the {declared} frames it declares; read {available}"));
-        available
-    } else {
-        declared as usize
-    };
-    let time0 = (first_frame - 1) as f64 / rate;
-
-    // ---- points: labels, kinds and units ---------------------------------
-    let mut labels = params.strings_multi("POINT", "LABELS");
-    if labels.len() < n_points {
-        notes.push(format!("POINT:LABELS names {} of {n_points} points; the rest are called Point<n>", labels.len()));
+        fill_labels(&mut labels, n_points, "Point");
+        make_unique(&mut labels, "POINT:LABELS", notes);
+        let mut output_of: HashMap<String, usize> = HashMap::new();
+        for (k, (g, _, _)) in OUTPUT_GROUPS.iter().enumerate() {
+            for name in params.strings_multi("POINT", g) {
+                output_of.entry(name).or_insert(k);
+            }
+        }
+        let kinds: Vec<Option<usize>> =
+            labels.iter().map(|l| output_of.get(l).copied().or_else(|| output_by_suffix(l))).collect();
+        let to_m = length_factor(&params.string("POINT", "UNITS").unwrap_or_default()).unwrap_or(0.001);
+        let factors = kinds.iter().map(|k| if k.is_some() { 1.0 } else { to_m }).collect();
+        PointLabels { labels, kinds, factors }
     }
-    labels.resize(n_points.max(labels.len()), String::new());
-    labels.truncate(n_points);
+}
+
+/// Pad or cut `labels` to `n`, naming unnamed entries `<prefix><index>`.
+fn fill_labels(labels: &mut Vec<String>, n: usize, prefix: &str) {
+    labels.resize(n.max(labels.len()), String::new());
+    labels.truncate(n);
     for (i, l) in labels.iter_mut().enumerate() {
         if l.is_empty() {
-            *l = format!("Point{}", i + 1);
+            *l = format!("{prefix}{}", i + 1);
         }
     }
-    make_unique(&mut labels, "POINT:LABELS", &mut notes);
-    let point_unit = params.string("POINT", "UNITS").unwrap_or_default();
-    let to_m = length_factor(&point_unit).unwrap_or_else(|| {
-        notes.push(format!("unknown POINT:UNITS {point_unit:?}; positions assumed in mm"));
-        0.001
-    });
-    let mut output_of: HashMap<String, usize> = HashMap::new();
-    for (k, (g, _, _)) in OUTPUT_GROUPS.iter().enumerate() {
-        for name in params.strings_multi("POINT", g) {
-            output_of.entry(name).or_insert(k);
-        }
-    }
-    let unit_of = |k: usize| {
-        let (_, p, d) = OUTPUT_GROUPS[k];
-        params.string("POINT", p).unwrap_or_else(|| d.to_string())
-    };
-    // Per point: Some(k) for a model output of kind k, None for a marker.
-    let kinds: Vec<Option<usize>> =
-        labels.iter().map(|l| output_of.get(l).copied().or_else(|| output_by_suffix(l))).collect();
-    let factors: Vec<f64> = kinds.iter().map(|k| if k.is_some() { 1.0 } else { to_m }).collect();
+}
 
-    // ---- analog: scaling ---------------------------------------------------
-    let mut a_labels = params.strings_multi("ANALOG", "LABELS");
-    a_labels.resize(n_chan.max(a_labels.len()), String::new());
-    a_labels.truncate(n_chan);
-    for (i, l) in a_labels.iter_mut().enumerate() {
-        if l.is_empty() {
-            *l = format!("Analog{}", i + 1);
-        }
-    }
-    make_unique(&mut a_labels, "ANALOG:LABELS", &mut notes);
-    let a_units = params.strings_multi("ANALOG", "UNITS");
-    let a_scale = params.floats_multi("ANALOG", "SCALE");
-    let unsigned = params.string("ANALOG", "FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("UNSIGNED"));
-    let a_offset: Vec<f64> = if unsigned {
-        let mut v = params.uints("ANALOG", "OFFSET").unwrap_or_default();
-        for k in 2.. {
-            match params.uints("ANALOG", &format!("OFFSET{k}")) {
-                Some(m) => v.extend(m),
-                None => break,
+/// Analog labels and the per-channel linear map from stored value to SI:
+/// `(raw - OFFSET) * SCALE * GEN_SCALE * unit factor` (User Guide, "ANALOG
+/// group").
+struct AnalogScaling {
+    labels: Vec<String>,
+    si_units: Vec<String>,
+    mul: Vec<f64>,
+    off: Vec<f64>,
+    unsigned: bool,
+}
+
+impl AnalogScaling {
+    fn new(params: &Params, n_chan: usize, notes: &mut Vec<String>) -> Self {
+        let mut labels = params.strings_multi("ANALOG", "LABELS");
+        fill_labels(&mut labels, n_chan, "Analog");
+        make_unique(&mut labels, "ANALOG:LABELS", notes);
+        let units = params.strings_multi("ANALOG", "UNITS");
+        let scale = params.floats_multi("ANALOG", "SCALE");
+        let unsigned = params.string("ANALOG", "FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("UNSIGNED"));
+        let offset: Vec<f64> = if unsigned {
+            let mut v = params.uints("ANALOG", "OFFSET").unwrap_or_default();
+            for k in 2.. {
+                match params.uints("ANALOG", &format!("OFFSET{k}")) {
+                    Some(m) => v.extend(m),
+                    None => break,
+                }
             }
+            v.into_iter().map(|x| x as f64).collect()
+        } else {
+            params.floats_multi("ANALOG", "OFFSET")
+        };
+        let gen_scale = params.float("ANALOG", "GEN_SCALE").unwrap_or(1.0);
+        let mut s = AnalogScaling {
+            labels,
+            si_units: Vec::with_capacity(n_chan),
+            mul: Vec::with_capacity(n_chan),
+            off: Vec::with_capacity(n_chan),
+            unsigned,
+        };
+        for c in 0..n_chan {
+            let (f, u) = analog_si(units.get(c).map(String::as_str).unwrap_or(""));
+            s.si_units.push(u);
+            s.mul.push(scale.get(c).copied().unwrap_or(1.0) * gen_scale * f);
+            s.off.push(offset.get(c).copied().unwrap_or(0.0));
         }
-        v.into_iter().map(|x| x as f64).collect()
-    } else {
-        params.floats_multi("ANALOG", "OFFSET")
-    };
-    let gen_scale = params.float("ANALOG", "GEN_SCALE").unwrap_or(1.0);
-    let mut si_units = Vec::with_capacity(n_chan);
-    let mut a_mul = Vec::with_capacity(n_chan);
-    let mut a_off = Vec::with_capacity(n_chan);
-    for c in 0..n_chan {
-        let (f, u) = analog_si(a_units.get(c).map(String::as_str).unwrap_or(""));
-        si_units.push(u);
-        a_mul.push(a_scale.get(c).copied().unwrap_or(1.0) * gen_scale * f);
-        a_off.push(a_offset.get(c).copied().unwrap_or(0.0));
+        s
     }
+}
 
-    // ---- data section --------------------------------------------------------
-    let mut pts: Vec<Vec<[f64; 3]>> = (0..n_points).map(|_| Vec::with_capacity(frames)).collect();
-    let mut chans: Vec<Vec<f64>> = (0..n_chan).map(|_| Vec::with_capacity(frames * spf)).collect();
-    let data = bytes.get(data_start..).unwrap_or(&[]);
-    let point_bytes = n_points * 4 * vsize;
-    if frame_bytes > 0 {
-        for frame in data.chunks_exact(frame_bytes).take(frames) {
-            let (pframe, aframe) = frame.split_at(point_bytes);
-            for ((rec, buf), &k) in pframe.chunks_exact(4 * vsize).zip(&mut pts).zip(&factors) {
-                let sample = if is_float {
-                    let v = |i: usize| arr4(rec, 4 * i).map(|b| proc.f32(b) as f64).unwrap_or(f64::NAN);
-                    let r = v(3);
-                    // Residual < 0 marks an invalid sample (User Guide,
-                    // "3D point residuals"); NaN counts as invalid too.
-                    if r >= 0.0 { [v(0) * k, v(1) * k, v(2) * k] } else { [f64::NAN; 3] }
-                } else {
-                    let v = |i: usize| arr2(rec, 2 * i).map(|b| proc.i16(b)).unwrap_or(-1);
-                    if v(3) >= 0 {
-                        let s = scale * k;
-                        [v(0) as f64 * s, v(1) as f64 * s, v(2) as f64 * s]
+/// Decode the data section into per-point samples (scaled by `factors`;
+/// residual < 0 gives a gap) and per-channel analog samples in SI units.
+fn decode_data(
+    bytes: &[u8],
+    l: &Layout,
+    factors: &[f64],
+    a: &AnalogScaling,
+    proc: Processor,
+) -> (Vec<Vec<[f64; 3]>>, Vec<Vec<f64>>) {
+    let mut pts: Vec<Vec<[f64; 3]>> = (0..l.n_points).map(|_| Vec::with_capacity(l.frames)).collect();
+    let mut chans: Vec<Vec<f64>> = (0..l.n_chan).map(|_| Vec::with_capacity(l.frames * l.spf)).collect();
+    if l.frame_bytes == 0 {
+        return (pts, chans);
+    }
+    let data = bytes.get(l.data_start..).unwrap_or(&[]);
+    let point_bytes = l.n_points * 4 * l.vsize;
+    for frame in data.chunks_exact(l.frame_bytes).take(l.frames) {
+        let (pframe, aframe) = frame.split_at(point_bytes);
+        for ((rec, buf), &k) in pframe.chunks_exact(4 * l.vsize).zip(&mut pts).zip(factors) {
+            buf.push(decode_point(rec, l, k, proc));
+        }
+        if l.n_chan > 0 {
+            for sample in aframe.chunks_exact(l.n_chan * l.vsize) {
+                for (c, (val, ch)) in sample.chunks_exact(l.vsize).zip(&mut chans).enumerate() {
+                    let raw = if l.is_float {
+                        arr4(val, 0).map(|b| proc.f32(b) as f64)
+                    } else if a.unsigned {
+                        arr2(val, 0).map(|b| proc.u16(b) as f64)
                     } else {
-                        [f64::NAN; 3]
+                        arr2(val, 0).map(|b| proc.i16(b) as f64)
                     }
-                };
-                buf.push(sample);
-            }
-            if n_chan > 0 {
-                for sample in aframe.chunks_exact(n_chan * vsize) {
-                    for (c, (val, ch)) in sample.chunks_exact(vsize).zip(&mut chans).enumerate() {
-                        let raw = if is_float {
-                            arr4(val, 0).map(|b| proc.f32(b) as f64)
-                        } else if unsigned {
-                            arr2(val, 0).map(|b| proc.u16(b) as f64)
-                        } else {
-                            arr2(val, 0).map(|b| proc.i16(b) as f64)
-                        }
-                        .unwrap_or(f64::NAN);
-                        ch.push((raw - a_off[c]) * a_mul[c]);
-                    }
+                    .unwrap_or(f64::NAN);
+                    ch.push((raw - a.off[c]) * a.mul[c]);
                 }
             }
         }
     }
+    (pts, chans)
+}
 
-    // ---- assemble ------------------------------------------------------------
-    let mut rec = Recording::new(path, Format::C3d, dialect);
+/// One stored point (X, Y, Z, residual word), scaled by `k`. A residual
+/// below 0 marks an invalid sample (User Guide, "3D point residuals"); NaN
+/// counts as invalid too.
+fn decode_point(rec: &[u8], l: &Layout, k: f64, proc: Processor) -> [f64; 3] {
+    if l.is_float {
+        let v = |i: usize| arr4(rec, 4 * i).map(|b| proc.f32(b) as f64).unwrap_or(f64::NAN);
+        if v(3) >= 0.0 { [v(0) * k, v(1) * k, v(2) * k] } else { [f64::NAN; 3] }
+    } else {
+        let v = |i: usize| arr2(rec, 2 * i).map(|b| proc.i16(b)).unwrap_or(-1);
+        if v(3) >= 0 {
+            let s = l.scale * k;
+            [v(0) as f64 * s, v(1) as f64 * s, v(2) as f64 * s]
+        } else {
+            [f64::NAN; 3]
+        }
+    }
+}
+
+/// Markers into `rec.points`, model outputs into `rec.reference` (X/Y/Z).
+fn assemble_points(rec: &mut Recording, l: &Layout, points: PointLabels, pts: Vec<Vec<[f64; 3]>>, params: &Params) {
+    let unit_of = |k: usize| {
+        let (_, p, d) = OUTPUT_GROUPS[k];
+        params.string("POINT", p).unwrap_or_else(|| d.to_string())
+    };
     let mut markers = Vec::new();
-    for ((label, kind), xyz) in labels.into_iter().zip(&kinds).zip(pts) {
+    for ((label, kind), xyz) in points.labels.into_iter().zip(&points.kinds).zip(pts) {
         match kind {
             None => markers.push(Marker { name: label, xyz }),
             Some(k) => {
@@ -759,38 +899,42 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                         name: label.clone(),
                         component: comp.to_string(),
                         unit: unit.clone(),
-                        rate_hz: rate,
-                        time0_s: time0,
+                        rate_hz: l.rate,
+                        time0_s: l.time0,
                         data: xyz.iter().map(|p| p[c]).collect(),
                     });
                 }
             }
         }
     }
-    if n_points > 0 {
-        rec.points = Some(PointData { rate_hz: rate, first_frame, time0_s: time0, frames, markers });
+    if l.n_points > 0 {
+        rec.points = Some(PointData {
+            rate_hz: l.rate,
+            first_frame: l.first_frame,
+            time0_s: l.time0,
+            frames: l.frames,
+            markers,
+        });
     }
+}
 
-    // Force plates first: their channels are always force-plate channels.
-    rec.force_plates = force_plates(&params, &a_labels, to_m, &mut notes);
-    let plate_channels: HashSet<&str> =
-        rec.force_plates.iter().flat_map(|p| p.channels.iter().map(String::as_str)).collect();
-    let mut analogs = Vec::with_capacity(n_chan);
-    for ((name, unit), data) in a_labels.iter().zip(si_units).zip(chans) {
-        let kind = if plate_channels.contains(name.as_str()) {
-            ChannelKind::ForcePlate
-        } else {
-            ChannelKind::guess(name, &unit)
-        };
-        analogs.push(AnalogChannel { name: name.clone(), unit, rate_hz: analog_rate, time0_s: time0, kind, data });
-    }
-    rec.analogs = analogs;
-
-    rec.events = if params.has_group("EVENT") { events(&params, len) } else { header_events(bytes, proc) };
-    rec.subject = subject(&params);
-    rec.analysis = analysis(&params);
-    rec.notes = notes;
-    Ok(rec)
+/// Analog channels with their kinds: channels a force plate uses are always
+/// force-plate channels; the others are guessed from name and unit.
+fn analog_channels(plates: &[ForcePlate], a: AnalogScaling, chans: Vec<Vec<f64>>, l: &Layout) -> Vec<AnalogChannel> {
+    let plate_channels: HashSet<&str> = plates.iter().flat_map(|p| p.channels.iter().map(String::as_str)).collect();
+    a.labels
+        .iter()
+        .zip(a.si_units)
+        .zip(chans)
+        .map(|((name, unit), data)| {
+            let kind = if plate_channels.contains(name.as_str()) {
+                ChannelKind::ForcePlate
+            } else {
+                ChannelKind::guess(name, &unit)
+            };
+            AnalogChannel { name: name.clone(), unit, rate_hz: l.analog_rate, time0_s: l.time0, kind, data }
+        })
+        .collect()
 }
 
 /// `FORCE_PLATFORM` group: geometry in point units (converted to metres) and
