@@ -70,7 +70,15 @@ fn component(name: &str) -> Option<(String, char, usize)> {
         _ => None,
     };
     if let Some(i) = n.find("ground_force_") {
-        let rest = &n[i + "ground_force_".len()..];
+        let mut rest = &n[i + "ground_force_".len()..];
+        let mut key = n[..i].to_string();
+        // Rajagopal 2016: `ground_force_r_vx`, `ground_force_l_px` (side after the name).
+        for side in ["r_", "l_"] {
+            if let Some(r) = rest.strip_prefix(side) {
+                key = format!("{key}{side}");
+                rest = r;
+            }
+        }
         let mut ch = rest.chars();
         let kind = ch.next()?;
         let a = axis(ch.next()?)?;
@@ -79,7 +87,7 @@ fn component(name: &str) -> Option<(String, char, usize)> {
             'p' => 'p',
             _ => return None,
         };
-        return Some((n[..i].to_string(), kind, a));
+        return ch.next().is_none().then_some((key, kind, a));
     }
     if let Some((dev, comp)) = n.rsplit_once(" - ") {
         let mut ch = comp.trim().chars();
@@ -166,9 +174,9 @@ pub fn plates(t: &Trial, notes: &mut Vec<String>) -> Vec<PlateSignal> {
             }
             _ => None,
         };
-        let side_hint = if key.starts_with("r_") || key == "r" {
+        let side_hint = if key.starts_with("r_") || key.ends_with("_r_") || key == "r" {
             Some(Side::Right)
-        } else if key.starts_with("l_") || key == "l" {
+        } else if key.starts_with("l_") || key.ends_with("_l_") || key == "l" {
             Some(Side::Left)
         } else {
             None
@@ -280,6 +288,8 @@ mod tests {
         assert_eq!(c("ground_force_vy"), Some(("".into(), 'f', 1)));
         assert_eq!(c("1_ground_force_px"), Some(("1_".into(), 'p', 0)));
         assert_eq!(c("R_ground_force_vz"), Some(("r_".into(), 'f', 2)));
+        assert_eq!(c("ground_force_r_vy"), Some(("r_".into(), 'f', 1)));
+        assert_eq!(c("ground_force_l_pz"), Some(("l_".into(), 'p', 2)));
         assert_eq!(c("Fy"), Some(("".into(), 'f', 1)));
         assert_eq!(c("COPz"), Some(("".into(), 'p', 2)));
         assert_eq!(c("Mx1"), None);

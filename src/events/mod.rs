@@ -22,6 +22,7 @@
 //! [`EventOptions::use_file_events`] says so (then they are the events, with
 //! `source: file`, and a note says it).
 
+pub mod calibrate;
 pub mod force;
 pub mod kinematic;
 
@@ -186,7 +187,7 @@ pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
         _ => k0,
     };
     let mut events = match mode {
-        Some(Mode::Walk) => kin.zeni(),
+        Some(Mode::Walk) => kin.walking(),
         Some(Mode::Run) => kin.foot_speed(kinematic::STANCE_IC, kinematic::STANCE_FO),
         None => Vec::new(),
     };
@@ -194,6 +195,12 @@ pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
     let plates = force::plates(t, &mut notes);
     let contacts = force::contacts(t, &plates, Some(&kin), o.force_threshold_n, &mut notes);
     if !contacts.is_empty() {
+        let used = calibrate::calibrate(&kin, t.time0_s, &mut events, &contacts);
+        if used > 0 && events.iter().any(|e| e.source == Source::Kinematic) {
+            notes.push(format!(
+                "kinematic foot strikes calibrated on {used} force-plate contact(s): moved to where the foot markers' pattern at the plates' strikes fits best"
+            ));
+        }
         let tol = match mode {
             Some(Mode::Run) => (0.08 * t.rate_hz).round() as usize,
             _ => (0.15 * t.rate_hz).round() as usize,
