@@ -1,21 +1,36 @@
 //! Spatiotemporal parameters per stride and per side, from the events.
 //!
-//! Definitions (Vicon Nexus / Polygon FAQ "How does Nexus Plug-in Gait and
-//! Polygon calculate gait cycle parameters"; pyCGM2 `Processing/cycle.py`):
-//! - a stride runs from a foot strike to the next strike of the same foot;
-//!   stride time between them; cadence = 120 / stride time in **steps/min**;
-//! - stride length: heel-marker displacement along the progression (X)
-//!   between the two strikes; step length: from the contralateral heel at the
-//!   contralateral strike before this stride to this heel at this stride's
-//!   strike; step time likewise; on a treadmill both add belt speed × time
-//!   (OpenCap);
-//! - step width: lateral (Y) distance between the two heels at those strikes;
+//! Definitions follow Vicon Nexus / Polygon (FAQ "How does Nexus Plug-in
+//! Gait and Polygon calculate gait cycle parameters"; Vicon glossary; the
+//! gaitutils reading of the FAQ, `gaitutils/utils.py`), checked against the
+//! `ANALYSIS` group of `PiG_Motion-FlatFoot-Full.c3d`, which they reproduce
+//! to 0.1 mm from Vicon's own events:
+//! - a stride (gait cycle) runs from a foot strike to the next strike of the
+//!   same foot; stride time between them; cadence = 120 / stride time in
+//!   **steps/min**;
+//! - distances use the **forefoot (TOE) marker** at the events (Vicon's
+//!   default; the heel where a foot has no forefoot marker), unfiltered;
+//! - stride length: horizontal distance between the forefoot positions at
+//!   the two strikes (on a treadmill, the later position moved forward by
+//!   belt speed × time, as OpenCap does);
+//! - step (inside the stride): from the contralateral strike within the
+//!   stride to the stride's closing strike; step time between them; step
+//!   length = the vector from the contralateral forefoot at its strike to
+//!   this forefoot at the closing strike, projected on the stride's
+//!   direction (the line of progression); step width = its distance
+//!   perpendicular to that line;
 //! - speed = stride length / stride time;
 //! - stance (foot off) % = (foot off − strike) / stride time; swing = 100 −
 //!   stance; contact time = foot off − strike;
-//! - double support % (walking): (opposite foot off − strike) + (opposite
-//!   strike − this foot's off), over the stride; flight % (running): the
-//!   time within the stride when neither foot is down.
+//! - double support % (walking): (opposite foot off − strike) + (foot off −
+//!   opposite strike), over the stride; flight % (running): the time within
+//!   the stride when neither foot is down.
+//! - a stride is **complete** (Vicon's condition for its `ANALYSIS` values)
+//!   when it holds, in order, the opposite foot off, the opposite strike and
+//!   this foot's off. Vicon's `ANALYSIS` values are those of the **first
+//!   complete stride** per side (measured: PiG_Motion's values are exactly
+//!   its first complete left and right cycles, not the mean of its cycles);
+//!   [`first_complete`] gives it, the summaries average every stride.
 //! - symmetry index (Robinson et al. 1987, J Manipulative Physiol Ther
 //!   10:172-176): SI = (R − L) / (0.5 (R + L)) × 100 %.
 //! - variability: CV = SD / mean × 100 % (SD with n − 1).
@@ -47,6 +62,8 @@ pub struct Stride {
     pub contact_time_s: Option<f64>,
     pub foot_strike_angle_deg: Option<f64>,
     pub foot_strike_class: Option<&'static str>,
+    /// Opposite foot off, opposite strike and this foot's off all inside, in order.
+    pub complete: bool,
 }
 
 /// The metric keys of `spatiotemporal.{left,right,overall}`, in output order.
@@ -124,7 +141,24 @@ pub fn strides(t: &Trial, ge: &GaitEvents, fs: &FootStrikes) -> Vec<Stride> {
     let of = |s: Side, kind: EventKind| -> Vec<usize> {
         ev.iter().filter(|e| e.side == s && e.kind == kind).map(|e| e.index).collect()
     };
-    let heel = |s: Side, i: usize| k.foot(s).map(|f| f.heel[i]).filter(|p| p.iter().all(|v| v.is_finite()));
+    // Forefoot marker (Vicon's default), unfiltered; the heel without one.
+    let marker = |s: Side| {
+        use crate::clean::presets::{Landmark, LandmarkKind as K};
+        [K::Toe, K::ToeTip, K::Mt2, K::Mt1, K::Heel].into_iter().find_map(|k| t.landmark(Landmark::new(s, k)))
+    };
+    let marks = [marker(Side::Left), marker(Side::Right)];
+    // Position at frame i, on a treadmill carried with the belt from frame `a`.
+    let pos = |s: Side, i: usize, a: usize| -> Option<[f64; 2]> {
+        let m = marks[crate::events::kinematic::side_index(s)]?;
+        let p = m.xyz.get(i)?;
+        let q = if p.iter().all(|v| v.is_finite()) {
+            *p
+        } else {
+            let f = k.foot(s)?;
+            if marker_is_heel(t, s) { f.heel[i] } else { f.toe[i] }
+        };
+        q.iter().all(|v| v.is_finite()).then(|| [q[0] + belt * (i as f64 - a as f64) / rate, q[1]])
+    };
     let mut out = Vec::new();
     for s in [Side::Left, Side::Right] {
         let o = if s == Side::Left { Side::Right } else { Side::Left };
@@ -138,24 +172,21 @@ pub fn strides(t: &Trial, ge: &GaitEvents, fs: &FootStrikes) -> Vec<Stride> {
                 continue;
             }
             let foff = offs.iter().copied().find(|&x| x > a && x < b);
-            let prev_o = ostrikes.iter().copied().filter(|&x| x < a && (a - x) as f64 / rate < st).max();
             let o_in = ostrikes.iter().copied().find(|&x| x > a && x < b);
             let oo_first = ooffs.iter().copied().find(|&x| x > a && x < b);
-            let stride_len = match (heel(s, a), heel(s, b)) {
-                (Some(p), Some(q)) => Some(q[0] - p[0] + belt * st),
-                _ => None,
-            };
-            let (step_len, step_t, step_w) = match prev_o {
-                Some(po) => {
-                    let t_step = (a - po) as f64 / rate;
-                    match (heel(o, po), heel(s, a)) {
-                        (Some(p), Some(q)) => {
-                            (Some(q[0] - p[0] + belt * t_step), Some(t_step), Some((q[1] - p[1]).abs()))
-                        }
-                        _ => (None, Some(t_step), None),
-                    }
+            let complete = matches!((oo_first, o_in, foff), (Some(oo), Some(oi), Some(f)) if oo < oi && oi < f);
+            let (p, q) = (pos(s, a, a), pos(s, b, a));
+            let stride_vec = p.zip(q).map(|(p, q)| [q[0] - p[0], q[1] - p[1]]);
+            let stride_len = stride_vec.map(|v| v[0].hypot(v[1]));
+            let step_t = o_in.map(|oi| (b - oi) as f64 / rate);
+            let (step_len, step_w) = match (stride_vec, o_in.and_then(|oi| pos(o, oi, a)), q) {
+                (Some(v), Some(c), Some(q)) if v[0].hypot(v[1]) > 1e-9 => {
+                    let l = v[0].hypot(v[1]);
+                    let u = [v[0] / l, v[1] / l];
+                    let d = [q[0] - c[0], q[1] - c[1]];
+                    (Some(d[0] * u[0] + d[1] * u[1]), Some((d[0] * u[1] - d[1] * u[0]).abs()))
                 }
-                None => (None, None, None),
+                _ => (None, None),
             };
             let stance = foff.map(|f| (f - a) as f64 / (b - a) as f64 * 100.0);
             let contact = foff.map(|f| (f - a) as f64 / rate);
@@ -203,11 +234,24 @@ pub fn strides(t: &Trial, ge: &GaitEvents, fs: &FootStrikes) -> Vec<Stride> {
                 contact_time_s: contact,
                 foot_strike_angle_deg: strike.map(|x| x.angle_deg),
                 foot_strike_class: strike.map(|x| x.class.name()),
+                complete,
             });
         }
     }
     out.sort_by_key(|s| (s.start, s.side));
     out
+}
+
+/// Whether a side's distances fall back to the heel marker (no forefoot marker).
+fn marker_is_heel(t: &Trial, s: Side) -> bool {
+    use crate::clean::presets::{Landmark, LandmarkKind as K};
+    [K::Toe, K::ToeTip, K::Mt2, K::Mt1].into_iter().all(|k| t.landmark(Landmark::new(s, k)).is_none())
+}
+
+/// The first complete stride of a side: the cycle Vicon's `ANALYSIS` values
+/// describe.
+pub fn first_complete(strides: &[Stride], side: Side) -> Option<&Stride> {
+    strides.iter().filter(|s| s.side == Some(side) && s.complete).min_by_key(|s| s.start)
 }
 
 /// Summary statistics of one key over a set of strides.
