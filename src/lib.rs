@@ -7,6 +7,7 @@
 
 pub mod clean;
 pub mod error;
+pub mod evaluate;
 pub mod events;
 pub mod filter;
 pub mod footstrike;

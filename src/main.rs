@@ -25,6 +25,28 @@ enum Command {
     Inspect(InspectArgs),
     /// Write simulated trials with known truth (demo set, datasets, or one trial).
     Simulate(SimulateArgs),
+    /// Compare detected events with the files' events (or force-plate contacts) and ANALYSIS values.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(Parser, Debug)]
+struct EvaluateArgs {
+    /// Input files or folders (default: data/).
+    inputs: Vec<PathBuf>,
+    /// Manifest CSV naming each trial's files and subject data.
+    #[arg(long, value_name = "CSV")]
+    manifest: Option<PathBuf>,
+    /// Matching tolerance, ms.
+    #[arg(long, default_value_t = 50.0, value_name = "MS")]
+    tolerance_ms: f64,
+    /// Write the results as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Vertical force threshold for a force-plate contact, N.
+    #[arg(long, default_value_t = 20.0, value_name = "N")]
+    force_threshold: f64,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
@@ -151,6 +173,7 @@ fn main() -> ExitCode {
         Some(Command::Analyze(a)) => analyze(a),
         Some(Command::Inspect(a)) => inspect(a),
         Some(Command::Simulate(a)) => simulate(a),
+        Some(Command::Evaluate(a)) => evaluate(a),
     }
 }
 
@@ -423,4 +446,59 @@ fn print_inspect(f: &Path, dialect: &str, t: &trial::Trial, m: &metrics::Metrics
     for n in &t.notes {
         println!("  note        {n}");
     }
+}
+
+fn evaluate(e: EvaluateArgs) -> ExitCode {
+    use gaitline::evaluate as ev;
+    let (clean, force_format) = match clean_options(&e.common) {
+        Ok(x) => x,
+        Err(m) => return usage(m),
+    };
+    if !(e.tolerance_ms > 0.0 && e.tolerance_ms.is_finite()) {
+        return usage(format!("--tolerance-ms must be a positive number, got {}", e.tolerance_ms));
+    }
+    if !(e.force_threshold > 0.0 && e.force_threshold.is_finite()) {
+        return usage(format!("--force-threshold must be a positive number of newtons, got {}", e.force_threshold));
+    }
+    // Inputs are collected exactly as `analyze` does.
+    let mut a = AnalyzeArgs::parse_from(["analyze"]);
+    a.inputs = e.inputs.clone();
+    a.manifest = e.manifest.clone();
+    let (specs, _) = match collect(&a) {
+        Ok(x) => x,
+        Err(m) => return usage(m),
+    };
+    if specs.is_empty() {
+        return usage("no trials found in the inputs");
+    }
+    let opts = gaitline::events::EventOptions { force_threshold_n: e.force_threshold, ..Default::default() };
+    let tol = e.tolerance_ms / 1000.0;
+    use rayon::prelude::*;
+    let results: Vec<Result<ev::TrialEval, String>> = specs
+        .par_iter()
+        .map(|s| {
+            let t = pipeline::load_trial(s, force_format, &clean).map_err(|x| format!("{}: {x}", s.id))?;
+            let an = pipeline::analyze_trial(&t, &opts);
+            Ok(ev::evaluate_trial(&t, &an, &opts, tol))
+        })
+        .collect();
+    let mut trials = Vec::new();
+    let mut failed = 0;
+    for r in results {
+        match r {
+            Ok(t) => trials.push(t),
+            Err(m) => {
+                failed += 1;
+                eprintln!("FAILED  {m}");
+            }
+        }
+    }
+    print!("{}", ev::to_table(&trials, tol));
+    if let Some(out) = &e.out
+        && let Err(x) = gaitline::output::write_atomic(out, ev::to_csv(&trials, tol).as_bytes())
+    {
+        eprintln!("gaitline: {x}");
+        return ExitCode::from(1);
+    }
+    if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
