@@ -469,3 +469,117 @@ fn round_trip_c3d() {
     assert_eq!(rec.points.unwrap().frames, st.frames);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Running and walking configs of every strike pattern, treadmill and
+/// overground, for the lift-off / touch-down checks.
+fn contact_configs() -> Vec<(&'static str, SimConfig)> {
+    let run = |p: StrikePattern| {
+        quiet(SimConfig::running()).with_strike(Side::Left, p, None).with_strike(Side::Right, p, None)
+    };
+    vec![
+        ("run rearfoot treadmill", run(StrikePattern::Rearfoot)),
+        (
+            "run rearfoot overground 4.5",
+            run(StrikePattern::Rearfoot).with_treadmill(false).with_speed(4.5).with_seed(3),
+        ),
+        ("run midfoot treadmill", run(StrikePattern::Midfoot).with_seed(4)),
+        ("run midfoot overground 2.5", run(StrikePattern::Midfoot).with_treadmill(false).with_speed(2.5).with_seed(5)),
+        ("run forefoot treadmill 3.5", run(StrikePattern::Forefoot).with_speed(3.5).with_seed(202)),
+        ("run forefoot overground", run(StrikePattern::Forefoot).with_treadmill(false).with_seed(6)),
+        (
+            "run imbalance",
+            quiet(SimConfig::running())
+                .with_speed(3.0)
+                .with_seed(303)
+                .with_short_step(Side::Left, 0.08)
+                .with_knee_extension_deficit(Side::Left, 8.0)
+                .with_strike(Side::Left, StrikePattern::Midfoot, None),
+        ),
+        ("walk overground", quiet(SimConfig::walking())),
+        ("walk treadmill 1.5", quiet(SimConfig::walking().with_treadmill(true).with_speed(1.5).with_seed(9))),
+        ("walk slow 0.9", quiet(SimConfig::walking().with_speed(0.9).with_seed(7))),
+        ("walk forefoot", quiet(SimConfig::walking().with_strike(Side::Left, StrikePattern::Forefoot, None))),
+    ]
+}
+
+/// Below this height (metres) a sole point is on the floor.
+const FLOOR: f64 = 0.001;
+
+/// After toe off the foot leaves the floor at once and does not touch it
+/// again before the next strike: within 3 frames of toe off the sole's
+/// metatarsal heads and heel and the TOE marker are >= 3 mm above their
+/// toe-off heights, the toe and metatarsal heads rise monotonically through
+/// the first 20 % of swing (the heel through 10 %), and the lowest sole point stays above the floor until the strike.
+/// A sole point on the floor never moves horizontally relative to the floor
+/// (the belt on a treadmill): no sliding, at lift-off, landing or in stance.
+#[test]
+fn foot_leaves_the_floor_at_toe_off_and_never_slides() {
+    for (name, cfg) in contact_configs() {
+        let t = simulate(&cfg);
+        let sole = sole_points(&cfg);
+        for (si, (side, s)) in [(Side::Left, "L"), (Side::Right, "R")].into_iter().enumerate() {
+            let toe = m(&t, &format!("{s}TOE"));
+            let up = |i: usize, k: usize| sole[si][i][k][2];
+            let sw = swings(&t, side);
+            assert!(sw.len() >= 3, "{name}");
+            for (a, b) in sw {
+                let n = b - a;
+                // The heel peaks at ~20-25 % of a walking swing: monotone over
+                // the first 10 % only.
+                for (what, z, mono) in [
+                    ("heel", &(a..=b).map(|i| up(i, 0)).collect::<Vec<_>>(), 0.1),
+                    ("metatarsal heads", &(a..=b).map(|i| up(i, 1)).collect(), 0.2),
+                    ("TOE marker", &(a..=b).map(|i| toe[i][2]).collect(), 0.2),
+                ] {
+                    assert!(
+                        z[3] - z[0] >= 0.003,
+                        "{name} {s} swing {a}-{b}: {what} rose {:.1} mm in 3 frames after toe off: {:?}",
+                        (z[3] - z[0]) * 1e3,
+                        z[..12].iter().map(|v| (v * 1e4).round() / 10.0).collect::<Vec<_>>()
+                    );
+                    for i in 0..(mono * n as f64).ceil() as usize {
+                        assert!(
+                            z[i + 1] >= z[i],
+                            "{name} {s} swing {a}-{b}: {what} drops at {} in early swing: {:?}",
+                            a + i,
+                            z[..12].iter().map(|v| (v * 1e4).round() / 10.0).collect::<Vec<_>>()
+                        );
+                    }
+                }
+                for i in a + 1..b {
+                    let low = up(i, 0).min(up(i, 1));
+                    assert!(low >= FLOOR, "{name} {s} frame {i} in swing {a}-{b}: sole {:.2} mm high", low * 1e3);
+                }
+            }
+            // No marker jumps (a frame-to-frame step faster than 15 m/s over
+            // the ground; peak swing foot speeds are ~2-3 x the gait speed).
+            let belt = if cfg.treadmill { cfg.speed_m_s } else { 0.0 };
+            for mk in ["ASI", "THI", "KNE", "TIB", "ANK", "HEE", "TOE"] {
+                let xyz = m(&t, &format!("{s}{mk}"));
+                for i in 0..t.frames - 1 {
+                    let v = [
+                        xyz[i + 1][0] - xyz[i][0] + belt / t.rate_hz,
+                        xyz[i + 1][1] - xyz[i][1],
+                        xyz[i + 1][2] - xyz[i][2],
+                    ];
+                    let v = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt() * t.rate_hz;
+                    assert!(v < 15.0, "{name} {s}{mk} frame {i}: {v:.1} m/s over the ground");
+                }
+            }
+            for i in 0..t.frames - 1 {
+                for (k, pt) in ["heel", "metatarsal heads"].into_iter().enumerate() {
+                    let (p, q) = (sole[si][i][k], sole[si][i + 1][k]);
+                    if p[2] < FLOOR && q[2] < FLOOR {
+                        let d = ((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2)).sqrt();
+                        assert!(
+                            d < 1e-4,
+                            "{name} {s} {pt} slides {:.1} mm on the floor at frame {i} ({:.2} m/s)",
+                            d * 1e3,
+                            d * t.rate_hz
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -58,6 +58,50 @@ pub use write::{OutFormat, write_dataset, write_demo, write_trial};
 /// Mid-swing sole clearance the swing foot is lifted to (metres).
 pub const MIN_TOE_CLEARANCE: f64 = 0.015;
 
+/// Lowest height the swing sole may have, frames after toe off and before
+/// the next strike: it leaves the floor at once at a set vertical speed and
+/// lands at a set speed, so the foot neither skims nor slides along the
+/// floor at either end of swing (the joint-space swing alone dips the
+/// metatarsal heads below the floor as the knee and hip start to flex, and
+/// before landing as the leg extends).
+///
+/// Each end is a quadratic ease from 0 (initial slope `v`, m/s) to the
+/// plateau `h`, reached after `2 h / v`. Running: the toe leaves at 0.8 m/s
+/// and lands at 0.6 m/s (Novacheck 1998: the foot is off the ground within a
+/// few milliseconds of toe off), 20 mm plateau; walking: 0.4 and 0.3 m/s, 8 mm
+/// (mid-swing clearance is [`MIN_TOE_CLEARANCE`]; Winter 1992).
+#[derive(Debug, Clone, Copy)]
+struct SoleEnvelope {
+    h: f64,
+    v_off: f64,
+    v_on: f64,
+    v_rest: f64,
+    rate: f64,
+}
+
+impl SoleEnvelope {
+    fn new(mode: Mode, rate: f64) -> SoleEnvelope {
+        let (h, v_off, v_on, v_rest) = match mode {
+            Mode::Run => (0.020, 0.8, 0.6, 0.3),
+            Mode::Walk => (0.008, 0.4, 0.3, 0.0),
+        };
+        SoleEnvelope { h, v_off, v_on, v_rest, rate }
+    }
+    fn ramp(&self, frames: i64, v: f64, v_rest: f64) -> f64 {
+        let (t, tt) = (frames as f64 / self.rate, 2.0 * self.h / (v + v_rest));
+        if t >= tt { self.h + v_rest * (t - tt) } else { v * t - (v - v_rest) * t * t / (2.0 * tt) }
+    }
+    /// Floor of the lowest sole point `after_off` frames after toe off and
+    /// `before_on` frames before the next strike (metres).
+    fn floor(&self, after_off: i64, before_on: i64) -> f64 {
+        if after_off <= before_on {
+            self.ramp(after_off, self.v_off, self.v_rest)
+        } else {
+            self.ramp(before_on, self.v_on, 0.0)
+        }
+    }
+}
+
 /// Plug-in Gait lower-body markers in the order the simulator produces them.
 pub const PIG_MARKERS: [&str; 16] = [
     "LASI", "LPSI", "LTHI", "LKNE", "LTIB", "LANK", "LHEE", "LTOE", "RASI", "RPSI", "RTHI", "RKNE", "RTIB", "RANK",
@@ -637,30 +681,33 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 cfg_b.knee,
                 (cfg_b1.knee - cfg_b.knee) * nsw,
             );
-            for i in (a + 1)..b {
-                let s = (i - a) as f64 / nsw;
-                let q = smooth(s);
-                let lc = LegCfg { theta: tk.at(s), knee: kk.at(s), dy: lerp(cfg_a.dy, cfg_b.dy, q) };
-                let p = &mut poses[(i - i0) as usize];
-                let mut ank = lc.ankle(&body, p.hip[si]);
-                // The ankle (foot relative to shank) goes from its push-off
-                // plantarflexion to its landing angle by mid-swing, so the foot
-                // follows the shank through swing.
+            let envelope = SoleEnvelope::new(cfg.mode, rate);
+            // The foot of a leg configuration at swing fraction `s`: ankle,
+            // foot rotation and origin, lowest sole point. The ankle (foot
+            // relative to shank) goes from its push-off plantarflexion to its
+            // landing angle by mid-swing, so the foot follows the shank.
+            let foot = |hip: V3, lc: &LegCfg, s: f64| {
+                let ank = lc.ankle(&body, hip);
                 let pa_s = keys(&[(0.0, 0.0), (0.5, 1.0), (1.0, 1.0)], s);
                 let pitch = ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, pa_s)).to_radians();
-                let yaw = lerp(c.yaw, nx.yaw, q);
-                let fr = mm(&rz(yaw), &ry(-pitch));
-                let mut fo = sub(ank, mv(&fr, body.ajc_f));
-                // Toe clearance: mid-swing the sole is lifted (softly, so the
-                // path stays smooth) to at least ~15 mm, the minimum toe
-                // clearance of adult walking (Winter 1992, Phys Ther 72:45:
-                // 12.9 +/- 4.5 mm); near the ends it only keeps above the floor.
+                let fr = mm(&rz(lerp(c.yaw, nx.yaw, smooth(s))), &ry(-pitch));
+                let fo = sub(ank, mv(&fr, body.ajc_f));
                 let low = fo[2].min(add(fo, mv(&fr, [body.toe_contact_x, 0.0, 0.0]))[2]);
+                (ank, fr, fo, low)
+            };
+            for i in (a + 1)..b {
+                let s = (i - a) as f64 / nsw;
+                let lc = LegCfg { theta: tk.at(s), knee: kk.at(s), dy: lerp(cfg_a.dy, cfg_b.dy, smooth(s)) };
+                let p = &mut poses[(i - i0) as usize];
+                let (mut ank, fr, mut fo, low) = foot(p.hip[si], &lc, s);
+                // Toe clearance: mid-swing the walking sole is lifted (softly,
+                // so the path stays smooth) to at least ~15 mm, the minimum toe
+                // clearance of adult walking (Winter 1992, Phys Ther 72:45:
+                // 12.9 +/- 4.5 mm); the envelope is kept in any case.
                 let w = keys(&[(0.0, 0.0), (0.2, 1.0), (0.6, 1.0), (1.0, 0.0)], s);
                 let x = MIN_TOE_CLEARANCE - low;
                 let mut lift = if run { 0.0 } else { w * 0.5 * (x + (x * x + 0.004f64.powi(2)).sqrt()) };
-                let clear = 0.004 * (std::f64::consts::PI * s).sin();
-                lift = lift.max(clear - low);
+                lift = lift.max(envelope.floor(i - a, b - i) - low);
                 if lift > 0.0 {
                     ank[2] += lift;
                     fo[2] += lift;
@@ -845,4 +892,24 @@ pub fn foot_lowest_points(cfg: &SimConfig) -> [Vec<f64>; 2] {
     let n = cfg.frames() as i64;
     let low = |si| (0..n).map(|i| kin.pose(i).foot_low(&kin.body, si)).collect();
     [low(0), low(1)]
+}
+
+/// The two sole contact points of each foot (the posterior heel point and
+/// the metatarsal heads), per side (left, right) and frame, in the *belt*
+/// frame (gait axes: x forward, y left, z up; metres): a point that touches
+/// the floor must not move horizontally in this frame. For tests of the
+/// model itself.
+pub fn sole_points(cfg: &SimConfig) -> [Vec<[[f64; 3]; 2]>; 2] {
+    let kin = plan_and_pose(cfg);
+    let n = cfg.frames() as i64;
+    let pts = |si: usize| {
+        (0..n)
+            .map(|i| {
+                let p = kin.pose(i);
+                let mtp = add(p.foot_o[si], mv(&p.foot_r[si], [kin.body.toe_contact_x, 0.0, 0.0]));
+                [p.foot_o[si], mtp]
+            })
+            .collect()
+    };
+    [pts(0), pts(1)]
 }
