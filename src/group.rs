@@ -41,7 +41,7 @@ pub fn group_key(p: &Path) -> String {
     let s = stem(p);
     let lower = s.to_ascii_lowercase();
     for suf in SIDECAR_SUFFIXES {
-        if lower.len() > suf.len() + 2 && lower.ends_with(suf) {
+        if lower.len() > suf.len() && lower.ends_with(suf) {
             return s[..s.len() - suf.len()].trim_end_matches(['_', '-', '.']).to_string();
         }
     }

@@ -27,6 +27,8 @@
 //! * in an inverse-kinematics file (title `Coordinates`, or `inDegrees=yes`)
 //!   every other column is a [`ReferenceSeries`]: unit `m` for translations
 //!   (`pelvis_tx`), `deg` otherwise (radians, `inDegrees=no`, are converted).
+//! * columns named like EMG channels (`L_BF`, `MH`, `R_RF`, `EMG1`; see
+//!   [`ChannelKind::guess`]) → [`AnalogChannel`] of kind `Emg` in volts.
 //! * anything else → [`AnalogChannel`] of kind `Other` with no unit.
 //!
 //! The rate comes from the time column as in the delimited reader:
@@ -35,7 +37,6 @@
 //! `1 / median step` would give 58.8 Hz), `1 / median step` otherwise (with a
 //! note); a rate within 0.1 % of a whole number is snapped to it.
 //! `time0_s` is the first time value.
-// `ReadError` is large (path + position); boxing it is a change to error.rs.
 
 use crate::error::{Position, ReadError, ReadErrorKind};
 use crate::io::delimited::{fields, num_cell, rate_from_times, short_row, wrong_delimiter};
@@ -199,6 +200,17 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 rate_hz: rate,
                 time0_s: t0,
                 kind: ChannelKind::ForcePlate,
+                data,
+            });
+        } else if ChannelKind::guess(name, "") == ChannelKind::Emg {
+            // EMG columns (`L_BF`, `MH`, `R_RF`): an analog signal whatever
+            // the header's inDegrees says (OpenSim writes it on every file).
+            rec.analogs.push(AnalogChannel {
+                name: name.to_string(),
+                unit: "V".into(),
+                rate_hz: rate,
+                time0_s: t0,
+                kind: ChannelKind::Emg,
                 data,
             });
         } else if ik {
