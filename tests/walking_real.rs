@@ -166,19 +166,23 @@ fn sample09_events() {
     assert!(worst <= 2, "{m:?}");
 }
 
-/// Kinematic walking strikes (foot-speed method, no plate calibration)
-/// against the force-plate onsets of overground and treadmill walkers.
+/// Kinematic walking events (markers only, no plate calibration) against
+/// the force-plate contacts of overground and treadmill walkers: strikes
+/// (foot-speed method) against the plates' onsets, foot offs (Zeni's toe
+/// minimum) against their releases (sub-frame). Tolerances in frames:
+/// (strike, foot off).
 #[test]
-fn kinematic_walking_strikes_vs_plates() {
+fn kinematic_walking_events_vs_plates() {
     use gaitline::events::kinematic::Kinematics;
     use gaitline::filter::LowPass;
-    let cases: &[(&str, &[&str], f64)] = &[
+    let cases: &[(&str, &[&str], f64, f64)] = &[
         (
             "gait2392",
             &[
                 "opensim-models/Gait2392_Simbody__subject01_walk1.trc",
                 "opensim-models/Gait2392_Simbody__subject01_walk1_grf.mot",
             ],
+            1.0,
             1.0,
         ),
         (
@@ -188,44 +192,81 @@ fn kinematic_walking_strikes_vs_plates() {
                 "opensim-models/Rajagopal__ExpData__grf_walk.mot",
             ],
             1.5,
+            1.5,
         ),
-        ("sample09", &["btkdata/C3DSamples__c3d.org__sample09__PlugInC3D.c3d"], 2.0),
+        // 60 Hz: the left foot off 2.7 frames (45 ms) after the plate's release
+        // (the file's own event is 0.7 frames after it).
+        ("sample09", &["btkdata/C3DSamples__c3d.org__sample09__PlugInC3D.c3d"], 2.0, 3.0),
         // PiG_Motion's heel slows late: the uncalibrated strikes are 2-4 frames
         // early; with the plate calibration they are within one frame (above).
-        ("pig", &["btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d"], 4.5),
+        ("pig", &["btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d"], 4.5, 1.5),
     ];
-    for (name, files, tol) in cases {
+    let mut all_off = Vec::new();
+    for (name, files, tol_on, tol_off) in cases {
         let Some(t) = trial(files) else { return };
         let a = analyze_trial(&t, &EventOptions::default());
         assert_eq!(a.events.mode, Some(Mode::Walk), "{name}");
         let kin = Kinematics::new(&t, LowPass::WALK_MARKERS, &mut vec![]).unwrap();
         let ev = kin.walking();
-        let mut errs = Vec::new();
-        for c in a.events.contacts.iter().filter(|c| c.complete && c.strike > 2) {
-            let f = (c.on_s - t.time0_s) * t.rate_hz;
-            let d = ev
-                .iter()
-                .filter(|e| e.side == c.side && e.kind == EventKind::FootStrike)
+        let nearest = |side: Side, kind: EventKind, f: f64| {
+            ev.iter()
+                .filter(|e| e.side == side && e.kind == kind)
                 .map(|e| e.index as f64 - f)
                 .min_by(|a, b| a.abs().total_cmp(&b.abs()))
-                .unwrap();
-            errs.push((d * 10.0).round() / 10.0);
-        }
-        eprintln!("{name}: kinematic strike - plate onset (frames): {errs:?}");
-        assert!(!errs.is_empty(), "{name}");
-        assert!(errs.iter().all(|d| d.abs() <= *tol), "{name}: {errs:?}");
+                .map(|d| (d * 10.0).round() / 10.0)
+                .unwrap()
+        };
+        let complete: Vec<_> = a.events.contacts.iter().filter(|c| c.complete).collect();
+        let on: Vec<f64> = complete
+            .iter()
+            .filter(|c| c.strike > 2)
+            .map(|c| nearest(c.side, EventKind::FootStrike, (c.on_s - t.time0_s) * t.rate_hz))
+            .collect();
+        let off: Vec<f64> = complete
+            .iter()
+            .filter(|c| c.off + 3 < t.frames)
+            .map(|c| nearest(c.side, EventKind::FootOff, (c.off_s - t.time0_s) * t.rate_hz))
+            .collect();
+        eprintln!("{name}: kinematic - plate (frames): strikes {on:?}, foot offs {off:?}");
+        assert!(!on.is_empty() && !off.is_empty(), "{name}");
+        assert!(on.iter().all(|d| d.abs() <= *tol_on), "{name}: strikes {on:?}");
+        assert!(off.iter().all(|d| d.abs() <= *tol_off), "{name}: foot offs {off:?}");
+        all_off.extend(off);
     }
+    // Zeni's foot off on real walkers: median 0.7 frames from the plates'
+    // releases over 10 contacts, no bias (mean +0.3).
+    let mut abs: Vec<f64> = all_off.iter().map(|d| d.abs()).collect();
+    abs.sort_by(f64::total_cmp);
+    eprintln!("foot offs: median |error| {} frames over {}", abs[abs.len() / 2], abs.len());
+    assert!(abs[abs.len() / 2] <= 1.0, "{all_off:?}");
 }
 
-/// Simulated walkers (overground and treadmill, rearfoot): kinematic events
-/// (markers only) and the fused ones against the simulator's truth.
+/// Simulated walkers (overground and treadmill, rearfoot, 1.3 and 0.9 m/s):
+/// the fused events (kinematic, and the plates' where a plate saw the foot)
+/// against the simulator's truth, matched within 10 frames.
+///
+/// Strikes are within one frame. Foot offs are not, and the cause is the
+/// simulator's toe off, not the detector: Zeni's toe minimum is within 1.3
+/// frames of the plates' releases on the real walkers above (no bias), but
+/// 0-4 frames late on the simulated walker at 1.3 m/s and 3-8 at 0.9 m/s.
+/// At the plates' releases the real walkers' TOE marker moves forward at
+/// 0.70-1.0 x the pelvis speed (Gait2392, Rajagopal, PiG_Motion; sample09's
+/// late left foot off: 0.52), so the toe's minimum relative to the pelvis
+/// falls at the release. The simulated foot is rigid and rolls about its
+/// metatarsal heads, right under the TOE marker, until toe off: at the
+/// truth's foot off the TOE moves at 0.26-0.82 x the pelvis speed at 1.3 m/s
+/// and -0.02-0.60 x at 0.9 m/s (20 Hz filter), the foot pitched 63-76 deg
+/// (real: 55-67 deg) and still pitching. Asserted: what is reached.
 #[test]
 fn simulated_walking_events() {
     use gaitline::simulate::{OutFormat, SimConfig, simulate, write_trial};
-    for (name, cfg) in [
-        ("walk overground", SimConfig::walking()),
-        ("walk treadmill", SimConfig::walking().with_treadmill(true)),
-        ("walk noisy", SimConfig::walking().with_noise(1.0, 0).with_seed(3)),
+    // (name, config, worst foot-off error in frames, events missed)
+    for (name, cfg, off_tol, miss_tol) in [
+        ("walk overground", SimConfig::walking(), 4, 0),
+        ("walk treadmill", SimConfig::walking().with_treadmill(true), 4, 0),
+        ("walk noisy", SimConfig::walking().with_noise(1.0, 0).with_seed(3), 4, 0),
+        ("walk 0.9 overground", SimConfig::walking().with_speed(0.9), 8, 1),
+        ("walk 0.9 treadmill", SimConfig::walking().with_speed(0.9).with_treadmill(true), 8, 1),
     ] {
         let st = simulate(&cfg);
         let dir = std::env::temp_dir().join(format!("gl-walk-sim-{}-{}", std::process::id(), name.replace(' ', "-")));
@@ -237,7 +278,7 @@ fn simulated_walking_events() {
         let a = analyze_trial(&t, &opts);
         assert_eq!(a.events.mode, Some(Mode::Walk), "{name}");
         assert_eq!(a.events.treadmill, Some(cfg.treadmill), "{name}");
-        let (mut worst, mut worst_off, mut missed) = (0, 0, 0);
+        let (mut on, mut off, mut missed) = (Vec::new(), Vec::new(), Vec::new());
         for te in &st.truth.events {
             let kind = if te.kind == "foot_strike" { EventKind::FootStrike } else { EventKind::FootOff };
             let fi = te.frame as i64 - 1;
@@ -246,27 +287,31 @@ fn simulated_walking_events() {
                 .events
                 .iter()
                 .filter(|d| d.side == te.side && d.kind == kind)
-                .map(|d| (d.index as i64 - fi).abs())
-                .min()
-                .unwrap_or(99);
-            if d > 5 {
-                missed += 1;
-            } else if kind == EventKind::FootStrike {
-                worst = worst.max(d);
-            } else {
-                worst_off = worst_off.max(d);
+                .map(|d| d.index as i64 - fi)
+                .filter(|d| d.abs() <= 10)
+                .min_by_key(|d| d.abs());
+            match (d, kind) {
+                (None, _) => missed.push((te.side, te.kind.clone(), fi)),
+                (Some(d), EventKind::FootStrike) => on.push(d),
+                (Some(d), EventKind::FootOff) => off.push(d),
             }
         }
+        let summary = |v: &Vec<i64>| {
+            let mut a: Vec<i64> = v.iter().map(|d| d.abs()).collect();
+            a.sort();
+            (a[a.len() / 2], a[a.len() - 1])
+        };
+        let ((on_med, on_worst), (off_med, off_worst)) = (summary(&on), summary(&off));
         eprintln!(
-            "sim {name}: {} truth events, {missed} missed, strikes worst {worst}, foot offs worst {worst_off} frames",
+            "sim {name}: {} truth events, missed {missed:?}; strikes median {on_med} worst {on_worst}, foot offs median {off_med} worst {off_worst} frames (signed: {off:?})",
             st.truth.events.len()
         );
-        assert!(missed <= 2, "{name}: {missed} missed");
-        assert!(worst <= 1, "{name}: strikes worst {worst} frames");
-        // Issue target: one frame. Zeni's toe minimum (kept for walking foot
-        // offs: within 1 frame of Vicon's on PiG_Motion) lands 2-4 frames off
-        // the simulator's toe-off: asserted as measured, not met.
-        assert!(worst_off <= 4, "{name}: foot offs worst {worst_off} frames");
+        // The one miss at 0.9 m/s: a foot off 9 frames before the trial's end,
+        // whose toe minimum (5 frames late) is not a peak inside the recording.
+        assert!(missed.len() <= miss_tol, "{name}: missed {missed:?}");
+        assert!(on_worst <= 1, "{name}: strikes {on:?}");
+        assert!(off_worst <= off_tol, "{name}: foot offs {off:?}");
+        assert!(off.iter().all(|d| *d >= 0), "{name}: a foot off early {off:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
