@@ -5,6 +5,7 @@
 //! [`trial::Trial`]; later stages (events, spatiotemporal parameters, angles,
 //! imbalance) work on the trial; [`output`] writes reports. See ARCHITECTURE.md.
 
+pub mod angles;
 pub mod clean;
 pub mod error;
 pub mod evaluate;
