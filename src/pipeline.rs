@@ -40,12 +40,17 @@ pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions)
     Ok(t)
 }
 
-/// The analysis stages of one trial: events, foot strikes, strides.
+/// The analysis stages of one trial: events, foot strikes, strides, angles.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub events: crate::events::GaitEvents,
     pub foot_strikes: crate::footstrike::FootStrikes,
     pub strides: Vec<crate::spatiotemporal::Stride>,
+    /// Plug-in Gait angles per frame, when the trial has the markers and the
+    /// subject measurements; `angle_notes` says why not otherwise.
+    pub angles: Option<crate::angles::PigAngles>,
+    pub angle_cycles: Option<crate::angles::cycles::AngleCycles>,
+    pub angle_notes: Vec<String>,
 }
 
 /// Run the analysis stages on a cleaned trial (pure).
@@ -53,7 +58,25 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     let events = crate::events::detect(t, o);
     let foot_strikes = crate::footstrike::analyze(t, &events);
     let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
-    Analysis { events, foot_strikes, strides }
+    let mut angle_notes = Vec::new();
+    let angles = match crate::angles::pig::angles(t, &crate::angles::PigOptions::default()) {
+        Ok(a) => {
+            angle_notes.extend(a.calibration.notes.iter().map(|n| format!("angles: {n}")));
+            for (s, n) in a.gimbal_lock_frames.iter().enumerate().filter(|(_, n)| **n > 0) {
+                angle_notes.push(format!(
+                    "angles: {n} joint-frames of the {} side in gimbal lock (first angle carries the sum)",
+                    crate::angles::pig::SIDES[s].name()
+                ));
+            }
+            Some(a)
+        }
+        Err(e) => {
+            angle_notes.push(format!("joint angles not computed: {e}"));
+            None
+        }
+    };
+    let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
+    Analysis { events, foot_strikes, strides, angles, angle_cycles, angle_notes }
 }
 
 /// What one trial of a batch produced.
@@ -76,6 +99,12 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
     }
     if !a.strides.is_empty() {
         output::write_atomic(&dir.join("strides.csv"), &metrics::strides_csv(&t, &a))?;
+    }
+    if let Some(ang) = &a.angles {
+        output::write_atomic(&dir.join("angles.csv"), &metrics::angles_csv(&t, ang))?;
+    }
+    if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.cycles.iter().flatten().any(|v| !v.is_empty())) {
+        output::write_atomic(&dir.join("cycles.csv"), &metrics::cycles_csv(c))?;
     }
     if opts.plots
         && let Some(png) = output::plot::markers_png(&t)?

@@ -189,3 +189,54 @@ fn pig_motion_joint_centres_against_vicon() {
         }
     }
 }
+
+/// The pipeline writes `angles.csv`, `cycles.csv` and the `angles` section.
+#[test]
+fn pipeline_writes_angle_outputs() {
+    let (Some(motion), Some(stat)) = (
+        common::data_file("btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d"),
+        common::data_file("btkdata/C3DSamples__PiG__PiG_Calibration-FlatFoot-Full.c3d"),
+    ) else {
+        return;
+    };
+    let out = std::env::temp_dir().join(format!("gaitline-angles-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let spec =
+        TrialSpec { id: "pig".into(), files: vec![motion], static_file: Some(stat), subject: Subject::default() };
+    let opts = gaitline::pipeline::AnalyzeOptions {
+        out: out.clone(),
+        force_format: None,
+        clean: CleanOptions::default(),
+        plots: false,
+        events: Default::default(),
+    };
+    gaitline::pipeline::analyze_one(&spec, &opts).unwrap();
+    let dir = out.join("pig");
+    let angles = std::fs::read_to_string(dir.join("angles.csv")).unwrap();
+    let lines: Vec<&str> = angles.lines().collect();
+    assert_eq!(lines.len(), 316);
+    assert_eq!(lines[0].split(',').count(), 2 + 26);
+    assert!(lines[0].starts_with("frame,time_s,left_pelvis_tilt,"));
+    assert!(lines[1].starts_with("148,1.47,"), "{}", lines[1]);
+    let cycles = std::fs::read_to_string(dir.join("cycles.csv")).unwrap();
+    assert_eq!(cycles.lines().next(), Some("side,variable,percent,mean,sd,n"));
+    assert_eq!(cycles.lines().count(), 1 + 2 * 13 * 101);
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("metrics.json")).unwrap()).unwrap();
+    let a = &m["angles"];
+    assert_eq!(a["model"], "plug-in-gait");
+    for side in ["left", "right"] {
+        let n = a["cycles"][side].as_u64().unwrap();
+        assert!(n >= 2, "{side}: {n} cycles");
+        for var in VARIABLES {
+            for f in ["max_deg", "max_pct", "min_deg", "min_pct", "rom_deg", "mean_deg"] {
+                assert!(a[side][var][f]["mean"].is_number(), "{side} {var} {f}");
+            }
+        }
+        // Walking: knee flexion peaks in swing at 50-70 deg, ROM > 45 deg.
+        let kf = &a[side]["knee_flexion"];
+        let peak = kf["max_deg"]["mean"].as_f64().unwrap();
+        assert!((45.0..75.0).contains(&peak), "{side} peak knee flexion {peak}");
+        assert!(kf["max_pct"]["mean"].as_f64().unwrap() > 60.0);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -51,3 +51,92 @@ mod tests {
         assert!(normalise(&v, 20, 20).is_none());
     }
 }
+
+use super::pig::{PigAngles, SIDES, VARIABLES};
+use crate::spatiotemporal::Stride;
+
+/// Angles cut into cycles: per side (index as [`SIDES`]) and variable (index
+/// as [`VARIABLES`]), one 101-point curve per stride with every sample present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AngleCycles {
+    pub cycles: [Vec<Vec<[f64; 101]>>; 2],
+}
+
+/// Cut every stride (foot strike to the next strike of the same side).
+pub fn cut(a: &PigAngles, strides: &[Stride]) -> AngleCycles {
+    let cycles = std::array::from_fn(|s| {
+        let side = SIDES[s];
+        (0..VARIABLES.len())
+            .map(|v| {
+                strides
+                    .iter()
+                    .filter(|st| st.side == Some(side))
+                    .filter_map(|st| normalise(&a.values[s][v], st.start, st.end))
+                    .collect()
+            })
+            .collect()
+    });
+    AngleCycles { cycles }
+}
+
+/// Per-cycle features of one variable: peak (max, min), their timing in % of
+/// the cycle, range of motion and mean over the cycle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CycleFeatures {
+    pub max_deg: f64,
+    pub max_pct: f64,
+    pub min_deg: f64,
+    pub min_pct: f64,
+    pub rom_deg: f64,
+    pub mean_deg: f64,
+}
+
+/// The names of [`CycleFeatures`]' fields, in output order.
+pub const FEATURES: [&str; 6] = ["max_deg", "max_pct", "min_deg", "min_pct", "rom_deg", "mean_deg"];
+
+impl CycleFeatures {
+    pub fn of(c: &[f64; 101]) -> CycleFeatures {
+        let (mut imax, mut imin) = (0, 0);
+        for p in 1..101 {
+            if c[p] > c[imax] {
+                imax = p;
+            }
+            if c[p] < c[imin] {
+                imin = p;
+            }
+        }
+        CycleFeatures {
+            max_deg: c[imax],
+            max_pct: imax as f64,
+            min_deg: c[imin],
+            min_pct: imin as f64,
+            rom_deg: c[imax] - c[imin],
+            mean_deg: c.iter().sum::<f64>() / 101.0,
+        }
+    }
+    pub fn get(&self, name: &str) -> f64 {
+        match name {
+            "max_deg" => self.max_deg,
+            "max_pct" => self.max_pct,
+            "min_deg" => self.min_deg,
+            "min_pct" => self.min_pct,
+            "rom_deg" => self.rom_deg,
+            _ => self.mean_deg,
+        }
+    }
+}
+
+#[cfg(test)]
+mod feature_tests {
+    use super::*;
+
+    #[test]
+    fn features_of_a_sine() {
+        let c: [f64; 101] = std::array::from_fn(|p| 10.0 * (p as f64 / 100.0 * std::f64::consts::TAU).sin());
+        let f = CycleFeatures::of(&c);
+        assert_eq!(f.max_pct, 25.0);
+        assert_eq!(f.min_pct, 75.0);
+        assert!((f.rom_deg - 20.0).abs() < 1e-9);
+        assert!(f.mean_deg.abs() < 1e-9);
+    }
+}

@@ -21,7 +21,28 @@ pub struct Metrics {
     pub symmetry: Option<BTreeMap<&'static str, f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foot_strike: Option<BTreeMap<&'static str, FootStrikeOut>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angles: Option<AnglesOut>,
     pub notes: Vec<String>,
+}
+
+/// `{mean, sd, n}` of one angle feature over the cycles (`sd` null for n < 2).
+#[derive(Debug, Serialize, Clone, Copy, PartialEq)]
+pub struct AngleStat {
+    pub mean: f64,
+    pub sd: Option<f64>,
+    pub n: usize,
+}
+
+/// `angles`: the model, cycles per side, and per side → variable → feature
+/// (`max_deg`, `max_pct`, `min_deg`, `min_pct`, `rom_deg`, `mean_deg`) →
+/// `{mean, sd, n}` over the 101-point cycles.
+#[derive(Debug, Serialize)]
+pub struct AnglesOut {
+    pub model: &'static str,
+    pub cycles: BTreeMap<&'static str, usize>,
+    pub left: BTreeMap<&'static str, BTreeMap<&'static str, AngleStat>>,
+    pub right: BTreeMap<&'static str, BTreeMap<&'static str, AngleStat>>,
 }
 
 /// `{mean, sd, cv, n}` of one parameter (`cv` in %; `sd`, `cv` null for n < 2).
@@ -205,6 +226,7 @@ pub fn from_trial(t: &Trial) -> Metrics {
         spatiotemporal: None,
         symmetry: None,
         foot_strike: None,
+        angles: None,
         notes,
     }
 }
@@ -283,7 +305,89 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
         );
     }
     m.foot_strike = (!fso.is_empty()).then_some(fso);
+    m.notes.extend(a.angle_notes.iter().cloned());
+    m.angles = a.angle_cycles.as_ref().and_then(angles_out);
     m
+}
+
+/// The `angles` section from the cycles (absent when no side has a cycle).
+fn angles_out(c: &crate::angles::cycles::AngleCycles) -> Option<AnglesOut> {
+    use crate::angles::cycles::{CycleFeatures, FEATURES};
+    use crate::angles::pig::{SIDES, VARIABLES};
+    let mut out =
+        AnglesOut { model: "plug-in-gait", cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new() };
+    for (s, side) in SIDES.iter().enumerate() {
+        let per_var = &c.cycles[s];
+        let n = per_var.iter().map(|v| v.len()).max().unwrap_or(0);
+        if n == 0 {
+            continue;
+        }
+        out.cycles.insert(side.name(), n);
+        let dst = if *side == Side::Left { &mut out.left } else { &mut out.right };
+        for (v, var) in VARIABLES.iter().enumerate() {
+            let feats: Vec<CycleFeatures> = per_var[v].iter().map(CycleFeatures::of).collect();
+            let mut fm = BTreeMap::new();
+            for f in FEATURES {
+                let vals: Vec<f64> = feats.iter().map(|x| x.get(f)).collect();
+                if let Some(st) = crate::spatiotemporal::Stat::of(&vals) {
+                    fm.insert(f, AngleStat { mean: round(st.mean, 4), sd: st.sd.map(|x| round(x, 4)), n: st.n });
+                }
+            }
+            if !fm.is_empty() {
+                dst.insert(*var, fm);
+            }
+        }
+    }
+    (!out.cycles.is_empty()).then_some(out)
+}
+
+/// `angles.csv`: `frame,time_s`, then `left_<variable>` and `right_<variable>`
+/// per frame on the trial's own frame numbers and clock (deg; empty = gap).
+pub fn angles_csv(t: &Trial, a: &crate::angles::PigAngles) -> Vec<u8> {
+    use crate::angles::pig::{SIDES, VARIABLES};
+    let mut s = String::from("frame,time_s");
+    for side in SIDES {
+        for v in VARIABLES {
+            s.push_str(&format!(",{}_{v}", side.name()));
+        }
+    }
+    s.push('\n');
+    for i in 0..t.frames {
+        s.push_str(&format!("{},{}", t.frame_number(i), round(t.time0_s + i as f64 / t.rate_hz, 6)));
+        for side in &a.values {
+            for var in side {
+                let x = var[i];
+                if x.is_finite() {
+                    s.push_str(&format!(",{}", round(x, 4)));
+                } else {
+                    s.push(',');
+                }
+            }
+        }
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+/// `cycles.csv`: `side,variable,percent,mean,sd,n`, the mean and SD curves of
+/// every variable over a side's 101-point cycles (SD empty for one cycle).
+pub fn cycles_csv(c: &crate::angles::cycles::AngleCycles) -> Vec<u8> {
+    use crate::angles::pig::{SIDES, VARIABLES};
+    let mut s = String::from("side,variable,percent,mean,sd,n\n");
+    for (si, side) in SIDES.iter().enumerate() {
+        for (v, var) in VARIABLES.iter().enumerate() {
+            let cyc = &c.cycles[si][v];
+            if cyc.is_empty() {
+                continue;
+            }
+            let (mean, sd) = crate::angles::cycles::mean_sd(cyc);
+            for p in 0..101 {
+                let sd = if sd[p].is_finite() { format!("{}", round(sd[p], 4)) } else { String::new() };
+                s.push_str(&format!("{},{var},{p},{},{sd},{}\n", side.name(), round(mean[p], 4), cyc.len()));
+            }
+        }
+    }
+    s.into_bytes()
 }
 
 /// `events.csv`: `side,kind,frame,time_s,source`, every event listed in metrics.json.
