@@ -257,10 +257,10 @@ fn kinematic_walking_events_vs_plates() {
 /// truth's foot off the TOE moves at 0.26-0.82 x the pelvis speed at 1.3 m/s
 /// and -0.02-0.60 x at 0.9 m/s (20 Hz filter), the foot pitched 63-76 deg
 /// (real: 55-67 deg) and still pitching. In early swing the simulated toe
-/// then rises at 0.9-1.3 m/s (real: peaks of 0.45-0.65 m/s) while it moves
+/// then rises at 0.9-1.3 m/s (real: peaks of 0.44-0.65 m/s) while it moves
 /// forward slowly, stalls, or at 0.9 m/s even backwards (-0.13 m/s two
 /// frames after toe off), where the real toe accelerates forward from the
-/// release at 25-70 m/s^2; it reaches the pelvis speed 0-8 frames into
+/// release at 20-80 m/s^2; it reaches the pelvis speed 0-8 frames into
 /// swing. Rolling the simulated foot about a point further forward (0.95
 /// instead of 0.72 foot lengths) does not change this (tried: 1-5 and 4-8
 /// frames). Asserted: what is reached.
