@@ -364,3 +364,39 @@ fn simulated_walker_curves_come_back() {
         }
     }
 }
+
+/// Harrington 2007 hip centres (option): mirror-symmetric in the pelvis, within
+/// 3 cm of Davis's, and the hip angles stay close to Vicon's (Davis) ones.
+#[test]
+fn harrington_hip_centre_option() {
+    let Some(t) = load_with(
+        &["btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d"],
+        "btkdata/C3DSamples__PiG__PiG_Calibration-FlatFoot-Full.c3d",
+        Subject { marker_diameter_mm: Some(16.0), ..Default::default() },
+    ) else {
+        return;
+    };
+    let base = PigOptions { flat_foot: true, ..Default::default() };
+    let davis = pig::calibrate(&t, &base).unwrap();
+    let harr = pig::calibrate(&t, &PigOptions { hip_centre: pig::HipCentre::Harrington, ..base }).unwrap();
+    eprintln!("pelvis depth {:.1} mm, width {:.1} mm", harr.pelvis_depth_mm, harr.inter_asis_mm);
+    assert!((80.0..200.0).contains(&harr.pelvis_depth_mm));
+    let i = 100;
+    let d = pig::joint_centres(&t, &davis, i).unwrap()[0];
+    let h = pig::joint_centres(&t, &harr, i).unwrap()[0];
+    for s in 0..2 {
+        let dist = (d[s] - h[s]).norm() * 1000.0;
+        eprintln!("{}: Harrington - Davis {dist:.1} mm", SIDES[s].name());
+        assert!(dist < 30.0, "{dist} mm");
+    }
+    // Mirror symmetry: both centres equally far from the mid-ASIS point.
+    let la = t.markers.iter().find(|m| m.name == "LASI").unwrap().xyz[i];
+    let ra = t.markers.iter().find(|m| m.name == "RASI").unwrap().xyz[i];
+    let mid = (nalgebra::Vector3::from(la) + nalgebra::Vector3::from(ra)) / 2.0;
+    assert!(((h[0] - mid).norm() - (h[1] - mid).norm()).abs() < 1e-9);
+    let a = pig::angles_with(&t, &harr).unwrap();
+    let rows = compare(&t, &a);
+    report("PiG_Motion, Harrington hip centres vs Vicon (Davis)", &rows);
+    let hip = rows.iter().filter(|r| r.1.starts_with("hip")).map(|r| r.2).fold(0.0, f64::max);
+    assert!(hip < 5.0, "hip RMS {hip}");
+}

@@ -11,4 +11,4 @@ pub mod cycles;
 pub mod pig;
 
 pub use cardan::{Axis, Cardan, cardan, joint_angles};
-pub use pig::{PigAngles, PigCalibration, PigOptions, VARIABLES};
+pub use pig::{HipCentre, PigAngles, PigCalibration, PigOptions, VARIABLES};

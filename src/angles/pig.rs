@@ -67,9 +67,25 @@ const THETA: f64 = 0.500000178813934;
 const BETA: f64 = 0.314000427722931;
 const YXZ: [Axis; 3] = [Axis::Y, Axis::X, Axis::Z];
 
+/// Hip joint centre regression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HipCentre {
+    /// Davis et al. 1991 with Plug-in Gait's constants (Plug-in Gait itself).
+    #[default]
+    Davis,
+    /// Harrington et al. 2007 (J Biomech 40:595): pelvis width, depth and leg
+    /// length, in the ISB pelvis frame (x anterior, y up, z right), mm:
+    /// x = −0.24 PD − 9.9, y = −0.16 PW − 0.04 LL − 7.1, z = ±(0.28 PD + 0.16 PW + 7.9);
+    /// PW = inter-ASIS distance, PD = mid-ASIS to mid-PSIS (or SACR) from the
+    /// static trial; x moved back by the marker radius (markers sit in front of
+    /// the ASIS). Not part of Plug-in Gait; no Vicon output to compare with.
+    Harrington,
+}
+
 /// Model options and subject measurements beyond [`crate::model::Subject`].
 #[derive(Debug, Clone, Default)]
 pub struct PigOptions {
+    pub hip_centre: HipCentre,
     /// Foot flat on the floor in the static trial (Plug-in Gait "flat foot").
     pub flat_foot: bool,
     /// Measured inter-ASIS distance, mm (else from the static trial's markers).
@@ -83,6 +99,9 @@ pub struct PigOptions {
 /// The result of the static calibration (all lengths mm, angles rad).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PigCalibration {
+    pub hip_centre: HipCentre,
+    /// Mid-ASIS to sacrum (SACR or mid-PSIS), mean over the static trial, mm.
+    pub pelvis_depth_mm: f64,
     pub leg_length_mm: [f64; 2],
     pub mean_leg_length_mm: f64,
     pub inter_asis_mm: f64,
@@ -220,14 +239,19 @@ struct Segments {
 /// Side sign: +1 right, −1 left (lateral markers point to −y on the right).
 const SGN: [f64; 2] = [-1.0, 1.0];
 
-fn pelvis_frame(mk: &Markers, i: usize) -> (Vector3<f64>, Matrix3<f64>) {
-    let (la, ra) = (mm(mk.asis[0], i), mm(mk.asis[1], i));
-    let sacrum = match (mk.sacrum, mk.psis) {
+/// The sacrum point: SACR when present, else mid-PSIS.
+fn sacrum_at(mk: &Markers, i: usize) -> Vector3<f64> {
+    match (mk.sacrum, mk.psis) {
         (Some(s), _) if s.is_present(i) => mm(s, i),
         (_, Some([l, r])) => (mm(l, i) + mm(r, i)) / 2.0,
         (Some(s), None) => mm(s, i),
         (None, None) => Vector3::repeat(f64::NAN),
-    };
+    }
+}
+
+fn pelvis_frame(mk: &Markers, i: usize) -> (Vector3<f64>, Matrix3<f64>) {
+    let (la, ra) = (mm(mk.asis[0], i), mm(mk.asis[1], i));
+    let sacrum = sacrum_at(mk, i);
     let origin = (la + ra) / 2.0;
     let y = unit(la - ra);
     let b = origin - sacrum;
@@ -236,8 +260,19 @@ fn pelvis_frame(mk: &Markers, i: usize) -> (Vector3<f64>, Matrix3<f64>) {
     (origin, frame(x, y, z))
 }
 
-/// Hip joint centres (left, right) in the lab, mm (Davis 1991, PiG constants).
+/// Hip joint centres (left, right) in the lab, mm (Davis 1991 with PiG's
+/// constants, or Harrington 2007).
 fn hip_centres(origin: Vector3<f64>, p: &Matrix3<f64>, cal: &PigCalibration) -> [Vector3<f64>; 2] {
+    if cal.hip_centre == HipCentre::Harrington {
+        let (pw, pd, ll) = (cal.inter_asis_mm, cal.pelvis_depth_mm, cal.mean_leg_length_mm);
+        return std::array::from_fn(|s| {
+            let x = -0.24 * pd - 9.9 - cal.marker_radius_mm;
+            let up = -0.16 * pw - 0.04 * ll - 7.1;
+            let lateral = 0.28 * pd + 0.16 * pw + 7.9;
+            // ISB z is to the right; the CGM pelvis y is to the left.
+            origin + p * Vector3::new(x, -SGN[s] * lateral, up)
+        });
+    }
     let c = cal.mean_leg_length_mm * 0.115 - 15.3;
     let aa = cal.inter_asis_mm / 2.0;
     let r = cal.marker_radius_mm;
@@ -347,8 +382,24 @@ pub fn calibrate(t: &Trial, opts: &PigOptions) -> Result<PigCalibration, String>
             sum / n as f64
         }
     };
+    let (mut depth, mut nd) = (0.0, 0usize);
+    for i in 0..st.frames {
+        let (origin, p) = pelvis_frame(&mk, i);
+        // Sacrum → mid-ASIS along the pelvis x axis.
+        let sacrum_x = (origin - sacrum_at(&mk, i)).dot(&p.column(0));
+        if sacrum_x.is_finite() {
+            depth += sacrum_x;
+            nd += 1;
+        }
+    }
+    let pelvis_depth = if nd > 0 { depth / nd as f64 } else { f64::NAN };
+    if opts.hip_centre == HipCentre::Harrington && !pelvis_depth.is_finite() {
+        return Err("Harrington hip centre: no static frame with the pelvis markers".into());
+    }
     let at = [opts.asis_troc_mm.left, opts.asis_troc_mm.right];
     let mut cal = PigCalibration {
+        hip_centre: opts.hip_centre,
+        pelvis_depth_mm: pelvis_depth,
         leg_length_mm: leg,
         mean_leg_length_mm: (leg[0] + leg[1]) / 2.0,
         inter_asis_mm: inter_asis,
