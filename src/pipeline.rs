@@ -106,6 +106,9 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
     if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.cycles.iter().flatten().any(|v| !v.is_empty())) {
         output::write_atomic(&dir.join("cycles.csv"), &metrics::cycles_csv(c))?;
     }
+    if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.strides.iter().any(|v| !v.is_empty())) {
+        output::write_atomic(&dir.join("stride_cycles.csv"), &metrics::stride_cycles_csv(&t, c))?;
+    }
     if opts.plots
         && let Some(png) = output::plot::markers_png(&t)?
     {

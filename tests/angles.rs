@@ -221,6 +221,21 @@ fn pipeline_writes_angle_outputs() {
     let cycles = std::fs::read_to_string(dir.join("cycles.csv")).unwrap();
     assert_eq!(cycles.lines().next(), Some("side,variable,percent,mean,sd,n"));
     assert_eq!(cycles.lines().count(), 1 + 2 * 13 * 101);
+    let per = std::fs::read_to_string(dir.join("stride_cycles.csv")).unwrap();
+    let header = per.lines().next().unwrap();
+    assert!(header.starts_with("side,start_frame,end_frame,percent,pelvis_tilt,"), "{header}");
+    assert_eq!(header.split(',').count(), 4 + 13);
+    assert_eq!((per.lines().count() - 1) % 101, 0);
+    // Every complete stride's row at 0 % equals the frame's angles.csv value.
+    let row0: Vec<&str> = per.lines().nth(1).unwrap().split(',').collect();
+    let start: i64 = row0[1].parse().unwrap();
+    let frame_row: Vec<&str> = lines.iter().find(|l| l.starts_with(&format!("{start},"))).unwrap().split(',').collect();
+    if !row0[4].is_empty() {
+        let side_off = if row0[0] == "left" { 2 } else { 15 };
+        let a: f64 = row0[4].parse().unwrap();
+        let b: f64 = frame_row[side_off].parse().unwrap();
+        assert!((a - b).abs() < 1e-3, "{a} vs {b}");
+    }
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("metrics.json")).unwrap()).unwrap();
     let a = &m["angles"];
     assert_eq!(a["model"], "plug-in-gait");

@@ -55,28 +55,45 @@ mod tests {
 use super::pig::{PigAngles, SIDES, VARIABLES};
 use crate::spatiotemporal::Stride;
 
-/// Angles cut into cycles: per side (index as [`SIDES`]) and variable (index
-/// as [`VARIABLES`]), one 101-point curve per stride with every sample present.
+/// Angles cut into cycles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AngleCycles {
+    /// Per side (index as [`SIDES`]) and variable (index as [`VARIABLES`]):
+    /// the 101-point curves of the strides with every sample present.
     pub cycles: [Vec<Vec<[f64; 101]>>; 2],
+    /// Per side, every stride in time order with its curves (index as
+    /// [`VARIABLES`]; `None` where the stride has a gap in that variable).
+    pub strides: [Vec<StrideCurves>; 2],
+}
+
+/// The curves of one stride; `start` and `end` are sample indices of its
+/// opening and closing foot strikes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrideCurves {
+    pub start: usize,
+    pub end: usize,
+    pub curves: Vec<Option<[f64; 101]>>,
 }
 
 /// Cut every stride (foot strike to the next strike of the same side).
 pub fn cut(a: &PigAngles, strides: &[Stride]) -> AngleCycles {
-    let cycles = std::array::from_fn(|s| {
-        let side = SIDES[s];
-        (0..VARIABLES.len())
-            .map(|v| {
-                strides
-                    .iter()
-                    .filter(|st| st.side == Some(side))
-                    .filter_map(|st| normalise(&a.values[s][v], st.start, st.end))
-                    .collect()
+    let per_stride: [Vec<StrideCurves>; 2] = std::array::from_fn(|s| {
+        let mut v: Vec<StrideCurves> = strides
+            .iter()
+            .filter(|st| st.side == Some(SIDES[s]))
+            .map(|st| StrideCurves {
+                start: st.start,
+                end: st.end,
+                curves: (0..VARIABLES.len()).map(|v| normalise(&a.values[s][v], st.start, st.end)).collect(),
             })
-            .collect()
+            .collect();
+        v.sort_by_key(|c| c.start);
+        v
     });
-    AngleCycles { cycles }
+    let cycles = std::array::from_fn(|s| {
+        (0..VARIABLES.len()).map(|v| per_stride[s].iter().filter_map(|c| c.curves[v]).collect()).collect()
+    });
+    AngleCycles { cycles, strides: per_stride }
 }
 
 /// Per-cycle features of one variable: peak (max, min), their timing in % of

@@ -369,6 +369,33 @@ pub fn angles_csv(t: &Trial, a: &crate::angles::PigAngles) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `stride_cycles.csv`: `side,start_frame,end_frame,percent`, then the 13
+/// variables: every stride's 101-point curves (empty where the stride has a gap).
+pub fn stride_cycles_csv(t: &Trial, c: &crate::angles::cycles::AngleCycles) -> Vec<u8> {
+    use crate::angles::pig::{SIDES, VARIABLES};
+    let mut s = String::from("side,start_frame,end_frame,percent");
+    for v in VARIABLES {
+        s.push(',');
+        s.push_str(v);
+    }
+    s.push('\n');
+    for (si, side) in SIDES.iter().enumerate() {
+        for st in &c.strides[si] {
+            for p in 0..101 {
+                s.push_str(&format!("{},{},{},{p}", side.name(), t.frame_number(st.start), t.frame_number(st.end)));
+                for curve in &st.curves {
+                    match curve {
+                        Some(k) => s.push_str(&format!(",{}", round(k[p], 4))),
+                        None => s.push(','),
+                    }
+                }
+                s.push('\n');
+            }
+        }
+    }
+    s.into_bytes()
+}
+
 /// `cycles.csv`: `side,variable,percent,mean,sd,n`, the mean and SD curves of
 /// every variable over a side's 101-point cycles (SD empty for one cycle).
 pub fn cycles_csv(c: &crate::angles::cycles::AngleCycles) -> Vec<u8> {
