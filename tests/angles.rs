@@ -415,3 +415,28 @@ fn harrington_hip_centre_option() {
     let hip = rows.iter().filter(|r| r.1.starts_with("hip")).map(|r| r.2).fold(0.0, f64::max);
     assert!(hip < 5.0, "hip RMS {hip}");
 }
+
+/// Without a static trial: pelvis, hip and knee angles, but no ankle angles or
+/// foot progression (the foot offsets come from the static), with a note.
+#[test]
+fn no_static_trial_no_foot_angles() {
+    let Some(mut t) = load(
+        &["pycgm-cadop/Test_Files__Movement_trial.c3d", "pycgm-cadop/Test_Files__Movement_trial.csv"],
+        "pycgm-cadop/Test_Files__Static_trial.c3d",
+    ) else {
+        return;
+    };
+    t.static_trial = None;
+    let a = pig::angles(&t, &PigOptions { inter_asis_mm: Some(306.0), ..Default::default() }).unwrap();
+    assert!(a.calibration.notes.iter().any(|n| n.contains("no static trial")));
+    for side in SIDES {
+        for var in VARIABLES {
+            let v = a.get(side, var).unwrap();
+            let foot = var.starts_with("ankle") || var == "foot_progression";
+            assert_eq!(v.iter().all(|x| x.is_nan()), foot, "{var}");
+        }
+    }
+    let rows = compare(&t, &a);
+    assert_eq!(rows.len(), 2 * 9);
+    assert!(worst(&rows) < 0.001);
+}

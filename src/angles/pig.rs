@@ -59,6 +59,10 @@ pub const VARIABLES: [&str; 13] = [
     "foot_progression",
 ];
 
+/// Index in [`VARIABLES`] of the first variable that needs the foot
+/// (ankle angles, foot progression).
+const FOOT_VARIABLES_START: usize = 9;
+
 /// Sides in array order: index 0 left, 1 right.
 pub const SIDES: [Side; 2] = [Side::Left, Side::Right];
 
@@ -114,7 +118,8 @@ pub struct PigCalibration {
     /// (plantarflexion) then about its x (rotation), per side.
     pub foot_plantarflexion_rad: [f64; 2],
     pub foot_rotation_rad: [f64; 2],
-    /// Static frames the foot offsets were averaged over, per side.
+    /// Static frames the foot offsets were averaged over, per side (0: no
+    /// offsets, so no ankle angles or foot progression on that side).
     pub static_frames: [usize; 2],
     pub notes: Vec<String>,
 }
@@ -345,7 +350,10 @@ pub fn calibrate(t: &Trial, opts: &PigOptions) -> Result<PigCalibration, String>
     let st: &Trial = match &t.static_trial {
         Some(s) => s,
         None => {
-            notes.push("no static trial: inter-ASIS distance from the motion trial, foot offsets 0".into());
+            notes.push(
+                "no static trial: inter-ASIS distance from the motion trial; ankle angles and foot progression not computed (no foot offsets)"
+                    .into(),
+            );
             t
         }
     };
@@ -437,7 +445,7 @@ pub fn calibrate(t: &Trial, opts: &PigOptions) -> Result<PigCalibration, String>
         let n = cal.static_frames[s];
         if n == 0 {
             cal.notes
-                .push(format!("{} foot offsets: no static frame with TOE, HEE and the shank; 0 used", SIDES[s].name()));
+                .push(format!("{} foot offsets: no static frame with TOE, HEE and the shank; ankle angles and foot progression not computed", SIDES[s].name()));
         } else {
             cal.foot_plantarflexion_rad[s] = acc[s][0] / n as f64;
             cal.foot_rotation_rad[s] = acc[s][1] / n as f64;
@@ -485,7 +493,10 @@ pub fn angles_with(t: &Trial, cal: &PigCalibration) -> Result<PigAngles, String>
                 sg * ab,
                 sg * prog.angles[1],
             ];
-            for (v, a) in row.iter().enumerate() {
+            // Without the static foot offsets the foot frame is not the
+            // anatomical one: ankle angles and foot progression stay empty.
+            let upto = if cal.static_frames[s] > 0 { row.len() } else { FOOT_VARIABLES_START };
+            for (v, a) in row.iter().enumerate().take(upto) {
                 values[s][v][i] = a.to_degrees();
             }
         }
@@ -511,6 +522,12 @@ pub fn angles(t: &Trial, opts: &PigOptions) -> Result<PigAngles, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn foot_variables_come_last() {
+        assert_eq!(VARIABLES[FOOT_VARIABLES_START], "ankle_dorsiflexion");
+        assert!(VARIABLES[FOOT_VARIABLES_START..].iter().all(|v| v.starts_with("ankle") || *v == "foot_progression"));
+    }
 
     #[test]
     fn chord_puts_the_centre_at_delta_with_a_right_angle() {
