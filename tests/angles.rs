@@ -143,7 +143,10 @@ fn pycgm_movement_against_vicon() {
     ) else {
         return;
     };
-    let opts = PigOptions { inter_asis_mm: Some(306.0), ..Default::default() };
+    // Subject parameters from the trial's Vicon .vsk (inter-ASIS distance 306 mm).
+    let vsk = std::fs::read_to_string(common::data_file("pycgm-cadop/Test_Files__Test.vsk").unwrap()).unwrap();
+    let opts = PigOptions::from_parameters(&pig::vsk_parameters(&vsk));
+    assert_eq!(opts.inter_asis_mm, Some(306.0));
     let a = pig::angles(&t, &opts).unwrap();
     eprintln!("{:?}", a.calibration);
     let rows = compare(&t, &a);

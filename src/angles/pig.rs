@@ -100,6 +100,52 @@ pub struct PigOptions {
     pub tibial_torsion_deg: Bilateral,
 }
 
+impl PigOptions {
+    /// Plug-in Gait subject parameters by name, as in a Vicon `.vsk`
+    /// (`InterAsisDistance`, `LeftAsisTrocanterDistance`, `LeftTibialTorsion`,
+    /// ...) or the C3D `PROCESSING` group (`LAsisTrocanterDistance`, ...).
+    /// Zero means "not measured" (Plug-in Gait's convention), as absent.
+    pub fn from_parameters(params: &std::collections::BTreeMap<String, f64>) -> PigOptions {
+        let get = |names: &[&str]| names.iter().find_map(|n| params.get(*n).copied()).filter(|v| *v != 0.0);
+        let side = |stem: &str| Bilateral {
+            left: get(&[&format!("Left{stem}"), &format!("L{stem}")]),
+            right: get(&[&format!("Right{stem}"), &format!("R{stem}")]),
+        };
+        PigOptions {
+            inter_asis_mm: get(&["InterAsisDistance"]),
+            asis_troc_mm: side("AsisTrocanterDistance"),
+            tibial_torsion_deg: side("TibialTorsion"),
+            ..Default::default()
+        }
+    }
+}
+
+/// The `<Parameter NAME=".." VALUE=".."/>` and `<StaticParameter .../>`
+/// (subject measurements; these win on a name clash) entries of a Vicon
+/// `.vsk` (XML) with a numeric value. Not an XML parser: attributes in either
+/// order, one element per tag; anything else is skipped.
+pub fn vsk_parameters(text: &str) -> std::collections::BTreeMap<String, f64> {
+    let attr = |tag: &str, key: &str| -> Option<String> {
+        let pat = format!("{key}=\"");
+        let start = tag.find(&pat)? + pat.len();
+        let end = tag[start..].find('"')? + start;
+        Some(tag[start..end].to_string())
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for element in ["Parameter ", "StaticParameter "] {
+        for piece in text.split('<').skip(1) {
+            let Some(tag) = piece.strip_prefix(element) else { continue };
+            let tag = format!(" {}", tag.split('>').next().unwrap_or(""));
+            if let (Some(name), Some(value)) = (attr(&tag, " NAME"), attr(&tag, " VALUE"))
+                && let Ok(v) = value.trim().parse::<f64>()
+            {
+                out.insert(name, v);
+            }
+        }
+    }
+    out
+}
+
 /// The result of the static calibration (all lengths mm, angles rad).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PigCalibration {
@@ -522,6 +568,29 @@ pub fn angles(t: &Trial, opts: &PigOptions) -> Result<PigAngles, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vsk_parameters_and_options() {
+        let vsk = r#"<KinematicModel><Parameters>
+            <StaticParameter NAME="InterAsisDistance" VALUE="306" PRIOR="0"/>
+            <Parameter NAME="InterAsisDistance" VALUE="1"/>
+            <Parameter VALUE="64.5" NAME="LeftAsisTrocanterDistance"/>
+            <Parameter NAME="RightAsisTrocanterDistance" VALUE="0"/>
+            <Parameter NAME="LeftTibialTorsion" VALUE="-5"/>
+            <Parameter NAME="Junk" VALUE="abc"/>
+        </Parameters></KinematicModel>"#;
+        let p = vsk_parameters(vsk);
+        assert_eq!(p.len(), 4);
+        assert_eq!(p["LeftAsisTrocanterDistance"], 64.5);
+        let o = PigOptions::from_parameters(&p);
+        assert_eq!(o.inter_asis_mm, Some(306.0));
+        assert_eq!(o.asis_troc_mm.left, Some(64.5));
+        assert_eq!(o.asis_troc_mm.right, None);
+        assert_eq!(o.tibial_torsion_deg.left, Some(-5.0));
+        let mut c3d = std::collections::BTreeMap::new();
+        c3d.insert("RAsisTrocanterDistance".to_string(), 62.9);
+        assert_eq!(PigOptions::from_parameters(&c3d).asis_troc_mm.right, Some(62.9));
+    }
 
     #[test]
     fn foot_variables_come_last() {
