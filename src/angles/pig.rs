@@ -32,6 +32,12 @@
 //!
 //! Checked against Vicon Nexus outputs stored with two trials (tests/angles.rs):
 //! every angle, side and frame within 0.001 deg, static offsets within 1e-5 rad.
+//!
+//! Not covered: the thigh rotation offset and KAD calibration (both test
+//! trials have ThighRotation 0 and no KAD); the tibial torsion is applied as a
+//! rotation of the tibia about its z axis by −torsion on both sides, which no
+//! test trial exercises (both have TibialTorsion 0), so its sign is unverified;
+//! the sole delta of the flat-foot option is ignored (0 in both trials).
 
 // Side and frame indices address several parallel arrays at once.
 #![allow(clippy::needless_range_loop)]
