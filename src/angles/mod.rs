@@ -1,6 +1,6 @@
 //! Joint and segment angles (pure functions of a [`crate::trial::Trial`]).
 //!
-//! - [`cardan`]: the one generic routine "proximal frame, distal frame, Cardan
+//! - [`mod@cardan`]: the one generic routine "proximal frame, distal frame, Cardan
 //!   sequence" used by every model, with gimbal lock reported.
 //! - [`pig`]: Plug-in Gait / Conventional Gait Model 1 lower body (static
 //!   calibration and dynamic angles, Vicon's axes, sequences and signs).
