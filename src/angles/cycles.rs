@@ -157,3 +157,50 @@ mod feature_tests {
         assert!(f.mean_deg.abs() < 1e-9);
     }
 }
+
+/// The nine kinematic variables of the Gait Profile Score (Baker et al. 2009,
+/// Gait Posture 30:265): pelvis (taken from the left side only, so that it
+/// counts once), hip flexion, adduction and rotation, knee flexion, ankle
+/// dorsiflexion and foot progression.
+pub const GPS_VARIABLES: [&str; 9] = [
+    "pelvis_tilt",
+    "pelvis_obliquity",
+    "pelvis_rotation",
+    "hip_flexion",
+    "hip_adduction",
+    "hip_rotation",
+    "knee_flexion",
+    "ankle_dorsiflexion",
+    "foot_progression",
+];
+
+/// Gait Variable Score (Baker 2009): the RMS difference over the 101 points
+/// of the normalised cycle between a curve and the normative mean curve.
+pub fn gvs(curve: &[f64; 101], norm_mean: &[f64; 101]) -> f64 {
+    (curve.iter().zip(norm_mean).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / 101.0).sqrt()
+}
+
+/// Gait Profile Score (Baker 2009): the RMS of the GVS values (not their
+/// arithmetic mean, which pyCGM2 computes).
+pub fn gps(gvs_values: &[f64]) -> f64 {
+    if gvs_values.is_empty() {
+        return f64::NAN;
+    }
+    (gvs_values.iter().map(|g| g * g).sum::<f64>() / gvs_values.len() as f64).sqrt()
+}
+
+#[cfg(test)]
+mod score_tests {
+    use super::*;
+
+    #[test]
+    fn gvs_and_gps() {
+        let norm = [0.0; 101];
+        let c = [3.0; 101];
+        assert!((gvs(&c, &norm) - 3.0).abs() < 1e-12);
+        // RMS, not mean: GVS 3 and 4 give 3.536, not 3.5.
+        assert!((gps(&[3.0, 4.0]) - 12.5f64.sqrt()).abs() < 1e-12);
+        assert!(gps(&[]).is_nan());
+        assert!(GPS_VARIABLES.iter().all(|v| VARIABLES.contains(v)));
+    }
+}
