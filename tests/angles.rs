@@ -133,6 +133,13 @@ fn marker_diameter_explains_the_residual() {
     let rows = compare(&t, &a);
     report("PiG_Motion-FlatFoot-Full (default 14 mm markers)", &rows);
     assert!(worst(&rows) < 0.3 && worst(&rows) > 0.05, "worst {}", worst(&rows));
+    // What the pipeline computes today (no flat-foot flag yet): only the
+    // ankle and foot progression move, by the heel-toe pitch of the static.
+    let a = pig::angles(&t, &PigOptions::default()).unwrap();
+    let rows = compare(&t, &a);
+    report("PiG_Motion-FlatFoot-Full (14 mm, flat foot off)", &rows);
+    let off_foot = rows.iter().filter(|r| !r.1.starts_with("ankle") && r.1 != "foot_progression");
+    assert!(off_foot.map(|r| r.3).fold(0.0, f64::max) < 0.3);
 }
 
 #[test]
