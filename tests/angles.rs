@@ -450,3 +450,16 @@ fn no_static_trial_no_foot_angles() {
     assert_eq!(rows.len(), 2 * 9);
     assert!(worst(&rows) < 0.001);
 }
+
+/// Trials of another marker set say so, not that a measurement is missing.
+#[test]
+fn other_marker_sets_are_named_as_such() {
+    let Some(t) = load(
+        &["btkdata/C3DSamples__others__1123x01EMG.c3d"],
+        "btkdata/C3DSamples__PiG__PiG_Calibration-FlatFoot-Full.c3d",
+    ) else {
+        return;
+    };
+    let e = pig::angles(&t, &PigOptions::default()).unwrap_err();
+    assert_eq!(e, "no Plug-in Gait lower-body markers");
+}

@@ -247,6 +247,8 @@ impl<'a> Markers<'a> {
             (Some(asis), Some(thi), Some(kne), Some(tib), Some(ank), Some(toe)) if missing.is_empty() => {
                 Ok(Markers { asis, psis, sacrum, thi, kne, tib, ank, hee, toe })
             }
+            // 12 paired landmarks and the sacrum: all missing = another marker set.
+            _ if missing.len() == 13 => Err("no Plug-in Gait lower-body markers".into()),
             _ => Err(format!("Plug-in Gait markers missing: {}", missing.join(", "))),
         }
     }
@@ -416,6 +418,8 @@ pub fn calibrate(t: &Trial, opts: &PigOptions) -> Result<PigCalibration, String>
             (None, None) => Err(format!("Plug-in Gait needs the subject's {what}")),
         }
     };
+    // The motion trial's markers first: without them the model does not apply.
+    Markers::find(t)?;
     let leg = pair(sub.leg_length_mm, "leg length")?;
     let knee = pair(sub.knee_width_mm, "knee width")?;
     let ankle = pair(sub.ankle_width_mm, "ankle width")?;
@@ -423,7 +427,7 @@ pub fn calibrate(t: &Trial, opts: &PigOptions) -> Result<PigCalibration, String>
         notes.push("marker diameter not given: Plug-in Gait default 14 mm".into());
         14.0
     });
-    let mk = Markers::find(st)?;
+    let mk = Markers::find(st).map_err(|e| format!("static trial: {e}"))?;
     let inter_asis = match opts.inter_asis_mm {
         Some(v) => v,
         None => {
