@@ -266,6 +266,16 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
                 )
             },
             lang: Some(get("lang").to_string()).filter(|s| !s.is_empty()),
+            marker_diameter_mm: num("marker_diameter_mm")?,
+            inter_asis_mm: num("inter_asis_mm")?,
+            asis_trochanter_mm: bi("asis_trochanter_mm")?,
+            tibial_torsion_deg: bi("tibial_torsion_deg")?,
+            flat_foot: match get("flat_foot").to_ascii_lowercase().as_str() {
+                "" => None,
+                "yes" | "true" | "1" => Some(true),
+                "no" | "false" | "0" => Some(false),
+                v => return Err(err(line, format!("column flat_foot: {v:?} is not yes or no"))),
+            },
             ..Subject::default()
         };
         let st = get("static");

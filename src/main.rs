@@ -118,6 +118,12 @@ struct AnalyzeArgs {
     /// Skip charts.
     #[arg(long)]
     no_plots: bool,
+    /// Plug-in Gait: the feet were flat on the floor in the static trial (for trials the manifest does not say).
+    #[arg(long)]
+    flat_foot: bool,
+    /// Plug-in Gait: marker diameter in mm (for trials whose files and manifest do not say; default 14).
+    #[arg(long, value_name = "MM")]
+    marker_diameter: Option<f64>,
     /// Print only failures and the final summary line.
     #[arg(long, short)]
     quiet: bool,
@@ -271,10 +277,24 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
-    let (specs, orphans) = match collect(&a) {
+    let (mut specs, orphans) = match collect(&a) {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
+    if let Some(d) = a.marker_diameter
+        && !(d > 0.0 && d < 100.0)
+    {
+        return usage(format!("--marker-diameter must be between 0 and 100 mm, got {d}"));
+    }
+    // Flags fill what the manifest leaves open; values in the files come last.
+    for s in &mut specs {
+        if a.flat_foot {
+            s.subject.flat_foot.get_or_insert(true);
+        }
+        if let Some(d) = a.marker_diameter {
+            s.subject.marker_diameter_mm.get_or_insert(d);
+        }
+    }
     if specs.is_empty() {
         return usage("no trials found in the inputs");
     }

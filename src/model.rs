@@ -307,6 +307,18 @@ pub struct Subject {
     pub ankle_width_mm: Bilateral,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marker_diameter_mm: Option<f64>,
+    /// Plug-in Gait: measured inter-ASIS distance, mm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inter_asis_mm: Option<f64>,
+    /// Plug-in Gait: measured ASIS-trochanter distance, mm.
+    #[serde(skip_serializing_if = "Bilateral::is_empty")]
+    pub asis_trochanter_mm: Bilateral,
+    /// Plug-in Gait: tibial torsion, degrees.
+    #[serde(skip_serializing_if = "Bilateral::is_empty")]
+    pub tibial_torsion_deg: Bilateral,
+    /// Plug-in Gait "flat foot": the feet were flat on the floor in the static trial.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flat_foot: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub belt_speed_m_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -321,8 +333,20 @@ impl Subject {
         macro_rules! fill {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
         }
-        fill!(name, mass_kg, height_m, marker_diameter_mm, belt_speed_m_s, involved_side, lang);
+        fill!(
+            name,
+            mass_kg,
+            height_m,
+            marker_diameter_mm,
+            belt_speed_m_s,
+            involved_side,
+            lang,
+            inter_asis_mm,
+            flat_foot
+        );
         self.leg_length_mm = self.leg_length_mm.or(other.leg_length_mm);
+        self.asis_trochanter_mm = self.asis_trochanter_mm.or(other.asis_trochanter_mm);
+        self.tibial_torsion_deg = self.tibial_torsion_deg.or(other.tibial_torsion_deg);
         self.knee_width_mm = self.knee_width_mm.or(other.knee_width_mm);
         self.ankle_width_mm = self.ankle_width_mm.or(other.ankle_width_mm);
     }

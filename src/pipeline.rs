@@ -59,7 +59,7 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     let foot_strikes = crate::footstrike::analyze(t, &events);
     let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
     let mut angle_notes = Vec::new();
-    let angles = match crate::angles::pig::angles(t, &crate::angles::PigOptions::default()) {
+    let angles = match crate::angles::pig::angles(t, &crate::angles::PigOptions::from_subject(&t.subject)) {
         Ok(a) => {
             angle_notes.extend(a.calibration.notes.iter().map(|n| format!("angles: {n}")));
             for (s, n) in a.gimbal_lock_frames.iter().enumerate().filter(|(_, n)| **n > 0) {

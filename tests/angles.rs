@@ -463,3 +463,37 @@ fn other_marker_sets_are_named_as_such() {
     let e = pig::angles(&t, &PigOptions::default()).unwrap_err();
     assert_eq!(e, "no Plug-in Gait lower-body markers");
 }
+
+/// The subject data that Plug-in Gait needs reach the model through the
+/// manifest (`flat_foot`, `marker_diameter_mm`): the pipeline then gives
+/// Vicon's angles for PiG_Motion within 0.001 deg, as the direct call does.
+#[test]
+fn manifest_options_reach_the_pipeline() {
+    let (Some(dynamic), Some(stat)) = (
+        common::data_file("btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d"),
+        common::data_file("btkdata/C3DSamples__PiG__PiG_Calibration-FlatFoot-Full.c3d"),
+    ) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("gaitline-pig-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let m = dir.join("m.csv");
+    std::fs::write(
+        &m,
+        format!(
+            "trial,files,static,flat_foot,marker_diameter_mm\npig,{},{},yes,16\n",
+            dynamic.display(),
+            stat.display()
+        ),
+    )
+    .unwrap();
+    let specs = gaitline::group::read_manifest(&m).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(specs[0].subject.flat_foot, Some(true));
+    let t = load_trial(&specs[0], None, &CleanOptions::default()).unwrap();
+    let analysis = gaitline::pipeline::analyze_trial(&t, &Default::default());
+    let a = analysis.angles.as_ref().expect("angles computed");
+    let rows = compare(&t, a);
+    assert_eq!(rows.len(), 26);
+    assert!(worst(&rows) < 0.001, "worst {}", worst(&rows));
+}

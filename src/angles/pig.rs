@@ -126,6 +126,21 @@ impl PigOptions {
     }
 }
 
+impl PigOptions {
+    /// Options from the subject data (manifest, C3D `PROCESSING`): measured
+    /// inter-ASIS and ASIS-trochanter distances, tibial torsion and the
+    /// flat-foot choice; Davis hip centres.
+    pub fn from_subject(s: &crate::model::Subject) -> PigOptions {
+        PigOptions {
+            flat_foot: s.flat_foot.unwrap_or(false),
+            inter_asis_mm: s.inter_asis_mm,
+            asis_troc_mm: s.asis_trochanter_mm,
+            tibial_torsion_deg: s.tibial_torsion_deg,
+            ..Default::default()
+        }
+    }
+}
+
 /// The `<Parameter NAME=".." VALUE=".."/>` and `<StaticParameter .../>`
 /// (subject measurements; these win on a name clash) entries of a Vicon
 /// `.vsk` (XML) with a numeric value. Not an XML parser: attributes in either

@@ -1050,6 +1050,13 @@ fn subject(params: &Params) -> Subject {
         knee_width_mm: bilateral("KneeWidth"),
         ankle_width_mm: bilateral("AnkleWidth"),
         marker_diameter_mm: p("MarkerDiameter").or_else(|| num("SEG", "MARKER_DIAMETER")),
+        // Zero means "not measured" in Plug-in Gait's PROCESSING group.
+        inter_asis_mm: p("InterAsisDistance"),
+        asis_trochanter_mm: bilateral("AsisTrocanterDistance"),
+        tibial_torsion_deg: Bilateral {
+            left: params.float("PROCESSING", "LTibialTorsion").filter(|v| *v != 0.0).map(|v| decimal_f64(v as f32)),
+            right: params.float("PROCESSING", "RTibialTorsion").filter(|v| *v != 0.0).map(|v| decimal_f64(v as f32)),
+        },
         ..Subject::default()
     }
 }
