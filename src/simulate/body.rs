@@ -24,6 +24,9 @@ use crate::model::Side;
 
 pub const SIDES: [Side; 2] = [Side::Left, Side::Right];
 
+/// Heel-up pitch (degrees) at which the forefoot rocker reaches the toe tip.
+const ROCKER_END_DEG: f64 = 25.0;
+
 pub fn side_idx(s: Side) -> usize {
     match s {
         Side::Left => 0,
@@ -62,6 +65,14 @@ pub struct Body {
     pub hee_f: V3,
     pub toe_f: V3,
     pub toe_contact_x: f64,
+    /// Forefoot rocker: the sole ahead of the metatarsal heads is an arc of
+    /// this radius (tangent to the flat sole there) up to the toe tip, which
+    /// it reaches at heel-up pitch [`Body::rocker_end`] (radians). A foot
+    /// whose heel rises rolls along the arc (its contact moves forward from
+    /// the metatarsal heads, as the toes' extension moves it in a real foot)
+    /// and then pivots about the toe tip.
+    pub rocker_r: f64,
+    pub rocker_end: f64,
 }
 
 impl Body {
@@ -104,7 +115,27 @@ impl Body {
             hee_f: [-marker_r, 0.0, 0.040],
             toe_f: [0.72 * foot_len, 0.0, 0.025 + marker_r],
             toe_contact_x: 0.72 * foot_len,
+            rocker_r: 0.26 * foot_len / ROCKER_END_DEG.to_radians().sin(),
+            rocker_end: ROCKER_END_DEG.to_radians(),
         }
+    }
+    /// Sole contact point (foot frame) of the forefoot at heel-up pitch
+    /// `phi` (radians): the metatarsal heads for `phi <= 0`, the rocker
+    /// point for `0 < phi <= rocker_end`, the toe tip beyond. This is the
+    /// forefoot's lowest point at that pitch.
+    pub fn forefoot_point(&self, phi: f64) -> V3 {
+        let p = phi.clamp(0.0, self.rocker_end);
+        [self.toe_contact_x + self.rocker_r * p.sin(), 0.0, self.rocker_r * (1.0 - p.cos())]
+    }
+    /// The toe tip (foot frame).
+    pub fn toe_tip(&self) -> V3 {
+        self.forefoot_point(self.rocker_end)
+    }
+    /// Height of the foot's lowest sole point (heel or forefoot rocker) for
+    /// a foot rotation without roll (`fr = rz(yaw) ry(-pitch)`) and origin.
+    pub fn sole_low(&self, fr: &M3, fo: V3) -> f64 {
+        let phi = -fr[2][0].clamp(-1.0, 1.0).asin();
+        fo[2].min(add(fo, mv(fr, self.forefoot_point(phi)))[2])
     }
     pub fn hjc(&self, s: Side) -> V3 {
         [self.hjc[0], side_sign(s) * self.hjc[1], self.hjc[2]]
@@ -166,11 +197,18 @@ impl Contact {
             self.fo_pitch * s * s
         }
     }
-    /// Foot rolled about the metatarsal heads to `pitch_deg` (heel up < 0).
+    /// Foot rolled on its forefoot to `pitch_deg` (heel up < 0): along the
+    /// rocker from the metatarsal heads (no slip: the floor contact advances
+    /// by the arc length), then about the toe tip.
     pub fn rolled(&self, body: &Body, pitch_deg: f64) -> (M3, V3) {
-        let r = mm(&rz(self.yaw), &ry(-pitch_deg.to_radians()));
-        let c = [body.toe_contact_x, 0.0, 0.0];
-        let cw = add([self.origin[0], self.origin[1], 0.0], mv(&rz(self.yaw), c));
+        self.rolled_rad(body, pitch_deg.to_radians())
+    }
+    fn rolled_rad(&self, body: &Body, pitch: f64) -> (M3, V3) {
+        let r = mm(&rz(self.yaw), &ry(-pitch));
+        let phi = -pitch;
+        let c = body.forefoot_point(phi);
+        let x = body.toe_contact_x + body.rocker_r * phi.clamp(0.0, body.rocker_end);
+        let cw = add([self.origin[0], self.origin[1], 0.0], mv(&rz(self.yaw), [x, 0.0, 0.0]));
         (r, sub(cw, mv(&r, c)))
     }
     /// The pitch (degrees, at most `from`, at least -85) at which the
@@ -194,20 +232,21 @@ impl Contact {
         }
         0.5 * (hi + lo)
     }
+    /// [`Contact::foot_pose`] with the heel rise pivoting about the
+    /// metatarsal heads (no rocker): the pelvis height is taken from it, so
+    /// the few millimetres the rocker lifts the ankle in late stance go into
+    /// the stance knee rather than into a pelvis rise.
+    pub fn foot_pose_mtp(&self, body: &Body, tau: f64) -> (M3, V3) {
+        let flat = Body { rocker_r: 0.0, rocker_end: 0.0, ..body.clone() };
+        self.foot_pose(&flat, tau)
+    }
     /// Foot rotation and origin at stance fraction `tau` (belt frame).
     pub fn foot_pose(&self, body: &Body, tau: f64) -> (M3, V3) {
         let p = self.pitch(tau).to_radians();
         let r = mm(&rz(self.yaw), &ry(-p));
-        let flat = mm(&rz(self.yaw), &ry(0.0));
         let o_flat = [self.origin[0], self.origin[1], 0.0];
         let heel_pivot = if tau < self.tau_ff { self.heel_pivot() } else { tau <= self.tau_ho };
-        if heel_pivot || p == 0.0 {
-            (r, o_flat)
-        } else {
-            let c = [body.toe_contact_x, 0.0, 0.0];
-            let cw = add(o_flat, mv(&flat, c));
-            (r, sub(cw, mv(&r, c)))
-        }
+        if heel_pivot || p == 0.0 { (r, o_flat) } else { self.rolled_rad(body, p) }
     }
 }
 
@@ -311,11 +350,9 @@ impl Pose {
         let y = self.knee_axis[i];
         from_cols(cross(y, z), y, z)
     }
-    /// Lowest height of the foot's two sole contact points.
+    /// Height of the foot's lowest sole point (heel or forefoot rocker).
     pub fn foot_low(&self, body: &Body, i: usize) -> f64 {
-        let h = self.foot_o[i][2];
-        let t = add(self.foot_o[i], mv(&self.foot_r[i], [body.toe_contact_x, 0.0, 0.0]))[2];
-        h.min(t)
+        body.sole_low(&self.foot_r[i], self.foot_o[i])
     }
     /// Marker positions (belt frame), Plug-in Gait lower body, in the order
     /// of [`super::PIG_MARKERS`].

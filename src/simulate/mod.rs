@@ -14,9 +14,10 @@
 //!    (events are exact frames), stride-to-stride variability from a seeded
 //!    xoshiro256** stream, foot placements relative to the hip at strike.
 //! 2. Stance feet are prescribed: planted on the floor (z = 0), rotating about
-//!    the heel (rearfoot/midfoot, positive strike angle) or the metatarsal
-//!    heads (forefoot) to foot flat, then rolling about the metatarsal heads
-//!    to toe off. The foot's lowest point is exactly on the floor through
+//!    the heel (rearfoot/midfoot, positive strike angle) or the forefoot
+//!    (forefoot strike) to foot flat, then rolling over the forefoot to toe
+//!    off: walking along a rocker from the metatarsal heads to the toe tip
+//!    ([`body::Body::rocker_r`]), running about the metatarsal heads. The foot's lowest point is exactly on the floor through
 //!    stance and strictly above it in swing.
 //! 3. Pelvis: prescribed forward path, sway, tilt/obliquity/rotation; its
 //!    height is the largest that lets every stance leg reach its foot with the
@@ -24,7 +25,8 @@
 //!    exceeds the reach), ballistic in running flight.
 //!    In walking pre-swing (contralateral strike to toe off) the trailing leg
 //!    does not set the height: its heel rise is solved so its knee flexes
-//!    to ~38 deg at toe off, stride after stride.
+//!    to ~38 deg at toe off, and at least to an accelerating pitch ramp
+//!    ([`PRE_SWING_TOE_OFF_PITCH`]), stride after stride.
 //! 4. Swing legs from the exact toe-off pose to the exact landing pose: the
 //!    thigh a cubic Hermite leaving with (at least) the stance flexion rate
 //!    and slightly overshooting the landing angle ([`body::SwingThigh`]); the
@@ -32,7 +34,10 @@
 //!    ~100 deg at 62 %) and extending to the landing value
 //!    ([`body::SwingKnee`]); the ankle back to its landing angle by mid-swing.
 //!    Walking mid-swing lifts the sole to >= [`MIN_TOE_CLEARANCE`] (soft, so
-//!    the path stays smooth); any swing foot is kept above the floor.
+//!    the path stays smooth); any swing foot is kept above the floor. The
+//!    walking swing starts by continuing the toe-off motion (ankle velocity,
+//!    foot pitch rate; see [`TOE_OFF_HOLD`]), so the toe accelerates forward
+//!    from toe off as in adult walking.
 //! 5. Both legs are solved by two-link inverse kinematics (hinge knee, axis
 //!    perpendicular to the hip-ankle line and the direction of travel).
 //!
@@ -55,6 +60,22 @@ use rng::Rng;
 pub use truth::Truth;
 pub use write::{OutFormat, write_dataset, write_demo, write_trial};
 
+/// Time constant (s) over which a walking swing ankle's velocity turns from
+/// its toe-off value into the joint-space swing's.
+const TOE_OFF_TAU: f64 = 0.03;
+
+/// Walking early swing: the foot keeps its toe-off pitch (after a short
+/// overshoot: the toe-off pitch rate decays as `t exp(-t / TOE_OFF_PITCH_TAU)`)
+/// and blends into the joint-space pitch by this swing fraction.
+const TOE_OFF_HOLD: f64 = 0.6;
+const TOE_OFF_PITCH_TAU: f64 = 0.025;
+
+/// Walking toe-off pitch (degrees, heel up < 0): in pre-swing the heel rises
+/// at least along `lerp(pitch at the contralateral strike, this, u^2)` (u =
+/// fraction of pre-swing), so the foot rolls over its toe tip faster and
+/// faster up to toe off (real feet: 55-67 deg of heel-toe pitch at toe off).
+const PRE_SWING_TOE_OFF_PITCH: f64 = -54.0;
+
 /// Mid-swing sole clearance the swing foot is lifted to (metres).
 pub const MIN_TOE_CLEARANCE: f64 = 0.015;
 
@@ -68,8 +89,10 @@ pub const MIN_TOE_CLEARANCE: f64 = 0.015;
 /// Each end is a quadratic ease from 0 (initial slope `v`, m/s) to the
 /// plateau `h`, reached after `2 h / v`. Running: the toe leaves at 0.8 m/s
 /// and lands at 0.6 m/s (Novacheck 1998: the foot is off the ground within a
-/// few milliseconds of toe off), 20 mm plateau; walking: 0.4 and 0.3 m/s, 8 mm
-/// (mid-swing clearance is [`MIN_TOE_CLEARANCE`]; Winter 1992).
+/// few milliseconds of toe off), 20 mm plateau; walking: 0.15 and 0.3 m/s, 8 mm
+/// (the walking foot leaves rotating about its toe tip, which the continued
+/// roll lifts by itself; mid-swing clearance is [`MIN_TOE_CLEARANCE`]; Winter
+/// 1992).
 #[derive(Debug, Clone, Copy)]
 struct SoleEnvelope {
     h: f64,
@@ -83,7 +106,7 @@ impl SoleEnvelope {
     fn new(mode: Mode, rate: f64) -> SoleEnvelope {
         let (h, v_off, v_on, v_rest) = match mode {
             Mode::Run => (0.020, 0.8, 0.6, 0.3),
-            Mode::Walk => (0.008, 0.4, 0.3, 0.0),
+            Mode::Walk => (0.008, 0.15, 0.3, 0.0),
         };
         SoleEnvelope { h, v_off, v_on, v_rest, rate }
     }
@@ -424,7 +447,12 @@ fn pelvis_phase(right_fs: &[i64], i: f64) -> f64 {
 
 #[allow(clippy::needless_range_loop)]
 pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
-    let body = Body::new(cfg.height_m, cfg.mass_kg);
+    let mut body = Body::new(cfg.height_m, cfg.mass_kg);
+    if cfg.mode == Mode::Run {
+        // Running keeps the rigid metatarsal-head pivot (no forefoot rocker).
+        body.rocker_r = 0.0;
+        body.rocker_end = 0.0;
+    }
     let rate = cfg.rate();
     let n = cfg.frames() as i64;
     let stride_t = 120.0 / cfg.cadence_steps_min();
@@ -525,7 +553,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             // (see below), so only the leading leg sets the height.
             if let Some(c) = stance_of(si, i).filter(|c| i < c.pre_swing) {
                 let tau = (i - c.fs) as f64 / (c.fo - c.fs) as f64;
-                let (fr, fo) = c.foot_pose(&body, tau);
+                let (fr, fo) = c.foot_pose_mtp(&body, tau);
                 let a = add(fo, mv(&fr, body.ajc_f));
                 let off = mv(&r, body.hjc(SIDES[si]));
                 let extra = c.knee_ic_extra * (1.0 - smooth(tau / 0.4));
@@ -603,6 +631,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
     for (si, list) in per_side.iter().enumerate() {
         for (ci, c) in list.iter().enumerate() {
             let mut pitch_ps = f64::NAN;
+            let mut pitch_start = 0.0;
             let mut knee_ps = 0.0;
             for i in c.fs.max(i0)..=c.fo.min(i1 - 1) {
                 let tau = (i - c.fs) as f64 / (c.fo - c.fs) as f64;
@@ -617,11 +646,13 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                     let hip = poses[(i - i0) as usize].hip[si];
                     if pitch_ps.is_nan() {
                         pitch_ps = c.pitch(tau);
+                        pitch_start = pitch_ps;
                         knee_ps = body.knee_for_span(norm(sub(add(fo, mv(&fr, body.ajc_f)), hip)));
                     }
                     let u = (i - c.pre_swing) as f64 / (c.fo - c.pre_swing) as f64;
                     let k = lerp(knee_ps, knee_to.max(knee_ps), 1.0 - (std::f64::consts::FRAC_PI_2 * u).cos());
                     let p = c.pitch_for_span(&body, hip, body.leg_span(k), pitch_ps);
+                    let p = p.min(lerp(pitch_start, PRE_SWING_TOE_OFF_PITCH, u * u));
                     pitch_ps = p;
                     (fr, fo) = c.rolled(&body, p);
                 }
@@ -686,26 +717,66 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             // foot rotation and origin, lowest sole point. The ankle (foot
             // relative to shank) goes from its push-off plantarflexion to its
             // landing angle by mid-swing, so the foot follows the shank.
+            let pitch_js = |lc: &LegCfg, s: f64| {
+                let pa_s = keys(&[(0.0, 0.0), (0.5, 1.0), (1.0, 1.0)], s);
+                ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, pa_s)).to_radians()
+            };
             let foot = |hip: V3, lc: &LegCfg, s: f64| {
                 let ank = lc.ankle(&body, hip);
-                let pa_s = keys(&[(0.0, 0.0), (0.5, 1.0), (1.0, 1.0)], s);
-                let pitch = ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, pa_s)).to_radians();
+                let pitch = pitch_js(lc, s);
                 let fr = mm(&rz(lerp(c.yaw, nx.yaw, smooth(s))), &ry(-pitch));
                 let fo = sub(ank, mv(&fr, body.ajc_f));
-                let low = fo[2].min(add(fo, mv(&fr, [body.toe_contact_x, 0.0, 0.0]))[2]);
+                let low = body.sole_low(&fr, fo);
                 (ank, fr, fo, low)
             };
+            let lc_at = |s: f64| LegCfg { theta: tk.at(s), knee: kk.at(s), dy: lerp(cfg_a.dy, cfg_b.dy, smooth(s)) };
+            // Walking early swing continues the stance's last motion: the foot
+            // leaves with the ankle velocity it had at toe off (the difference
+            // to the joint-space swing fading as t exp(-t / tau)) and its pitch
+            // rate, which dies out within a few frames (the pitch peaks 2-3
+            // frames after toe off, 3-5 deg above its toe-off value); the foot
+            // then keeps that pitch, blending into the joint-space pitch by
+            // [`TOE_OFF_HOLD`] of swing. The toe, moving forward at ~0.5-0.7 x
+            // the pelvis speed as the foot rolls over its toe tip, accelerates
+            // to the ankle's speed (Zeni's foot off lands at the release, as
+            // on real walkers).
+            let pitch_of = |fr: &M3| fr[2][0].clamp(-1.0, 1.0).asin();
+            let back = |k: i64| &poses[((a - k).max(i0) - i0) as usize];
+            let (st2, st1, st0) = (back(2), back(1), back(0));
+            let extrap = |x0: f64, x1: f64, x2: f64| 1.5 * (x0 - x1) - 0.5 * (x1 - x2);
+            let w_pitch = extrap(pitch_of(&st0.foot_r[si]), pitch_of(&st1.foot_r[si]), pitch_of(&st2.foot_r[si]));
+            let v_ank: V3 = std::array::from_fn(|k| extrap(st0.ankle[si][k], st1.ankle[si][k], st2.ankle[si][k]));
+            let (js_ank, ..) = foot(poses[(a + 1 - i0) as usize].hip[si], &lc_at(1.0 / nsw), 1.0 / nsw);
+            let sm = TOE_OFF_HOLD;
+            let p_a = pitch_of(&st0.foot_r[si]);
+            let tau_p = TOE_OFF_PITCH_TAU * rate;
+            let dv_ank = sub(v_ank, sub(js_ank, st0.ankle[si]));
+            let tau = if run { 0.0 } else { TOE_OFF_TAU * rate };
             for i in (a + 1)..b {
                 let s = (i - a) as f64 / nsw;
-                let lc = LegCfg { theta: tk.at(s), knee: kk.at(s), dy: lerp(cfg_a.dy, cfg_b.dy, smooth(s)) };
+                let lc = lc_at(s);
                 let p = &mut poses[(i - i0) as usize];
-                let (mut ank, fr, mut fo, low) = foot(p.hip[si], &lc, s);
+                let (mut ank, mut fr, mut fo, mut low) = foot(p.hip[si], &lc, s);
+                if tau > 0.0 {
+                    let t = (i - a) as f64;
+                    let e = t * (-t / tau).exp();
+                    if s < sm {
+                        let pitch = p_a + (pitch_of(&fr) - p_a) * smooth(s / sm) + w_pitch * t * (-t / tau_p).exp();
+                        fr = mm(&rz(lerp(c.yaw, nx.yaw, smooth(s))), &ry(-pitch));
+                    }
+                    ank = add(ank, scale(dv_ank, e));
+                    fo = sub(ank, mv(&fr, body.ajc_f));
+                    low = body.sole_low(&fr, fo);
+                }
                 // Toe clearance: mid-swing the walking sole is lifted (softly,
                 // so the path stays smooth) to at least ~15 mm, the minimum toe
                 // clearance of adult walking (Winter 1992, Phys Ther 72:45:
                 // 12.9 +/- 4.5 mm); the envelope is kept in any case.
                 let w = keys(&[(0.0, 0.0), (0.2, 1.0), (0.6, 1.0), (1.0, 0.0)], s);
-                let x = MIN_TOE_CLEARANCE - low;
+                // (The clearance is that of the heel and metatarsal heads, as
+                // measured; the toe tip is kept off the floor by the envelope.)
+                let low_mtp = fo[2].min(add(fo, mv(&fr, [body.toe_contact_x, 0.0, 0.0]))[2]);
+                let x = MIN_TOE_CLEARANCE - low_mtp;
                 let mut lift = if run { 0.0 } else { w * 0.5 * (x + (x * x + 0.004f64.powi(2)).sqrt()) };
                 lift = lift.max(envelope.floor(i - a, b - i) - low);
                 if lift > 0.0 {
@@ -715,6 +786,9 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 p.ankle[si] = ank;
                 p.foot_r[si] = fr;
                 p.foot_o[si] = fo;
+            }
+            if !run {
+                monotone_swing_foot(&body, &mut poses[(a + 1 - i0) as usize..(b - i0) as usize], si);
             }
         }
     }
@@ -726,6 +800,57 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
         }
     }
     Kin { body, contacts, i0, poses }
+}
+
+/// Walking swing foot (the frames strictly between toe off and strike):
+/// lifted vertically where needed so that the metatarsal heads and the TOE
+/// marker keep rising through the first 20 % of swing (the heel through 10 %) and the HEE marker
+/// does not rise again between its peak and the strike. The joint-space swing
+/// leaves small dips there (a few mm) as the knee and hip change pace; the
+/// lifts fill them (and fade out over the next 10 % of swing at the start).
+fn monotone_swing_foot(body: &Body, sw: &mut [Pose], si: usize) {
+    let n = sw.len();
+    if n < 4 {
+        return;
+    }
+    let nsw = (n + 1) as f64;
+    let z_of = |p: &Pose, v: V3| add(p.foot_o[si], mv(&p.foot_r[si], v))[2];
+    let mut lift = vec![0.0; n];
+    // Start: running maxima of the metatarsal heads (20 %) and heel (10 %).
+    let (end_m, end_h) = (((0.2 * nsw).ceil() as usize).min(n), ((0.1 * nsw).ceil() as usize).min(n));
+    let (mut top_m, mut top_t, mut top_h) = (f64::MIN, f64::MIN, f64::MIN);
+    for k in 0..end_m {
+        let zm = z_of(&sw[k], [body.toe_contact_x, 0.0, 0.0]);
+        let zt = z_of(&sw[k], body.toe_f);
+        let zh = z_of(&sw[k], [0.0; 3]);
+        let mut l = (top_m - zm).max(top_t - zt).max(0.0);
+        if k < end_h {
+            l = l.max(top_h - zh);
+        }
+        lift[k] = l;
+        top_m = top_m.max(zm + l);
+        top_t = top_t.max(zt + l);
+        top_h = top_h.max(zh + l);
+    }
+    // Fade the last lift out over the next 10 % of swing.
+    let last = lift[end_m - 1];
+    let fade = ((0.1 * nsw).ceil() as usize).max(1);
+    for (j, l) in lift.iter_mut().enumerate().skip(end_m).take(fade) {
+        *l = last * (1.0 - smooth((j + 1 - end_m) as f64 / fade as f64));
+    }
+    // End: the HEE marker non-increasing from its peak to the strike.
+    let hee = |k: usize, l: &[f64]| z_of(&sw[k], body.hee_f) + l[k];
+    let ipk = (0..n).fold(0, |b, k| if hee(k, &lift) > hee(b, &lift) { k } else { b });
+    let mut floor = f64::MIN;
+    for k in (ipk..n).rev() {
+        let z = hee(k, &lift);
+        floor = floor.max(z);
+        lift[k] += floor - z;
+    }
+    for (p, l) in sw.iter_mut().zip(&lift) {
+        p.ankle[si][2] += l;
+        p.foot_o[si][2] += l;
+    }
 }
 
 /// Map a belt-frame point at frame `i` to the lab frame.
@@ -894,20 +1019,21 @@ pub fn foot_lowest_points(cfg: &SimConfig) -> [Vec<f64>; 2] {
     [low(0), low(1)]
 }
 
-/// The two sole contact points of each foot (the posterior heel point and
-/// the metatarsal heads), per side (left, right) and frame, in the *belt*
-/// frame (gait axes: x forward, y left, z up; metres): a point that touches
-/// the floor must not move horizontally in this frame. For tests of the
-/// model itself.
-pub fn sole_points(cfg: &SimConfig) -> [Vec<[[f64; 3]; 2]>; 2] {
+/// The sole contact points of each foot (the posterior heel point, the
+/// metatarsal heads and the toe tip), per side (left, right) and frame, in
+/// the *belt* frame (gait axes: x forward, y left, z up; metres): a point that
+/// touches the floor must not move horizontally in this frame (between the
+/// metatarsal heads and the toe tip the foot rolls on its rocker). For tests
+/// of the model itself.
+pub fn sole_points(cfg: &SimConfig) -> [Vec<[[f64; 3]; 3]>; 2] {
     let kin = plan_and_pose(cfg);
     let n = cfg.frames() as i64;
     let pts = |si: usize| {
         (0..n)
             .map(|i| {
                 let p = kin.pose(i);
-                let mtp = add(p.foot_o[si], mv(&p.foot_r[si], [kin.body.toe_contact_x, 0.0, 0.0]));
-                [p.foot_o[si], mtp]
+                let f = |v: V3| add(p.foot_o[si], mv(&p.foot_r[si], v));
+                [p.foot_o[si], f([kin.body.toe_contact_x, 0.0, 0.0]), f(kin.body.toe_tip())]
             })
             .collect()
     };
