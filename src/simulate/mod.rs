@@ -68,7 +68,7 @@ const TOE_OFF_TAU: f64 = 0.03;
 /// overshoot: the toe-off pitch rate decays as `t exp(-t / TOE_OFF_PITCH_TAU)`)
 /// and blends into the joint-space pitch by this swing fraction.
 const TOE_OFF_HOLD: f64 = 0.6;
-const TOE_OFF_PITCH_TAU: f64 = 0.025;
+const TOE_OFF_PITCH_TAU: f64 = 0.02;
 
 /// Walking toe-off pitch (degrees, heel up < 0): in pre-swing the heel rises
 /// at least along `lerp(pitch at the contralateral strike, this, u^2)` (u =
@@ -827,6 +827,9 @@ fn monotone_swing_foot(body: &Body, sw: &mut [Pose], si: usize) {
         if k < end_h {
             l = l.max(top_h - zh);
         }
+        if l > 0.0 {
+            l += 1e-9; // strictly above the running maximum after rounding
+        }
         lift[k] = l;
         top_m = top_m.max(zm + l);
         top_t = top_t.max(zt + l);
@@ -845,7 +848,9 @@ fn monotone_swing_foot(body: &Body, sw: &mut [Pose], si: usize) {
     for k in (ipk..n).rev() {
         let z = hee(k, &lift);
         floor = floor.max(z);
-        lift[k] += floor - z;
+        if floor > z {
+            lift[k] += floor - z + 1e-9;
+        }
     }
     for (p, l) in sw.iter_mut().zip(&lift) {
         p.ankle[si][2] += l;
