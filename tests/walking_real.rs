@@ -272,8 +272,8 @@ fn simulated_walking_events() {
         ("walk overground", SimConfig::walking(), 1, 0),
         ("walk treadmill", SimConfig::walking().with_treadmill(true), 1, 0),
         ("walk noisy", SimConfig::walking().with_noise(1.0, 0).with_seed(3), 1, 0),
-        ("walk 0.9 overground", SimConfig::walking().with_speed(0.9), 2, 1),
-        ("walk 0.9 treadmill", SimConfig::walking().with_speed(0.9).with_treadmill(true), 2, 1),
+        ("walk 0.9 overground", SimConfig::walking().with_speed(0.9), 1, 1),
+        ("walk 0.9 treadmill", SimConfig::walking().with_speed(0.9).with_treadmill(true), 1, 1),
     ] {
         let st = simulate(&cfg);
         let dir = std::env::temp_dir().join(format!("gl-walk-sim-{}-{}", std::process::id(), name.replace(' ', "-")));
