@@ -653,19 +653,18 @@ fn toe_offs(t: &SimTrial) -> Vec<ToeOff> {
 
 /// Walking toe off as in adult walkers, so that Zeni's foot off (the toe
 /// furthest behind the pelvis) lands at the release: at the truth foot off the
-/// TOE marker moves forward at 0.65-0.95 x the pelvis speed (central
-/// difference; real walkers 0.70-1.0; reached 0.70-0.88) with no jump into
+/// TOE marker moves forward at 0.7-0.95 x the pelvis speed (central
+/// difference; real walkers 0.70-1.0; reached 0.72-0.88) with no jump into
 /// swing (less than 0.6 x the pelvis speed between the last stance and the
 /// first swing frame: < 80 m/s^2 at 1.3 m/s, the top of the real range), and
 /// accelerates forward (>= 10 m/s^2 over the next 3 frames; reached 16-63);
 /// the heel-toe line is pitched 50-62 deg at toe off (real 55-67; reached 56),
 /// peaks 1-3 frames later (reached 2) less than 8 deg higher (reached 4-6),
 /// rising at < 800 deg/s before toe off (real 350-550; reached 500-770); the
-/// toe rises at < 1.1 m/s in early swing (real peaks 0.44-0.65 m/s; reached
-/// 0.3-0.6, up to 1.0 in a few strides where the knee flexes fast).
-/// Before: 0.26-0.82 x and -0.02-0.60 x (1.3, 0.9 m/s), 63-77 deg rising to
-/// 81-85 deg 3-8 frames later at ~1000-1360 deg/s, toe rising at up to 1.5 m/s
-/// and stalling or moving back after toe off.
+/// toe rises at < 0.8 m/s in early swing (real peaks 0.44-0.65 m/s; reached
+/// 0.29-0.72). Before: 0.26-0.82 x and -0.02-0.60 x (1.3, 0.9 m/s), 63-77 deg
+/// rising to 81-85 deg 3-8 frames later at ~1000-1360 deg/s, toe rising at up
+/// to 1.5 m/s and stalling or moving back after toe off.
 #[test]
 fn walking_toe_off_is_realistic() {
     for cfg in [
@@ -684,13 +683,13 @@ fn walking_toe_off_is_realistic() {
             if std::env::var("TOE_PROFILE").is_ok() {
                 eprintln!("{what}");
             }
-            assert!((0.65..0.95).contains(&o.ratio), "{what}");
+            assert!((0.7..0.95).contains(&o.ratio), "{what}");
             assert!(o.ratio_fwd - o.ratio_back < 0.6 && o.ratio_fwd > o.ratio_back, "{what}");
             assert!(o.ratio_p2 > o.ratio_fwd && o.acc >= 10.0, "{what}");
             assert!((50.0..62.0).contains(&o.pitch), "{what}");
             assert!((1..=3).contains(&o.peak_after) && o.pitch_peak - o.pitch < 8.0, "{what}");
             assert!(o.pitch_rate < 800.0, "{what}");
-            assert!(o.vz_peak < 1.1, "{what}");
+            assert!(o.vz_peak < 0.8, "{what}");
         }
     }
 }

@@ -70,6 +70,9 @@ const TOE_OFF_TAU: f64 = 0.03;
 const TOE_OFF_HOLD: f64 = 0.6;
 const TOE_OFF_PITCH_TAU: f64 = 0.02;
 
+/// Largest knee flexion rate (deg/s) a walking swing starts with.
+const KNEE_RATE_MAX: f64 = 250.0;
+
 /// Walking toe-off pitch (degrees, heel up < 0): in pre-swing the heel rises
 /// at least along `lerp(pitch at the contralateral strike, this, u^2)` (u =
 /// fraction of pre-swing), so the foot rolls over its toe tip faster and
@@ -704,9 +707,13 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 (cfg_a.theta - cfg_a1.theta) * nsw,
                 (cfg_b1.theta - cfg_b.theta) * nsw,
             );
+            // Walking: the knee leaves toe off flexing at most ~KNEE_RATE_MAX
+            // (the stance's fast final roll would otherwise fling the foot up).
+            let va_knee = (cfg_a.knee - cfg_a1.knee) * nsw;
+            let va_knee = if run { va_knee } else { va_knee.min(KNEE_RATE_MAX.to_radians() * nsw / rate) };
             let kk = SwingKnee::new(
                 cfg_a.knee,
-                (cfg_a.knee - cfg_a1.knee) * nsw,
+                va_knee,
                 nx.swing_knee_peak.to_radians(),
                 if run { 0.62 } else { 0.27 },
                 cfg_b.knee,
