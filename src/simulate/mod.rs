@@ -795,7 +795,8 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 p.foot_o[si] = fo;
             }
             if !run {
-                monotone_swing_foot(&body, &mut poses[(a + 1 - i0) as usize..(b - i0) as usize], si);
+                let sw = &mut poses[(a + 1 - i0) as usize..(b - i0) as usize];
+                monotone_swing_foot(&body, sw, si, nx.heel_pivot());
             }
         }
     }
@@ -811,11 +812,12 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
 
 /// Walking swing foot (the frames strictly between toe off and strike):
 /// lifted vertically where needed so that the metatarsal heads and the TOE
-/// marker keep rising through the first 20 % of swing (the heel through 10 %) and the HEE marker
-/// does not rise again between its peak and the strike. The joint-space swing
-/// leaves small dips there (a few mm) as the knee and hip change pace; the
-/// lifts fill them (and fade out over the next 10 % of swing at the start).
-fn monotone_swing_foot(body: &Body, sw: &mut [Pose], si: usize) {
+/// marker keep rising through the first 20 % of swing (the heel through 10 %)
+/// and, landing on the heel, the HEE marker does not rise again between its
+/// peak and the strike. The joint-space swing leaves small dips there (a few
+/// mm) as the knee and hip change pace; the lifts fill them (and fade out
+/// over the next 10 % of swing at the start).
+fn monotone_swing_foot(body: &Body, sw: &mut [Pose], si: usize, heel_landing: bool) {
     let n = sw.len();
     if n < 4 {
         return;
@@ -848,7 +850,15 @@ fn monotone_swing_foot(body: &Body, sw: &mut [Pose], si: usize) {
     for (j, l) in lift.iter_mut().enumerate().skip(end_m).take(fade) {
         *l = last * (1.0 - smooth((j + 1 - end_m) as f64 / fade as f64));
     }
-    // End: the HEE marker non-increasing from its peak to the strike.
+    // End (heel landings): the HEE marker non-increasing from its peak to
+    // the strike. (A forefoot landing tips the heel up into the strike.)
+    if !heel_landing {
+        for (p, l) in sw.iter_mut().zip(&lift) {
+            p.ankle[si][2] += l;
+            p.foot_o[si][2] += l;
+        }
+        return;
+    }
     let hee = |k: usize, l: &[f64]| z_of(&sw[k], body.hee_f) + l[k];
     let ipk = (0..n).fold(0, |b, k| if hee(k, &lift) > hee(b, &lift) { k } else { b });
     let mut floor = f64::MIN;
