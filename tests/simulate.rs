@@ -353,6 +353,15 @@ fn knee_ranges_walking_and_running() {
     let cases = [
         (quiet(SimConfig::walking()), (14.0, 23.0), (55.0, 66.0)),
         (quiet(SimConfig::walking().with_speed(1.0).with_seed(3)), (14.0, 23.0), (55.0, 66.0)),
+        (
+            quiet(SimConfig::walking().with_strike(Side::Left, StrikePattern::Forefoot, None).with_strike(
+                Side::Right,
+                StrikePattern::Midfoot,
+                None,
+            )),
+            (14.0, 23.0),
+            (55.0, 66.0),
+        ),
         (quiet(SimConfig::running()), (38.0, 50.0), (90.0, 110.0)),
         (quiet(SimConfig::running().with_speed(4.0).with_treadmill(false)), (38.0, 50.0), (90.0, 110.0)),
         (

@@ -724,9 +724,17 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             // foot rotation and origin, lowest sole point. The ankle (foot
             // relative to shank) goes from its push-off plantarflexion to its
             // landing angle by mid-swing, so the foot follows the shank.
+            let plantar_landing = !run && ank_b < 0.0;
             let pitch_js = |lc: &LegCfg, s: f64| {
-                let pa_s = keys(&[(0.0, 0.0), (0.5, 1.0), (1.0, 1.0)], s);
-                ((lc.theta - lc.knee).to_degrees() + lerp(ank_a, ank_b, pa_s)).to_radians()
+                // A plantarflexed landing (forefoot, some midfoot strikes) is
+                // reached in terminal swing, from a neutral ankle at mid-swing:
+                // the toes do not hang down through swing.
+                let ank = if plantar_landing {
+                    keys(&[(0.0, ank_a), (0.5, ank_b.max(0.0)), (0.75, ank_b.max(0.0)), (1.0, ank_b)], s)
+                } else {
+                    lerp(ank_a, ank_b, keys(&[(0.0, 0.0), (0.5, 1.0), (1.0, 1.0)], s))
+                };
+                ((lc.theta - lc.knee).to_degrees() + ank).to_radians()
             };
             let foot = |hip: V3, lc: &LegCfg, s: f64| {
                 let ank = lc.ankle(&body, hip);
