@@ -245,25 +245,14 @@ fn kinematic_walking_events_vs_plates() {
 /// the fused events (kinematic, and the plates' where a plate saw the foot)
 /// against the simulator's truth, matched within 10 frames.
 ///
-/// Strikes are within one frame. Foot offs are not, and the cause is the
-/// simulator's toe off, not the detector: Zeni's toe minimum is within 1.3
-/// frames of the plates' releases on the real walkers above (no bias), but
-/// 0-4 frames late on the simulated walker at 1.3 m/s and 3-8 at 0.9 m/s.
-/// At the plates' releases the real walkers' TOE marker moves forward at
-/// 0.70-1.0 x the pelvis speed (Gait2392, Rajagopal, PiG_Motion; sample09's
-/// late left foot off: 0.52), so the toe's minimum relative to the pelvis
-/// falls at the release. The simulated foot is rigid and rolls about its
-/// metatarsal heads, right under the TOE marker, until toe off: at the
-/// truth's foot off the TOE moves at 0.26-0.82 x the pelvis speed at 1.3 m/s
-/// and -0.02-0.60 x at 0.9 m/s (20 Hz filter), the foot pitched 63-76 deg
-/// (real: 55-67 deg) and still pitching. In early swing the simulated toe
-/// then rises at 0.9-1.3 m/s (real: peaks of 0.44-0.65 m/s) while it moves
-/// forward slowly, stalls, or at 0.9 m/s even backwards (-0.13 m/s two
-/// frames after toe off), where the real toe accelerates forward from the
-/// release at 20-80 m/s^2; it reaches the pelvis speed 0-8 frames into
-/// swing. Rolling the simulated foot about a point further forward (0.95
-/// instead of 0.72 foot lengths) does not change this (tried: 1-5 and 4-8
-/// frames). Asserted: what is reached.
+/// Strikes and foot offs are within one frame. (Foot offs used to be 2-8
+/// frames late: the simulated foot rolled about its metatarsal heads under
+/// the TOE marker, so at toe off the toe moved at 0.0-0.8 x the pelvis speed
+/// where real walkers' toes move at 0.70-1.0 x, and Zeni's toe minimum came
+/// late. The simulator now rolls the foot over a toe tip with a realistic
+/// pre-swing and early swing; `tests/simulate.rs::walking_toe_off_is_realistic`
+/// pins those kinematics.) One foot off 9 frames before the end of the 0.9 m/s
+/// trials is missed: its toe minimum lies after the last frame.
 #[test]
 fn simulated_walking_events() {
     use gaitline::simulate::{OutFormat, SimConfig, simulate, write_trial};

@@ -262,7 +262,7 @@ impl Kinematics {
     /// the TOE marker moves forward as fast as the pelvis, which in these
     /// walkers it does at the release (0.70-1.0 x the pelvis speed there);
     /// a foot whose toe leaves the floor slowly gets it late (sample09's
-    /// left, 0.52 x: +2.7; the simulator's walkers, 0-0.8 x: 0-8 frames).
+    /// left, 0.52 x: +2.7; the simulator's walkers before their toe-off fix, 0-0.8 x: 0-8 frames).
     /// The toe marker's lowest point is no alternative: at the release on
     /// Gait2392 and Rajagopal, but 5-7 frames early on PiG_Motion and
     /// sample09, whose TOE marker on the metatarsal heads rises as the toes
