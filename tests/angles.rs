@@ -475,6 +475,8 @@ fn manifest_options_reach_the_pipeline() {
     ) else {
         return;
     };
+    // The manifest lives elsewhere: give it absolute paths (GAITLINE_DATA may be relative).
+    let (dynamic, stat) = (dynamic.canonicalize().unwrap(), stat.canonicalize().unwrap());
     let dir = std::env::temp_dir().join(format!("gaitline-pig-manifest-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let m = dir.join("m.csv");
