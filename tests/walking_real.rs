@@ -6,7 +6,6 @@ use gaitline::events::{EventKind, EventOptions, Mode, Source};
 use gaitline::group::TrialSpec;
 use gaitline::model::{self, Side, Subject};
 use gaitline::pipeline::{Analysis, analyze_trial, load_trial};
-use gaitline::spatiotemporal::Stride;
 use gaitline::trial::{CleanOptions, Trial};
 
 fn trial(files: &[&str]) -> Option<Trial> {
@@ -48,37 +47,6 @@ fn analysis(t: &[model::ReferenceScalar], name: &str, side: Side) -> f64 {
     t.iter().find(|r| r.name == name && r.side == Some(side)).unwrap_or_else(|| panic!("ANALYSIS {name}")).value
 }
 
-/// Our stride that matches Vicon's first complete cycle of a side (the one
-/// its `ANALYSIS` values describe): the cycle opening within 2 frames of the
-/// file's cycle.
-fn vicon_cycle<'a>(t: &Trial, a: &'a Analysis, side: Side) -> &'a Stride {
-    let fe = |s: Side, k: model::EventKind| -> Vec<i64> {
-        t.file_events
-            .iter()
-            .filter(|e| e.side == Some(s) && e.kind == k)
-            .map(|e| ((e.time_s - t.time0_s) * t.rate_hz).round() as i64)
-            .collect()
-    };
-    let o = if side == Side::Left { Side::Right } else { Side::Left };
-    let (fs, fo, ofs, ofo) = (
-        fe(side, model::EventKind::FootStrike),
-        fe(side, model::EventKind::FootOff),
-        fe(o, model::EventKind::FootStrike),
-        fe(o, model::EventKind::FootOff),
-    );
-    let start = fs
-        .windows(2)
-        .find(|w| {
-            let inside = |v: &Vec<i64>| v.iter().copied().find(|&x| x > w[0] && x < w[1]);
-            matches!((inside(&ofo), inside(&ofs), inside(&fo)), (Some(a), Some(b), Some(c)) if a < b && b < c)
-        })
-        .expect("a complete cycle in the file")[0];
-    a.strides
-        .iter()
-        .find(|s| s.side == Some(side) && (s.start as i64 - start).abs() <= 2)
-        .expect("our stride at Vicon's cycle")
-}
-
 /// PiG_Motion-FlatFoot-Full (C3D and its Vicon CSV export): every Vicon
 /// event matched; strides against Vicon's ANALYSIS values.
 #[test]
@@ -109,7 +77,8 @@ fn pig_motion_events_and_analysis() {
         // Vicon's ANALYSIS (its first complete cycle per side) vs our stride there.
         let mut cad = Vec::new();
         for side in [Side::Left, Side::Right] {
-            let s = vicon_cycle(&t, &a, side);
+            // Our stride at Vicon's first complete cycle (the one ANALYSIS describes).
+            let s = gaitline::evaluate::analysis_cycle(&t, &a, side).expect("our stride at Vicon's cycle");
             let (sl, stl, sp, fo) = (
                 analysis(&reference, "Stride Length", side),
                 analysis(&reference, "Step Length", side),
