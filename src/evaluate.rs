@@ -95,11 +95,7 @@ fn file_refs(t: &Trial) -> Vec<Ev> {
     t.file_events
         .iter()
         .filter_map(|e| {
-            let kind = match e.kind {
-                model::EventKind::FootStrike => EventKind::FootStrike,
-                model::EventKind::FootOff => EventKind::FootOff,
-                _ => return None,
-            };
+            let kind = EventKind::from_file(&e.kind)?;
             Some(Ev { side: e.side?, kind, time_s: e.time_s })
         })
         .collect()

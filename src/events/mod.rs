@@ -54,6 +54,16 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The gait event a file's event stands for (foot strike or foot off; other
+    /// labelled events have none).
+    pub fn from_file(k: &model::EventKind) -> Option<EventKind> {
+        match k {
+            model::EventKind::FootStrike => Some(EventKind::FootStrike),
+            model::EventKind::FootOff => Some(EventKind::FootOff),
+            model::EventKind::Other(_) => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             EventKind::FootStrike => "foot_strike",
@@ -256,11 +266,7 @@ pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
             .file_events
             .iter()
             .filter_map(|e| {
-                let kind = match e.kind {
-                    model::EventKind::FootStrike => EventKind::FootStrike,
-                    model::EventKind::FootOff => EventKind::FootOff,
-                    _ => return None,
-                };
+                let kind = EventKind::from_file(&e.kind)?;
                 let i = ((e.time_s - t.time0_s) * t.rate_hz).round();
                 (i >= 0.0 && (i as usize) < t.frames).then(|| Event {
                     side: e.side.unwrap_or(Side::Left),
