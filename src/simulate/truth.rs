@@ -192,7 +192,10 @@ pub fn angles(p: &Pose, si: usize) -> [f64; 9] {
         d(prog),
         p.pelvis_deg[0],
         p.pelvis_deg[1] * -sg,
-        p.pelvis_deg[2] * -sg,
+        // Plug-in Gait's sign: the pelvis rotation of a side is positive when
+        // that side's ASIS moves forward (checked against Vicon's PiG outputs
+        // through `src/angles/pig.rs`).
+        p.pelvis_deg[2] * sg,
     ]
 }
 
