@@ -110,7 +110,7 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
         output::write_atomic(&dir.join("stride_cycles.csv"), &metrics::stride_cycles_csv(&t, c))?;
     }
     if opts.plots
-        && let Some(png) = output::plot::markers_png(&t)?
+        && let Some(png) = output::plot::markers_png(&t, &a.events.events)?
     {
         output::write_atomic(&dir.join("markers.png"), &png)?;
     }

@@ -3,6 +3,7 @@
 
 use crate::clean::presets::{Landmark, LandmarkKind};
 use crate::error::Error;
+use crate::events::{Event, EventKind};
 use crate::model::{Marker, Side};
 use crate::trial::Trial;
 use plotters::prelude::*;
@@ -60,10 +61,12 @@ fn pe(e: impl std::fmt::Display) -> Error {
 }
 
 /// The cleaned-marker chart: heights of heel and toe markers (left red, right
-/// blue) and the forward position of the pelvis and heels over time, so that
-/// a reader sees the gait pattern, gaps and the lab-axis result at a glance.
-/// Returns PNG bytes, or `None` when the trial has no markers.
-pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
+/// blue) with the detected events along the bottom (foot strike ▲, foot off
+/// ●, in the side's colour), and the forward position of the pelvis and heels
+/// over time, so that a reader sees the gait pattern, every event against the
+/// raw heights, gaps and the lab-axis result at a glance. Returns PNG bytes,
+/// or `None` when the trial has no markers.
+pub fn markers_png(t: &Trial, events: &[Event]) -> Result<Option<Vec<u8>>, Error> {
     if t.markers.is_empty() || !t.rate_hz.is_finite() {
         return Ok(None);
     }
@@ -141,6 +144,29 @@ pub fn markers_png(t: &Trial) -> Result<Option<Vec<u8>>, Error> {
                 .map_err(pe)?
                 .label(name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+        }
+        // Events: a tick from the floor of the panel, ▲ for strikes, ● for offs.
+        let tick = 0.12 * (zhi - zlo);
+        let shown_events = events.iter().filter(|e| e.index < shown);
+        for e in shown_events {
+            let col = if e.side == Side::Left { LEFT } else { RIGHT };
+            let x = t0 + e.index as f64 / t.rate_hz;
+            c.draw_series(std::iter::once(PathElement::new(vec![(x, zlo), (x, zlo + tick)], col.stroke_width(1))))
+                .map_err(pe)?;
+            match e.kind {
+                EventKind::FootStrike => {
+                    c.draw_series(std::iter::once(TriangleMarker::new((x, zlo + tick), 6, col.filled()))).map_err(pe)?
+                }
+                EventKind::FootOff => {
+                    c.draw_series(std::iter::once(Circle::new((x, zlo + tick), 4, col.filled()))).map_err(pe)?
+                }
+            };
+        }
+        if !events.is_empty() {
+            c.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map_err(pe)?
+                .label("foot strike ▲ / foot off ●")
+                .legend(|(x, y)| TriangleMarker::new((x + 10, y), 5, BLACK.filled()));
         }
         c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(pe)?;
 
