@@ -1,0 +1,210 @@
+//! Per-stage timings of the analysis of one trial (issue 8), on real trials
+//! from `GAITLINE_DATA` when set and on a simulated 30-s walking trial always:
+//! read (bytes already in memory), clean/build, filter (one coordinate and all
+//! markers), events, spatiotemporal (foot strikes and strides), angles, the
+//! marker chart (PNG) and metrics JSON. A "bare parse" of the same CSV/TSV
+//! bytes (`csv` `ByteRecord` + `str::parse::<f64>`) is the baseline the
+//! readers are compared with.
+//!
+//! Run: `GAITLINE_DATA=../shared/data cargo bench --bench stages`
+
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
+use gaitline::events::{EventOptions, detect};
+use gaitline::filter::{Butterworth, LowPass, filter_xyz};
+use gaitline::io::read_bytes;
+use gaitline::model::{Recording, Subject};
+use gaitline::simulate::{OutFormat, SimConfig, simulate, simulate_static, write_trial};
+use gaitline::trial::{CleanOptions, Trial, build};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One trial to benchmark: its files' bytes (motion files, then an optional
+/// static) and the delimiter of a bare parse of the first file, if it is text.
+struct Case {
+    name: &'static str,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    static_file: Option<(PathBuf, Vec<u8>)>,
+    bare_delimiter: Option<u8>,
+}
+
+fn load(path: &Path) -> (PathBuf, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (path.to_path_buf(), bytes)
+}
+
+/// The real trials, when `GAITLINE_DATA` is set.
+fn real_cases() -> Vec<Case> {
+    let Some(dir) = std::env::var_os("GAITLINE_DATA") else {
+        eprintln!("GAITLINE_DATA is unset: only the simulated trial is benchmarked");
+        return Vec::new();
+    };
+    let d = PathBuf::from(dir);
+    vec![
+        Case {
+            name: "rbds_run",
+            files: vec![
+                load(&d.join("rbds-fukuchi-running/RBDS0041runT252.txt")),
+                load(&d.join("rbds-fukuchi-running/RBDS0041runT252forces.txt")),
+            ],
+            static_file: None,
+            bare_delimiter: Some(b'\t'),
+        },
+        Case {
+            name: "pig_c3d",
+            files: vec![load(&d.join("btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d"))],
+            static_file: Some(load(&d.join("btkdata/C3DSamples__PiG__PiG_Calibration-FlatFoot-Full.c3d"))),
+            bare_delimiter: None,
+        },
+        Case {
+            name: "vicon_csv",
+            files: vec![load(&d.join("vicon-nexus-csv/PiG_Motion-FlatFoot-Full.csv"))],
+            static_file: None,
+            bare_delimiter: Some(b','),
+        },
+    ]
+}
+
+/// A simulated 30-s walking trial (Vicon CSV with force plates and EMG) and
+/// its static (C3D), written to a temporary folder and read back as bytes.
+fn sim_case() -> Case {
+    let dir = std::env::temp_dir().join(format!("gaitline-bench-stages-{}", std::process::id()));
+    let cfg = SimConfig::walking().with_duration(30.0).with_seed(8).with_noise(0.5, 4);
+    let files = write_trial(&simulate(&cfg), &dir, "sim_walk", OutFormat::ViconCsv).expect("simulated trial");
+    let statics =
+        write_trial(&simulate_static(&cfg), &dir, "sim_walk_static", OutFormat::C3d).expect("simulated static");
+    let pick = |v: &[PathBuf], ext: &str| v.iter().find(|p| p.extension().is_some_and(|e| e == ext)).cloned();
+    let case = Case {
+        name: "sim_walk30",
+        files: vec![load(&pick(&files, "csv").expect("csv written"))],
+        static_file: Some(load(&pick(&statics, "c3d").expect("c3d written"))),
+        bare_delimiter: Some(b','),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    case
+}
+
+fn read_all(c: &Case) -> (Vec<Recording>, Option<Recording>) {
+    let recs = c.files.iter().map(|(p, b)| read_bytes(p, b, None).expect("readable")).collect();
+    let st = c.static_file.as_ref().map(|(p, b)| read_bytes(p, b, None).expect("readable static"));
+    (recs, st)
+}
+
+/// `pipeline::load_trial` without the disk: build the trial and its static.
+fn build_trial(recs: Vec<Recording>, st: Option<Recording>) -> Trial {
+    let clean = CleanOptions::default();
+    let mut t = build("bench", recs, &Subject::default(), &clean);
+    if let Some(r) = st {
+        let s = build("bench-static", vec![r], &Subject::default(), &clean);
+        let sub = s.subject.clone();
+        t.subject.merge(&sub);
+        t.static_trial = Some(Box::new(s));
+    }
+    t
+}
+
+/// Split CSV/TSV bytes into f64 cells and nothing else (empty or
+/// non-numeric cells are counted as NaN): the floor any reader of these bytes
+/// pays.
+fn bare_parse(bytes: &[u8], delimiter: u8) -> (usize, f64) {
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    let (mut cells, mut sum) = (0usize, 0.0f64);
+    while rdr.read_byte_record(&mut rec).expect("csv") {
+        for f in rec.iter() {
+            let v = std::str::from_utf8(f).ok().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(f64::NAN);
+            cells += 1;
+            if v.is_finite() {
+                sum += v;
+            }
+        }
+    }
+    (cells, sum)
+}
+
+fn short(g: &mut BenchmarkGroup<'_, WallTime>) {
+    g.measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500)).sample_size(20);
+}
+
+fn bench_case(c: &mut Criterion, case: &Case) {
+    let bytes: usize = case.files.iter().chain(&case.static_file).map(|(_, b)| b.len()).sum();
+    let (recs, st) = read_all(case);
+    let t = build_trial(recs.clone(), st.clone());
+    let frames = t.frames as u64;
+    let eo = EventOptions::default();
+    let a = gaitline::pipeline::analyze_trial(&t, &eo);
+    eprintln!(
+        "{}: {} frames, {} markers, {} analog channels, {} events, {} strides, angles {}; {} bytes",
+        case.name,
+        t.frames,
+        t.markers.len(),
+        t.analogs.len(),
+        a.events.events.len(),
+        a.strides.len(),
+        if a.angles.is_some() { "yes" } else { "no" },
+        bytes
+    );
+
+    let mut g = c.benchmark_group(format!("stages/{}", case.name));
+    short(&mut g);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("read", |b| b.iter(|| read_all(black_box(case))));
+    if let (Some(d), Some((_, b0))) = (case.bare_delimiter, case.files.first()) {
+        g.throughput(Throughput::Bytes(b0.len() as u64));
+        g.bench_function("bare_parse_first_file", |b| b.iter(|| bare_parse(black_box(b0), d)));
+        g.bench_function("read_first_file", |b| b.iter(|| read_bytes(&case.files[0].0, black_box(b0), None).unwrap()));
+    }
+    g.throughput(Throughput::Elements(frames));
+    g.bench_function("build", |b| b.iter(|| build_trial(black_box(recs.clone()), st.clone())));
+    let bw = LowPass::WALK_MARKERS.design(t.rate_hz).expect("filter");
+    if let Some(m) = t.markers.iter().find(|m| m.xyz.iter().any(|p| p[0].is_finite())) {
+        let col: Vec<f64> = m.xyz.iter().map(|p| p[0]).collect();
+        g.bench_function("filter_one_coordinate", |b| b.iter(|| bw.filtfilt_gaps(black_box(&col))));
+    }
+    g.bench_function("filter_all_markers", |b| b.iter(|| filter_all(black_box(&t), &bw)));
+    g.bench_function("events", |b| b.iter(|| detect(black_box(&t), &eo)));
+    g.bench_function("spatiotemporal", |b| {
+        b.iter(|| {
+            let fs = gaitline::footstrike::analyze(black_box(&t), &a.events);
+            gaitline::spatiotemporal::strides(&t, &a.events, &fs)
+        })
+    });
+    let po = gaitline::angles::PigOptions::from_subject(&t.subject);
+    if a.angles.is_some() {
+        g.bench_function("angles", |b| b.iter(|| gaitline::angles::pig::angles(black_box(&t), &po)));
+    }
+    g.bench_function("analyze_trial", |b| b.iter(|| gaitline::pipeline::analyze_trial(black_box(&t), &eo)));
+    g.bench_function("chart_png", |b| {
+        b.iter(|| gaitline::output::plot::markers_png(black_box(&t), &a.events.events).unwrap())
+    });
+    g.bench_function("metrics_json", |b| {
+        b.iter(|| gaitline::output::metrics::from_analysis(black_box(&t), &a).to_json())
+    });
+    g.bench_function("end_to_end_no_plots", |b| {
+        b.iter(|| {
+            let (r, s) = read_all(black_box(case));
+            let t = build_trial(r, s);
+            let a = gaitline::pipeline::analyze_trial(&t, &eo);
+            gaitline::output::metrics::from_analysis(&t, &a).to_json()
+        })
+    });
+    g.finish();
+}
+
+fn filter_all(t: &Trial, bw: &Butterworth) -> usize {
+    t.markers.iter().map(|m| filter_xyz(&m.xyz, bw).len()).sum()
+}
+
+fn benches(c: &mut Criterion) {
+    for case in real_cases().iter().chain(std::iter::once(&sim_case())) {
+        bench_case(c, case);
+    }
+}
+
+criterion_group! {
+    name = stages;
+    // No HTML plots: criterion's plotters backend needs system fonts.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
+criterion_main!(stages);
