@@ -125,6 +125,54 @@ impl Butterworth {
         Ok(Butterworth { order, design_cutoff_hz: cutoff_hz, rate_hz, sos })
     }
 
+    /// Design like `scipy.signal.butter(order, cutoff_hz, btype="high",
+    /// fs=rate_hz, output="sos")`: the low-pass prototype mapped to a
+    /// high-pass (`s → ω/s`, scipy `lp2hp_zpk`: poles `ω/p`, `N` zeros at
+    /// `s = 0`), bilinear transform (zeros at `z = +1`), same sectioning and
+    /// gain placement as [`Butterworth::lowpass`]. Golden vectors in
+    /// `tests/data/highpass_golden.json` (`gen_highpass_golden.py`). Used for
+    /// EMG band-passing (high-pass then low-pass, each run forward-backward).
+    pub fn highpass(order: usize, cutoff_hz: f64, rate_hz: f64) -> Result<Self, FilterError> {
+        if !(1..=10).contains(&order) {
+            return Err(FilterError::Order(order));
+        }
+        let nyq = rate_hz / 2.0;
+        if !(cutoff_hz > 0.0 && cutoff_hz < nyq && rate_hz.is_finite()) {
+            return Err(FilterError::Cutoff { cutoff_hz, nyquist_hz: nyq });
+        }
+        let n = order as f64;
+        let fs2 = 4.0;
+        let warped = 4.0 * (std::f64::consts::PI * cutoff_hz / rate_hz).tan();
+        let analog: Vec<Complex<f64>> = (0..order)
+            .map(|k| {
+                let m = -(n - 1.0) + 2.0 * k as f64;
+                let proto = -Complex::from_polar(1.0, std::f64::consts::PI * m / (2.0 * n));
+                Complex::new(warped, 0.0) / proto
+            })
+            .collect();
+        // Prototype gain 1; lp2hp gain real(1 / prod(-p_proto)) = 1 for Butterworth.
+        let mut prod = Complex::new(1.0, 0.0);
+        for p in &analog {
+            prod *= Complex::new(fs2, 0.0) - p;
+        }
+        let gain = (Complex::new(fs2.powi(order as i32), 0.0) / prod).re;
+        let digital: Vec<Complex<f64>> = analog.iter().map(|p| (fs2 + p) / (fs2 - p)).collect();
+        let mut sos = Vec::new();
+        let mut pairs: Vec<Complex<f64>> = digital.iter().copied().filter(|p| p.im > 1e-300).collect();
+        pairs.sort_by(|a, b| a.norm().total_cmp(&b.norm()));
+        if order % 2 == 1 {
+            let real = digital.iter().copied().find(|p| p.im.abs() <= 1e-300).map(|p| p.re).unwrap_or(0.0);
+            sos.push([1.0, -1.0, 0.0, 1.0, -real, 0.0]);
+        }
+        for p in pairs {
+            sos.push([1.0, -2.0, 1.0, 1.0, -2.0 * p.re, p.norm_sqr()]);
+        }
+        for c in &mut sos[0][..3] {
+            *c *= gain;
+        }
+        Ok(Butterworth { order, design_cutoff_hz: cutoff_hz, rate_hz, sos })
+    }
+
     /// The zero-lag (forward-backward) filter whose combined −3 dB point is at
     /// `cutoff_hz` (Winter's correction, see the module docs). Cutoffs the
     /// correction would push to or past 0.45 × rate are held at 0.45 × rate.
