@@ -13,6 +13,7 @@ pub mod events;
 pub mod filter;
 pub mod footstrike;
 pub mod group;
+pub mod imbalance;
 pub mod io;
 pub mod model;
 pub mod output;

@@ -1,0 +1,375 @@
+//! Evidence 1 of the hamstring/quadriceps imbalance: surface EMG.
+//!
+//! # Channels
+//! Every analog channel whose label [`muscle_of`] recognises as a hamstring
+//! (BF, ST, SM, MH, ...) or quadriceps (RF, VL, VM, ...) muscle is used,
+//! whatever its [`crate::model::ChannelKind`]; its side comes from the label.
+//! Channels whose label names no side are reported as `unsided` (they get
+//! recording-level ratios but no gait cycles, which need a side).
+//!
+//! # Processing (per channel)
+//! As the literature does it (domain reference §3.7; pyCGM2 `Lib/emg.py`,
+//! SENIAM): offset (mean) removal; band-pass 20–450 Hz as a 2nd-order
+//! Butterworth high-pass then low-pass, each run forward-backward (zero lag;
+//! the upper edge held at 0.45 × the sampling rate when 450 Hz is beyond
+//! what the rate allows, the band-pass skipped on the low-pass side when even
+//! that is not above the high-pass edge); full-wave rectification; linear
+//! envelope by a 2nd-order zero-lag low-pass at 6 Hz (pyCGM2's default; the
+//! design cutoff, run forward-backward as pyCGM2 does). Filters never bridge
+//! missing (non-finite) samples ([`Butterworth::filtfilt_gaps`]).
+//!
+//! # Normalisation
+//! Envelopes are divided by the **trial's peak**: the largest envelope value
+//! of all hamstring and quadriceps channels of the trial (no MVC trial is read
+//! yet). One common divisor keeps amplitude ratios between muscles as they
+//! were in volts, which the H:Q activation ratio needs; dividing each channel
+//! by its own peak would make every muscle peak at 1 and hide a weak muscle.
+//! The price: ratios of amplitudes between different muscles depend on
+//! electrode placement and skin impedance (an MVC normalisation removes that),
+//! so the ratio is reported as evidence with that caveat, and left/right
+//! comparison of the same muscles is the stronger statement.
+//!
+//! # Cycles, phases, ratios
+//! Each stride of a side (strike to next strike of the same foot,
+//! [`Stride`]) is cut from the envelope and resampled to 101 points (0–100 %,
+//! linear interpolation; pyCGM2 convention). Per side the cycles are averaged
+//! per channel, then the channels of a group are averaged: `H(p)`, `Q(p)`.
+//! - H:Q activation ratio = ∫H / ∫Q (trapezoid over the 101 points), over the
+//!   cycle and per phase.
+//! - Co-contraction index (Falconer & Winter 1985, Electromyogr Clin
+//!   Neurophysiol 25:135–149): CCI = 2·∫min(H, Q) / ∫(H + Q) × 100 %, trapezoid
+//!   over the 101 points as pyCGM2 `EMG/coactivationProcedures.py` does.
+//! - Phases (Perry & Burnfield 2010, Gait Analysis, 2nd ed., normal walking
+//!   percentages of the cycle): loading response 0–10 %, midstance 10–30 %,
+//!   terminal stance 30–50 %, pre-swing and initial/mid swing 50–87 %,
+//!   terminal swing 87–100 %. Fixed percentages, not the trial's own events;
+//!   in running the stance is shorter and the names are approximate.
+//! - Left/right: the ratio left/right of each side's H:Q ratio and Robinson's
+//!   symmetry index (R − L)/(0.5 (R + L)) × 100 % ([`symmetry_index`]).
+//!
+//! Without strides (an EMG file alone) only the recording-level ratio
+//! (mean hamstring envelope / mean quadriceps envelope over the recording) is
+//! given.
+
+use crate::clean::muscles::{MuscleGroup, muscle_of};
+use crate::filter::Butterworth;
+use crate::model::Side;
+use crate::spatiotemporal::{Stride, symmetry_index};
+use crate::trial::Trial;
+
+/// Band-pass edges used, Hz: high-pass edge and low-pass edge (`None`: no
+/// low-pass, the rate too low for one above the high-pass edge).
+pub type Band = (f64, Option<f64>);
+
+/// Processing parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EmgOptions {
+    /// Band-pass edges, Hz (the upper held below Nyquist, see the module docs).
+    pub band_hz: [f64; 2],
+    /// Order of each band-pass filter (high-pass and low-pass), per pass.
+    pub band_order: usize,
+    /// Linear-envelope low-pass cutoff, Hz.
+    pub envelope_hz: f64,
+    /// Order of the envelope low-pass, per pass.
+    pub envelope_order: usize,
+}
+
+impl Default for EmgOptions {
+    fn default() -> Self {
+        EmgOptions { band_hz: [20.0, 450.0], band_order: 2, envelope_hz: 6.0, envelope_order: 2 }
+    }
+}
+
+/// The gait phases of the ratios: name and cycle window in %.
+pub const PHASES: [(&str, f64, f64); 5] = [
+    ("loading_response", 0.0, 10.0),
+    ("midstance", 10.0, 30.0),
+    ("terminal_stance", 30.0, 50.0),
+    ("pre_swing_swing", 50.0, 87.0),
+    ("terminal_swing", 87.0, 100.0),
+];
+
+/// One channel used, after processing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmgChannel {
+    pub name: String,
+    pub group: MuscleGroup,
+    /// Canonical muscle code (`BF`, `ST`, `RF`, ...).
+    pub muscle: &'static str,
+    pub side: Option<Side>,
+    pub rate_hz: f64,
+    /// Band-pass edges actually used, Hz (`None` on the upper edge: no low-pass).
+    pub band_hz: Band,
+    /// Peak of the envelope before normalisation, in the channel's unit.
+    pub peak: f64,
+    /// Mean of the normalised envelope over the recording.
+    pub mean_envelope: f64,
+    /// Normalised envelope, one value per sample (NaN where the input was).
+    pub envelope: Vec<f64>,
+    /// Mean normalised 101-point cycle over the side's strides (empty without).
+    pub cycle: Vec<f64>,
+}
+
+/// Ratios of one side (or of the unsided channels).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideEmg {
+    /// `None`: channels whose labels name no side.
+    pub side: Option<Side>,
+    /// Indices into [`EmgImbalance::channels`].
+    pub channels: Vec<usize>,
+    /// Mean hamstring envelope / mean quadriceps envelope over the recording.
+    pub hq_ratio_recording: Option<f64>,
+    /// Strides averaged.
+    pub cycles: usize,
+    /// Group-mean 101-point cycles (empty without strides or a group).
+    pub hamstrings_cycle: Vec<f64>,
+    pub quadriceps_cycle: Vec<f64>,
+    /// ∫H / ∫Q over the cycle.
+    pub hq_ratio: Option<f64>,
+    /// Per [`PHASES`] entry.
+    pub hq_ratio_phases: Vec<Option<f64>>,
+    /// Falconer & Winter CCI over the cycle, %.
+    pub cci_pct: Option<f64>,
+    pub cci_phases_pct: Vec<Option<f64>>,
+}
+
+/// The EMG evidence of a trial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmgImbalance {
+    pub channels: Vec<EmgChannel>,
+    /// Left, right, then unsided, each only when it has a channel.
+    pub sides: Vec<SideEmg>,
+    /// Left H:Q ratio / right H:Q ratio (cycle ratios when both sides have
+    /// them, else recording ratios).
+    pub left_right_ratio: Option<f64>,
+    /// Robinson symmetry index of the H:Q ratio, %.
+    pub symmetry_index_pct: Option<f64>,
+    /// Common divisor of the envelopes (the trial's peak), channel unit.
+    pub normaliser: f64,
+    pub notes: Vec<String>,
+}
+
+impl EmgImbalance {
+    pub fn side(&self, s: Option<Side>) -> Option<&SideEmg> {
+        self.sides.iter().find(|x| x.side == s)
+    }
+}
+
+/// Offset removal, band-pass, full-wave rectification and linear envelope of
+/// one channel (not normalised). Returns the envelope and the band used, or
+/// why the channel cannot be processed.
+pub fn envelope(x: &[f64], rate_hz: f64, o: &EmgOptions) -> Result<(Vec<f64>, Band), String> {
+    let finite: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.len() < 2 {
+        return Err("no samples".into());
+    }
+    let mean = finite.iter().sum::<f64>() / finite.len() as f64;
+    let centred: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    let hp = Butterworth::highpass(o.band_order, o.band_hz[0], rate_hz).map_err(|e| format!("high-pass: {e}"))?;
+    let mut y = hp.filtfilt_gaps(&centred);
+    let upper = o.band_hz[1].min(0.45 * rate_hz);
+    let upper = (upper > o.band_hz[0]).then_some(upper);
+    if let Some(u) = upper {
+        let lp = Butterworth::lowpass(o.band_order, u, rate_hz).map_err(|e| format!("low-pass: {e}"))?;
+        y = lp.filtfilt_gaps(&y);
+    }
+    for v in &mut y {
+        *v = v.abs();
+    }
+    let env = Butterworth::lowpass(o.envelope_order, o.envelope_hz, rate_hz).map_err(|e| format!("envelope: {e}"))?;
+    Ok((env.filtfilt_gaps(&y), (o.band_hz[0], upper)))
+}
+
+/// Trapezoid integral of `f` over the 101-point window `[a %, b %]`
+/// (inclusive indices, unit spacing).
+fn trapz(f: &[f64], a: usize, b: usize) -> f64 {
+    (a..b).map(|i| 0.5 * (f[i] + f[i + 1])).sum()
+}
+
+/// H:Q ratio ∫H/∫Q over `[a, b]` %.
+pub fn hq_ratio(h: &[f64], q: &[f64], a: usize, b: usize) -> Option<f64> {
+    let (ih, iq) = (trapz(h, a, b), trapz(q, a, b));
+    (iq.abs() > 1e-12 && ih.is_finite() && iq.is_finite()).then(|| ih / iq)
+}
+
+/// Falconer & Winter (1985) co-contraction index over `[a, b]` %, in %.
+pub fn cci(h: &[f64], q: &[f64], a: usize, b: usize) -> Option<f64> {
+    let mins: Vec<f64> = h.iter().zip(q).map(|(x, y)| x.min(*y)).collect();
+    let sums: Vec<f64> = h.iter().zip(q).map(|(x, y)| x + y).collect();
+    let (num, den) = (trapz(&mins, a, b), trapz(&sums, a, b));
+    (den.abs() > 1e-12 && num.is_finite() && den.is_finite()).then(|| 200.0 * num / den)
+}
+
+/// One stride of an envelope resampled to 101 points; `None` when the stride
+/// leaves the channel or crosses a missing sample.
+fn cycle_of(env: &[f64], rate_hz: f64, time0_s: f64, t0: f64, t1: f64) -> Option<Vec<f64>> {
+    let mut out = Vec::with_capacity(101);
+    for k in 0..=100 {
+        let t = t0 + (t1 - t0) * k as f64 / 100.0;
+        let x = (t - time0_s) * rate_hz;
+        if x.is_nan() || x < 0.0 {
+            return None;
+        }
+        let i = x.floor() as usize;
+        let f = x - i as f64;
+        let a = *env.get(i)?;
+        let v = if f > 1e-9 { a + f * (env.get(i + 1)? - a) } else { a };
+        if !v.is_finite() {
+            return None;
+        }
+        out.push(v);
+    }
+    Some(out)
+}
+
+fn mean_of(rows: &[&Vec<f64>]) -> Vec<f64> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    (0..101).map(|k| rows.iter().map(|r| r[k]).sum::<f64>() / rows.len() as f64).collect()
+}
+
+fn finite_mean(x: &[f64]) -> Option<f64> {
+    let (s, n) = x.iter().filter(|v| v.is_finite()).fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| s / n as f64)
+}
+
+/// The EMG evidence of a trial: `None` when it has no hamstring or
+/// quadriceps channel.
+pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbalance> {
+    let mut notes = Vec::new();
+    let mut raw = Vec::new();
+    for ch in &t.analogs {
+        let Some((group, side, muscle)) = muscle_of(&ch.name) else { continue };
+        if group == MuscleGroup::Other {
+            continue;
+        }
+        match envelope(&ch.data, ch.rate_hz, o) {
+            Ok((env, band)) => raw.push((ch, group, side, muscle, env, band)),
+            Err(e) => notes.push(format!("emg: channel {} not used: {e}", ch.name)),
+        }
+    }
+    if raw.is_empty() {
+        return None;
+    }
+    let peak_of = |e: &[f64]| e.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let normaliser = raw.iter().map(|r| peak_of(&r.4)).fold(0.0, f64::max);
+    if normaliser <= 0.0 {
+        notes.push("emg: every hamstring and quadriceps channel is flat".into());
+        return None;
+    }
+    let mut channels: Vec<EmgChannel> = raw
+        .into_iter()
+        .map(|(ch, group, side, muscle, env, band)| {
+            let peak = peak_of(&env);
+            let envelope: Vec<f64> = env.iter().map(|v| v / normaliser).collect();
+            EmgChannel {
+                name: ch.name.clone(),
+                group,
+                muscle,
+                side,
+                rate_hz: ch.rate_hz,
+                band_hz: band,
+                peak,
+                mean_envelope: finite_mean(&envelope).unwrap_or(f64::NAN),
+                envelope,
+                cycle: Vec::new(),
+            }
+        })
+        .collect();
+    let mut sides = Vec::new();
+    for side in [Some(Side::Left), Some(Side::Right), None] {
+        let idx: Vec<usize> = (0..channels.len()).filter(|&i| channels[i].side == side).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let group_mean = |g: MuscleGroup, chs: &[EmgChannel]| {
+            let v: Vec<f64> = idx.iter().filter(|&&i| chs[i].group == g).map(|&i| chs[i].mean_envelope).collect();
+            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+        };
+        let hq_ratio_recording =
+            match (group_mean(MuscleGroup::Hamstrings, &channels), group_mean(MuscleGroup::Quadriceps, &channels)) {
+                (Some(h), Some(q)) if q > 0.0 => Some(h / q),
+                _ => None,
+            };
+        let mut cycles = 0;
+        if let Some(s) = side {
+            let mine: Vec<&Stride> = strides.iter().filter(|x| x.side == Some(s) && x.end > x.start).collect();
+            for &i in &idx {
+                let c = &channels[i];
+                let cut: Vec<Vec<f64>> = mine
+                    .iter()
+                    .filter_map(|st| {
+                        let t0 = t.time0_s + st.start as f64 / t.rate_hz;
+                        let t1 = t.time0_s + st.end as f64 / t.rate_hz;
+                        let time0 = t.analogs.iter().find(|a| a.name == c.name).map(|a| a.time0_s).unwrap_or(t.time0_s);
+                        cycle_of(&c.envelope, c.rate_hz, time0, t0, t1)
+                    })
+                    .collect();
+                cycles = cycles.max(cut.len());
+                let refs: Vec<&Vec<f64>> = cut.iter().collect();
+                channels[i].cycle = mean_of(&refs);
+            }
+            if cycles == 0 && !mine.is_empty() {
+                notes.push(format!("emg: no {} stride lies inside the EMG recording", s.name()));
+            }
+        }
+        let group_cycle = |g: MuscleGroup| {
+            let rows: Vec<&Vec<f64>> = idx
+                .iter()
+                .filter(|&&i| channels[i].group == g && channels[i].cycle.len() == 101)
+                .map(|&i| &channels[i].cycle)
+                .collect();
+            mean_of(&rows)
+        };
+        let (h, q) = (group_cycle(MuscleGroup::Hamstrings), group_cycle(MuscleGroup::Quadriceps));
+        let both = h.len() == 101 && q.len() == 101;
+        let win = |a: f64, b: f64| (a.round() as usize, b.round() as usize);
+        let (hq, hqp, cc, ccp) = if both {
+            (
+                hq_ratio(&h, &q, 0, 100),
+                PHASES
+                    .iter()
+                    .map(|p| {
+                        let (a, b) = win(p.1, p.2);
+                        hq_ratio(&h, &q, a, b)
+                    })
+                    .collect(),
+                cci(&h, &q, 0, 100),
+                PHASES
+                    .iter()
+                    .map(|p| {
+                        let (a, b) = win(p.1, p.2);
+                        cci(&h, &q, a, b)
+                    })
+                    .collect(),
+            )
+        } else {
+            (None, Vec::new(), None, Vec::new())
+        };
+        sides.push(SideEmg {
+            side,
+            channels: idx,
+            hq_ratio_recording,
+            cycles,
+            hamstrings_cycle: h,
+            quadriceps_cycle: q,
+            hq_ratio: hq,
+            hq_ratio_phases: hqp,
+            cci_pct: cc,
+            cci_phases_pct: ccp,
+        });
+    }
+    let ratio_of = |s: Side| sides.iter().find(|x| x.side == Some(s)).map(|x| (x.hq_ratio, x.hq_ratio_recording));
+    let (left_right_ratio, symmetry_index_pct) = match (ratio_of(Side::Left), ratio_of(Side::Right)) {
+        (Some(l), Some(r)) => {
+            let pair = match (l.0, r.0) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => l.1.zip(r.1),
+            };
+            pair.map(|(a, b)| ((b > 0.0).then(|| a / b), symmetry_index(a, b))).unwrap_or((None, None))
+        }
+        _ => (None, None),
+    };
+    Some(EmgImbalance { channels, sides, left_right_ratio, symmetry_index_pct, normaliser, notes })
+}
