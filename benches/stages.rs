@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// One trial to benchmark: its files' bytes (motion files, then an optional
-/// static) and the delimiter of a bare parse of the first file, if it is text.
+/// static) and the delimiter of a bare parse of the motion files, if they are
+/// text.
 struct Case {
     name: &'static str,
     files: Vec<(PathBuf, Vec<u8>)>,
@@ -149,10 +150,16 @@ fn bench_case(c: &mut Criterion, case: &Case) {
     short(&mut g);
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("read", |b| b.iter(|| read_all(black_box(case))));
-    if let (Some(d), Some((_, b0))) = (case.bare_delimiter, case.files.first()) {
-        g.throughput(Throughput::Bytes(b0.len() as u64));
-        g.bench_function("bare_parse_first_file", |b| b.iter(|| bare_parse(black_box(b0), d)));
-        g.bench_function("read_first_file", |b| b.iter(|| read_bytes(&case.files[0].0, black_box(b0), None).unwrap()));
+    if let Some(d) = case.bare_delimiter {
+        // The motion files only (no static), as a bare parse and as our readers.
+        let text: usize = case.files.iter().map(|(_, b)| b.len()).sum();
+        g.throughput(Throughput::Bytes(text as u64));
+        g.bench_function("bare_parse", |b| {
+            b.iter(|| case.files.iter().map(|(_, f)| bare_parse(black_box(f), d).0).sum::<usize>())
+        });
+        g.bench_function("read_motion_files", |b| {
+            b.iter(|| case.files.iter().map(|(p, f)| read_bytes(p, black_box(f), None).unwrap()).collect::<Vec<_>>())
+        });
     }
     g.throughput(Throughput::Elements(frames));
     g.bench_function("build", |b| b.iter(|| build_trial(black_box(recs.clone()), st.clone())));
