@@ -93,3 +93,90 @@ fn ratio_and_cci_formulas() {
     assert!((emg::cci(&h, &h, 10, 30).unwrap() - 100.0).abs() < 1e-9);
     assert_eq!(emg::hq_ratio(&h, &vec![0.0; 101], 0, 100), None);
 }
+
+fn real(rel: &str) -> Option<(EmgImbalance, usize)> {
+    let f = common::data_file(rel)?;
+    let spec = TrialSpec { id: "real".into(), files: vec![f], static_file: None, subject: Subject::default() };
+    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    let a = analyze_trial(&t, &Default::default());
+    let e = emg::analyze(&t, &a.strides, &EmgOptions::default()).expect("emg evidence");
+    for c in &e.channels {
+        eprintln!(
+            "{rel}: {} {:?} {} {:?} {} Hz band {:?} peak {:.3e} mean {:.4}",
+            c.name, c.group, c.muscle, c.side, c.rate_hz, c.band_hz, c.peak, c.mean_envelope
+        );
+    }
+    for s in &e.sides {
+        eprintln!(
+            "{rel}: side {:?}: recording H:Q {:?}, cycles {}, cycle H:Q {:?}, phases {:?}, CCI {:?}, phases {:?}",
+            s.side, s.hq_ratio_recording, s.cycles, s.hq_ratio, s.hq_ratio_phases, s.cci_pct, s.cci_phases_pct
+        );
+    }
+    eprintln!("{rel}: L/R {:?} SI {:?} notes {:?}", e.left_right_ratio, e.symmetry_index_pct, e.notes);
+    Some((e, a.strides.len()))
+}
+
+#[test]
+fn pig_motion_rf_and_st_both_sides() {
+    let Some((e, _)) = real("vicon-nexus-csv/PiG_Motion-FlatFoot-Full.csv") else { return };
+    let mut ids: Vec<(String, MuscleGroup, &str, Option<Side>)> =
+        e.channels.iter().map(|c| (c.name.clone(), c.group, c.muscle, c.side)).collect();
+    ids.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        ids,
+        vec![
+            ("L_RF".into(), MuscleGroup::Quadriceps, "RF", Some(Side::Left)),
+            ("L_ST".into(), MuscleGroup::Hamstrings, "ST", Some(Side::Left)),
+            ("R_RF".into(), MuscleGroup::Quadriceps, "RF", Some(Side::Right)),
+            ("R_ST".into(), MuscleGroup::Hamstrings, "ST", Some(Side::Right)),
+        ]
+    );
+    for c in &e.channels {
+        assert_eq!(c.rate_hz, 1000.0, "{}", c.name);
+        assert_eq!(c.band_hz, (20.0, Some(450.0)), "{}", c.name);
+    }
+    for s in [Side::Left, Side::Right] {
+        let x = e.side(Some(s)).unwrap();
+        let r = x.hq_ratio_recording.unwrap();
+        assert!(r.is_finite() && (0.05..20.0).contains(&r), "{s:?} recording H:Q {r}");
+        assert!(x.cycles >= 1, "{s:?}: a cycle");
+        let h = x.hq_ratio.unwrap();
+        assert!(h.is_finite() && (0.05..20.0).contains(&h), "{s:?} cycle H:Q {h}");
+        let c = x.cci_pct.unwrap();
+        assert!((0.0..=100.0).contains(&c), "{s:?} CCI {c}");
+        assert_eq!(x.hq_ratio_phases.len(), 5);
+    }
+    assert!(e.left_right_ratio.unwrap().is_finite());
+}
+
+#[test]
+fn rajagopal_walk_anc_hamstrings_and_quadriceps() {
+    let Some((e, strides)) = real("opensim-models/Rajagopal__ExpData__emg_walk_raw.anc") else { return };
+    let mut ids: Vec<(String, MuscleGroup, &str, Option<Side>)> =
+        e.channels.iter().map(|c| (c.name.clone(), c.group, c.muscle, c.side)).collect();
+    ids.sort_by(|a, b| a.0.cmp(&b.0));
+    // SOL, GAS, TA, GMAX, GMED are recognised as other muscles and left out.
+    assert_eq!(
+        ids,
+        vec![
+            ("BF".into(), MuscleGroup::Hamstrings, "BF", None),
+            ("MH".into(), MuscleGroup::Hamstrings, "MH", None),
+            ("RF".into(), MuscleGroup::Quadriceps, "RF", None),
+            ("VL".into(), MuscleGroup::Quadriceps, "VL", None),
+            ("VM".into(), MuscleGroup::Quadriceps, "VM", None),
+        ]
+    );
+    assert_eq!(strides, 0, "an EMG file alone has no strides");
+    for c in &e.channels {
+        assert_eq!(c.rate_hz, 2000.0);
+        assert_eq!(c.band_hz, (20.0, Some(450.0)));
+        assert!(c.peak > 0.0 && c.mean_envelope > 0.0 && c.mean_envelope < 1.0, "{}", c.name);
+    }
+    assert_eq!(e.sides.len(), 1);
+    let u = e.side(None).unwrap();
+    let r = u.hq_ratio_recording.unwrap();
+    assert!(r.is_finite() && (0.05..20.0).contains(&r), "recording H:Q {r}");
+    assert_eq!(u.cycles, 0);
+    assert_eq!(u.hq_ratio, None);
+    assert_eq!(e.left_right_ratio, None);
+}
