@@ -40,7 +40,8 @@ pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions)
     Ok(t)
 }
 
-/// The analysis stages of one trial: events, foot strikes, strides, angles.
+/// The analysis stages of one trial: events, foot strikes, strides, angles,
+/// EMG imbalance evidence.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub events: crate::events::GaitEvents,
@@ -51,6 +52,8 @@ pub struct Analysis {
     pub angles: Option<crate::angles::PigAngles>,
     pub angle_cycles: Option<crate::angles::cycles::AngleCycles>,
     pub angle_notes: Vec<String>,
+    /// Hamstring/quadriceps EMG evidence, when the trial has such channels.
+    pub emg: Option<crate::imbalance::emg::EmgImbalance>,
 }
 
 /// Run the analysis stages on a cleaned trial (pure).
@@ -76,7 +79,8 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
         }
     };
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
-    Analysis { events, foot_strikes, strides, angles, angle_cycles, angle_notes }
+    let emg = crate::imbalance::emg::analyze(t, &strides, &crate::imbalance::emg::EmgOptions::default());
+    Analysis { events, foot_strikes, strides, angles, angle_cycles, angle_notes, emg }
 }
 
 /// What one trial of a batch produced.

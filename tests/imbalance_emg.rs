@@ -180,3 +180,41 @@ fn rajagopal_walk_anc_hamstrings_and_quadriceps() {
     assert_eq!(u.hq_ratio, None);
     assert_eq!(e.left_right_ratio, None);
 }
+
+fn demo_metrics(files: &[&str]) -> serde_json::Value {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    let spec = TrialSpec {
+        id: "demo".into(),
+        files: files.iter().map(|f| dir.join(f)).collect(),
+        static_file: None,
+        subject: Subject::default(),
+    };
+    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    let a = analyze_trial(&t, &Default::default());
+    let m = gaitline::output::metrics::from_analysis(&t, &a);
+    serde_json::from_slice(&m.to_json()).unwrap()
+}
+
+#[test]
+fn metrics_json_imbalance_emg_section() {
+    let m = demo_metrics(&["runner_imbalance.txt", "runner_imbalance_emg.txt", "runner_imbalance_forces.txt"]);
+    let e = &m["imbalance"]["emg"];
+    assert_eq!(e["method"]["band_pass_hz"], serde_json::json!([20.0, 450.0]));
+    for side in ["left", "right"] {
+        let s = &e[side];
+        let groups: Vec<&str> =
+            s["channels"].as_array().unwrap().iter().map(|c| c["group"].as_str().unwrap()).collect();
+        assert_eq!(groups, ["hamstrings", "hamstrings", "quadriceps", "quadriceps", "quadriceps"], "{side}");
+        assert!(s["hq_ratio"].as_f64().unwrap() > 0.0);
+        assert_eq!(s["hq_ratio_phases"].as_object().unwrap().len(), 5);
+        assert_eq!(s["cci_phases_pct"].as_object().unwrap().len(), 5);
+        assert!((0.0..=100.0).contains(&s["cci_pct"].as_f64().unwrap()));
+        assert!(s["evidence"].as_str().unwrap().contains("not to a maximal voluntary contraction"));
+    }
+    assert!(e.get("unsided").is_none());
+    let lr = e["hq_ratio_left_over_right"].as_f64().unwrap();
+    assert!((0.4..0.65).contains(&lr), "{lr}");
+    // A trial without EMG has no imbalance section (absent, never invented).
+    let m = demo_metrics(&["runner_forefoot.trc", "runner_forefoot_grf.mot"]);
+    assert!(m.get("imbalance").is_none());
+}

@@ -373,3 +373,151 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
     };
     Some(EmgImbalance { channels, sides, left_right_ratio, symmetry_index_pct, normaliser, notes })
 }
+
+/// `imbalance.emg` of `metrics.json` (README, "Output contract").
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct EmgOut {
+    /// Processing and definitions used.
+    pub method: MethodOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<SideOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<SideOut>,
+    /// Channels whose labels name no side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsided: Option<SideOut>,
+    /// Left H:Q / right H:Q (cycle ratios when both sides have cycles, else
+    /// recording ratios).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hq_ratio_left_over_right: Option<f64>,
+    /// Robinson SI of the H:Q ratio, (R − L)/(0.5 (R + L)) × 100 %.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hq_symmetry_index_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct MethodOut {
+    pub band_pass_hz: [f64; 2],
+    pub envelope_low_pass_hz: f64,
+    pub filter: &'static str,
+    pub normalisation: &'static str,
+    pub cci: &'static str,
+    /// Phase name → [start %, end %] of the cycle (Perry & Burnfield 2010).
+    pub phases_pct: std::collections::BTreeMap<&'static str, [f64; 2]>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct ChannelOut {
+    pub name: String,
+    /// `hamstrings` or `quadriceps`.
+    pub group: &'static str,
+    pub muscle: &'static str,
+    pub rate_hz: f64,
+    /// High-pass and low-pass edges used (the second null: no low-pass).
+    pub band_hz: (f64, Option<f64>),
+    /// Envelope peak before normalisation, in the channel's unit.
+    pub peak: f64,
+    /// Mean normalised envelope over the recording.
+    pub mean_envelope: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct SideOut {
+    pub channels: Vec<ChannelOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hq_ratio_recording: Option<f64>,
+    pub cycles: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hq_ratio: Option<f64>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub hq_ratio_phases: std::collections::BTreeMap<&'static str, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cci_pct: Option<f64>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub cci_phases_pct: std::collections::BTreeMap<&'static str, f64>,
+    /// What the numbers rest on and how far they can be trusted.
+    pub evidence: String,
+}
+
+fn r2(v: f64) -> f64 {
+    (v * 1e2).round() / 1e2
+}
+
+fn r4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+fn group_name(g: MuscleGroup) -> &'static str {
+    match g {
+        MuscleGroup::Hamstrings => "hamstrings",
+        MuscleGroup::Quadriceps => "quadriceps",
+        MuscleGroup::Other => "other",
+    }
+}
+
+impl EmgImbalance {
+    /// The `imbalance.emg` section (values rounded to 4 decimals; peaks to 4
+    /// significant digits).
+    pub fn output(&self, o: &EmgOptions) -> EmgOut {
+        let side_out = |s: &SideEmg| {
+            let chs: Vec<&EmgChannel> = s.channels.iter().map(|&i| &self.channels[i]).collect();
+            let n = |g| chs.iter().filter(|c| c.group == g).count();
+            let (nh, nq) = (n(MuscleGroup::Hamstrings), n(MuscleGroup::Quadriceps));
+            let phases = |v: &[Option<f64>], r: fn(f64) -> f64| {
+                PHASES.iter().zip(v).filter_map(|(p, x)| x.map(|x| (p.0, r(x)))).collect()
+            };
+            let mut ev = format!(
+                "EMG: {nh} hamstring and {nq} quadriceps channel(s), {} gait cycle(s). Envelopes are normalised to \
+                 the trial's peak, not to a maximal voluntary contraction, so the H:Q ratio between different \
+                 muscles also reflects electrode placement and skin impedance; compare it between sides and \
+                 trials rather than with a fixed value. An EMG activation ratio is not the H:Q torque ratio of \
+                 a dynamometer.",
+                s.cycles
+            );
+            if nh == 0 || nq == 0 {
+                ev.push_str(" No ratio: a muscle group has no channel.");
+            } else if s.side.is_none() {
+                ev.push_str(" The channel labels name no side, so no gait cycles: recording-level ratio only.");
+            } else if s.cycles == 0 {
+                ev.push_str(" No stride of this side inside the recording: recording-level ratio only.");
+            }
+            SideOut {
+                channels: chs
+                    .iter()
+                    .map(|c| ChannelOut {
+                        name: c.name.clone(),
+                        group: group_name(c.group),
+                        muscle: c.muscle,
+                        rate_hz: c.rate_hz,
+                        band_hz: c.band_hz,
+                        peak: format!("{:.3e}", c.peak).parse().unwrap_or(c.peak),
+                        mean_envelope: r4(c.mean_envelope),
+                    })
+                    .collect(),
+                hq_ratio_recording: s.hq_ratio_recording.map(r4),
+                cycles: s.cycles,
+                hq_ratio: s.hq_ratio.map(r4),
+                hq_ratio_phases: phases(&s.hq_ratio_phases, r4),
+                cci_pct: s.cci_pct.map(r2),
+                cci_phases_pct: phases(&s.cci_phases_pct, r2),
+                evidence: ev,
+            }
+        };
+        let get = |s: Option<Side>| self.side(s).map(side_out);
+        EmgOut {
+            method: MethodOut {
+                band_pass_hz: o.band_hz,
+                envelope_low_pass_hz: o.envelope_hz,
+                filter: "Butterworth, order 2 per pass, forward-backward (zero lag)",
+                normalisation: "trial peak (largest envelope of the hamstring and quadriceps channels)",
+                cci: "Falconer & Winter 1985: 2·∫min(H,Q)/∫(H+Q) × 100 %",
+                phases_pct: PHASES.iter().map(|p| (p.0, [p.1, p.2])).collect(),
+            },
+            left: get(Some(Side::Left)),
+            right: get(Some(Side::Right)),
+            unsided: get(None),
+            hq_ratio_left_over_right: self.left_right_ratio.map(r4),
+            hq_symmetry_index_pct: self.symmetry_index_pct.map(r2),
+        }
+    }
+}

@@ -23,7 +23,17 @@ pub struct Metrics {
     pub foot_strike: Option<BTreeMap<&'static str, FootStrikeOut>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub angles: Option<AnglesOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imbalance: Option<ImbalanceOut>,
     pub notes: Vec<String>,
+}
+
+/// `imbalance`: the hamstring/quadriceps evidence (issue 6); each part absent
+/// when the trial cannot give it.
+#[derive(Debug, Serialize)]
+pub struct ImbalanceOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emg: Option<crate::imbalance::emg::EmgOut>,
 }
 
 /// `{mean, sd, n}` of one angle feature over the cycles (`sd` null for n < 2).
@@ -227,6 +237,7 @@ pub fn from_trial(t: &Trial) -> Metrics {
         symmetry: None,
         foot_strike: None,
         angles: None,
+        imbalance: None,
         notes,
     }
 }
@@ -307,6 +318,10 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
     m.foot_strike = (!fso.is_empty()).then_some(fso);
     m.notes.extend(a.angle_notes.iter().cloned());
     m.angles = a.angle_cycles.as_ref().and_then(angles_out);
+    if let Some(e) = &a.emg {
+        m.notes.extend(e.notes.iter().cloned());
+        m.imbalance = Some(ImbalanceOut { emg: Some(e.output(&crate::imbalance::emg::EmgOptions::default())) });
+    }
     m
 }
 
