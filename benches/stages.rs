@@ -135,11 +135,12 @@ fn bench_case(c: &mut Criterion, case: &Case) {
     let eo = EventOptions::default();
     let a = gaitline::pipeline::analyze_trial(&t, &eo);
     eprintln!(
-        "{}: {} frames, {} markers, {} analog channels, {} events, {} strides, angles {}; {} bytes",
+        "{}: {} frames, {} markers, {} analog channels, {} force-plate contacts, {} events, {} strides, angles {}; {} bytes",
         case.name,
         t.frames,
         t.markers.len(),
         t.analogs.len(),
+        a.events.contacts.len(),
         a.events.events.len(),
         a.strides.len(),
         if a.angles.is_some() { "yes" } else { "no" },
