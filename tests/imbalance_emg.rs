@@ -112,6 +112,12 @@ fn real(rel: &str) -> Option<(EmgImbalance, usize)> {
             s.side, s.hq_ratio_recording, s.cycles, s.hq_ratio, s.hq_ratio_phases, s.cci_pct, s.cci_phases_pct
         );
     }
+    for s in &e.sides {
+        eprintln!(
+            "{rel}: side {:?}: hamstrings {:?}, quadriceps {:?}",
+            s.side, s.hamstrings_timing, s.quadriceps_timing
+        );
+    }
     eprintln!("{rel}: L/R {:?} SI {:?} notes {:?}", e.left_right_ratio, e.symmetry_index_pct, e.notes);
     Some((e, a.strides.len()))
 }
@@ -145,6 +151,18 @@ fn pig_motion_rf_and_st_both_sides() {
         let c = x.cci_pct.unwrap();
         assert!((0.0..=100.0).contains(&c), "{s:?} CCI {c}");
         assert_eq!(x.hq_ratio_phases.len(), 5);
+        // Hamstrings: peak in terminal swing (87-100 %), activity starting in
+        // mid/terminal swing and running into loading response, as in normal
+        // walking (Perry & Burnfield 2010). Measured: peaks 92 % (L), 90 % (R),
+        // active from 82 % to 14-17 % of the next cycle.
+        let h = x.hamstrings_timing.as_ref().unwrap();
+        assert!((87.0..=100.0).contains(&h.peak_pct), "{s:?} hamstring peak {}", h.peak_pct);
+        let last = h.active_pct.last().unwrap();
+        assert!((75.0..=90.0).contains(&last[0]) && last[1] == 100.0, "{s:?} hamstrings active {:?}", h.active_pct);
+        assert!(h.active_pct[0][0] == 0.0 && h.active_pct[0][1] <= 20.0, "{s:?} {:?}", h.active_pct);
+        // Quadriceps (RF here): peak around initial contact / loading response.
+        let q = x.quadriceps_timing.as_ref().unwrap();
+        assert!(q.peak_pct <= 12.0, "{s:?} quadriceps peak {}", q.peak_pct);
     }
     assert!(e.left_right_ratio.unwrap().is_finite());
 }
@@ -217,4 +235,34 @@ fn metrics_json_imbalance_emg_section() {
     // A trial without EMG has no imbalance section (absent, never invented).
     let m = demo_metrics(&["runner_forefoot.trc", "runner_forefoot_grf.mot"]);
     assert!(m.get("imbalance").is_none());
+}
+
+#[test]
+fn timing_peak_and_active_windows() {
+    // A burst at 90-100 % and 0-5 % (wrapping), flat elsewhere.
+    let mut c: Vec<f64> = (0..101).map(|i| if !(6..90).contains(&i) { 1.0 } else { 0.0 }).collect();
+    c[95] = 2.0;
+    let t = emg::timing(&c).unwrap();
+    // Threshold 0.5 (25 % of the range 0..2): the 90-100 % and 0-5 % samples are above.
+    assert_eq!(t.active_pct, vec![[0.0, 5.0], [90.0, 100.0]]);
+    assert_eq!(t.peak_pct, 95.0);
+    assert_eq!(emg::timing(&[0.5; 101]), None);
+    assert_eq!(emg::timing(&[1.0; 3]), None);
+}
+
+#[test]
+fn demo_hamstrings_peak_in_terminal_swing() {
+    for stem in ["walker", "runner_imbalance"] {
+        let (e, _) = demo(stem);
+        for side in [Side::Left, Side::Right] {
+            let s = e.side(Some(side)).unwrap();
+            let h = s.hamstrings_timing.as_ref().unwrap();
+            let q = s.quadriceps_timing.as_ref().unwrap();
+            eprintln!("{stem} {side:?}: hamstrings {h:?}, quadriceps {q:?}");
+            // Simulated bursts: hamstrings at 92-94 % (walk), 86-88 % (run).
+            assert!((82.0..=98.0).contains(&h.peak_pct), "{stem} {side:?} hamstring peak {}", h.peak_pct);
+            // Quadriceps (VL, VM) around initial contact.
+            assert!(q.peak_pct <= 12.0 || q.peak_pct >= 95.0, "{stem} {side:?} quadriceps peak {}", q.peak_pct);
+        }
+    }
 }

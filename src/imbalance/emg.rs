@@ -131,6 +131,9 @@ pub struct SideEmg {
     /// Falconer & Winter CCI over the cycle, %.
     pub cci_pct: Option<f64>,
     pub cci_phases_pct: Vec<Option<f64>>,
+    /// Timing of each group's mean cycle ([`timing`]); `None` without one.
+    pub hamstrings_timing: Option<Timing>,
+    pub quadriceps_timing: Option<Timing>,
 }
 
 /// The EMG evidence of a trial.
@@ -198,6 +201,52 @@ pub fn cci(h: &[f64], q: &[f64], a: usize, b: usize) -> Option<f64> {
     let sums: Vec<f64> = h.iter().zip(q).map(|(x, y)| x + y).collect();
     let (num, den) = (trapz(&mins, a, b), trapz(&sums, a, b));
     (den.abs() > 1e-12 && num.is_finite() && den.is_finite()).then(|| 200.0 * num / den)
+}
+
+/// When a muscle group is active in its mean 101-point cycle.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Timing {
+    /// Cycle % of the envelope's maximum.
+    pub peak_pct: f64,
+    /// Intervals `[on %, off %]` where the envelope exceeds
+    /// [`ACTIVE_THRESHOLD`] of its range above its minimum. An interval
+    /// touching 100 % continues at 0 % of the next cycle (the cycle wraps).
+    pub active_pct: Vec<[f64; 2]>,
+}
+
+/// On/off threshold of [`timing`]: 25 % of the envelope's range above its
+/// minimum (a common linear-envelope convention; thresholds of 20–25 % of the
+/// peak or baseline + 3 SD are used in the literature — a choice, not a norm).
+pub const ACTIVE_THRESHOLD: f64 = 0.25;
+
+/// Peak and active intervals of a 101-point cycle (`None` for an empty or
+/// flat cycle).
+pub fn timing(c: &[f64]) -> Option<Timing> {
+    if c.len() != 101 {
+        return None;
+    }
+    let (lo, hi) = c.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+    if hi - lo <= 1e-12 || !hi.is_finite() || !lo.is_finite() {
+        return None;
+    }
+    let peak = (0..101).max_by(|&a, &b| c[a].total_cmp(&c[b])).unwrap_or(0);
+    let th = lo + ACTIVE_THRESHOLD * (hi - lo);
+    let mut active = Vec::new();
+    let mut on: Option<usize> = None;
+    for (i, v) in c.iter().enumerate() {
+        match (on, *v > th) {
+            (None, true) => on = Some(i),
+            (Some(a), false) => {
+                active.push([a as f64, (i - 1) as f64]);
+                on = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = on {
+        active.push([a as f64, 100.0]);
+    }
+    Some(Timing { peak_pct: peak as f64, active_pct: active })
 }
 
 /// One stride of an envelope resampled to 101 points; `None` when the stride
@@ -347,7 +396,10 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
         } else {
             (None, Vec::new(), None, Vec::new())
         };
+        let (hamstrings_timing, quadriceps_timing) = (timing(&h), timing(&q));
         sides.push(SideEmg {
+            hamstrings_timing,
+            quadriceps_timing,
             side,
             channels: idx,
             hq_ratio_recording,
@@ -435,6 +487,10 @@ pub struct SideOut {
     pub cci_pct: Option<f64>,
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub cci_phases_pct: std::collections::BTreeMap<&'static str, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hamstrings_timing: Option<Timing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quadriceps_timing: Option<Timing>,
     /// What the numbers rest on and how far they can be trusted.
     pub evidence: String,
 }
@@ -500,6 +556,8 @@ impl EmgImbalance {
                 hq_ratio_phases: phases(&s.hq_ratio_phases, r4),
                 cci_pct: s.cci_pct.map(r2),
                 cci_phases_pct: phases(&s.cci_phases_pct, r2),
+                hamstrings_timing: s.hamstrings_timing.clone(),
+                quadriceps_timing: s.quadriceps_timing.clone(),
                 evidence: ev,
             }
         };
