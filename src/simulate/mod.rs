@@ -687,7 +687,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             let cfg_a = LegCfg::from_points(&body, pa.hip[si], pa.ankle[si]);
             // Stance-end rates (per frame) so the swing leaves toe off with the
             // thigh and knee velocities the stance leg had (C1 at toe off).
-            let pa1 = &poses[(a - 1).max(i0) as usize - i0 as usize];
+            let pa1 = &poses[((a - 1).max(i0) - i0) as usize];
             let cfg_a1 = LegCfg::from_points(&body, pa1.hip[si], pa1.ankle[si]);
             let pitch_a = poses[(a - i0) as usize].foot_r[si][2][0].asin().to_degrees();
             let (fr_b, fo_b) = nx.foot_pose(&body, 0.0);
