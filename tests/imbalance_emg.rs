@@ -266,3 +266,24 @@ fn demo_hamstrings_peak_in_terminal_swing() {
         }
     }
 }
+
+#[test]
+fn btk_1123x01emg_rf_and_bf_both_sides() {
+    let Some((e, strides)) = real("btkdata/C3DSamples__others__1123x01EMG.c3d") else { return };
+    let mut ids: Vec<(MuscleGroup, &str, Option<Side>)> =
+        e.channels.iter().map(|c| (c.group, c.muscle, c.side)).collect();
+    ids.sort_by_key(|x| format!("{x:?}"));
+    let mut want = vec![
+        (MuscleGroup::Hamstrings, "BF", Some(Side::Left)),
+        (MuscleGroup::Hamstrings, "BF", Some(Side::Right)),
+        (MuscleGroup::Quadriceps, "RF", Some(Side::Left)),
+        (MuscleGroup::Quadriceps, "RF", Some(Side::Right)),
+    ];
+    want.sort_by_key(|x| format!("{x:?}"));
+    assert_eq!(ids, want, "TA and gastrocnemius left out");
+    eprintln!("1123x01EMG: {strides} strides");
+    for s in [Side::Left, Side::Right] {
+        let r = e.side(Some(s)).unwrap().hq_ratio_recording.unwrap();
+        assert!(r.is_finite() && (0.05..20.0).contains(&r), "{s:?} recording H:Q {r}");
+    }
+}
