@@ -11,7 +11,8 @@
 
 use crate::model::Side;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 /// Anatomical landmarks (and virtual points) the pipeline uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -329,19 +330,34 @@ fn expand(pattern: &str, side: Side) -> String {
     normalise(&pattern.replace("{S}", letter))
 }
 
-fn preset_lookup(preset: &Preset, norm: &str) -> Option<Landmark> {
-    for (pat, kind) in preset.entries {
-        if pat.contains("{S}") {
-            for side in [Side::Left, Side::Right] {
-                if expand(pat, side) == norm {
-                    return Some(Landmark::new(side, *kind));
+/// Each preset's entries, expanded for both sides and normalised: built once
+/// per process, so a name costs one hash lookup per preset. Within a preset
+/// the first entry naming a key wins.
+fn tables() -> &'static [HashMap<String, Landmark>] {
+    static TABLES: OnceLock<Vec<HashMap<String, Landmark>>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        PRESETS
+            .iter()
+            .map(|p| {
+                let mut m = HashMap::new();
+                for (pat, kind) in p.entries {
+                    if pat.contains("{S}") {
+                        for side in [Side::Left, Side::Right] {
+                            m.entry(expand(pat, side)).or_insert(Landmark::new(side, *kind));
+                        }
+                    } else {
+                        m.entry(normalise(pat)).or_insert(Landmark::mid(*kind));
+                    }
                 }
-            }
-        } else if normalise(pat) == norm {
-            return Some(Landmark::mid(*kind));
-        }
-    }
-    None
+                m
+            })
+            .collect()
+    })
+}
+
+/// The landmark preset number `preset` gives a normalised name.
+fn preset_lookup(preset: usize, norm: &str) -> Option<Landmark> {
+    tables()[preset].get(norm).copied()
 }
 
 /// Map marker names to landmarks: user entries first, then the best preset,
@@ -349,20 +365,16 @@ fn preset_lookup(preset: &Preset, norm: &str) -> Option<Landmark> {
 pub fn map_markers<'a>(names: impl IntoIterator<Item = &'a str>, user: &UserMap) -> Mapping {
     let names: Vec<&str> = names.into_iter().collect();
     let norms: Vec<String> = names.iter().map(|n| normalise(n)).collect();
-    let best = PRESETS
-        .iter()
-        .max_by_key(|p| {
-            // max_by_key keeps the last maximum; count and prefer earlier presets on ties.
-            let n = norms.iter().filter(|n| preset_lookup(p, n).is_some()).count();
-            (n, usize::MAX - PRESETS.iter().position(|q| q.name == p.name).unwrap_or(0))
-        })
-        .filter(|p| norms.iter().any(|n| preset_lookup(p, n).is_some()));
-    let mut m = Mapping { preset: best.map_or("none", |p| p.name).to_string(), ..Default::default() };
+    // The preset matching most names; the earliest on a tie.
+    let counts: Vec<usize> =
+        (0..PRESETS.len()).map(|p| norms.iter().filter(|n| preset_lookup(p, n).is_some()).count()).collect();
+    let best = (0..PRESETS.len()).filter(|&p| counts[p] > 0).max_by_key(|&p| (counts[p], usize::MAX - p));
+    let mut m = Mapping { preset: best.map_or("none", |p| PRESETS[p].name).to_string(), ..Default::default() };
     for (i, n) in norms.iter().enumerate() {
         let user_hit = user.entries.iter().find(|(k, _)| k == n).map(|(_, l)| *l);
         let lm = user_hit
             .or_else(|| best.and_then(|p| preset_lookup(p, n)))
-            .or_else(|| PRESETS.iter().find_map(|p| preset_lookup(p, n)));
+            .or_else(|| (0..PRESETS.len()).find_map(|p| preset_lookup(p, n)));
         match lm {
             Some(l) => {
                 m.landmarks.entry(l).or_insert(i);

@@ -33,6 +33,10 @@ pub struct Kinematics {
     /// Left, right.
     pub feet: [Option<Foot>; 2],
     pub filter: LowPass,
+    /// Per side (left, right), per frame: inside a foot-speed stance phase.
+    /// Computed once, on first use ([`Kinematics::lower_foot`] asks for it per
+    /// force-plate contact).
+    down: std::sync::OnceLock<[Vec<bool>; 2]>,
 }
 
 /// One foot's heel and forefoot markers, filtered, and derived signals.
@@ -160,7 +164,7 @@ impl Kinematics {
         if feet.iter().all(|f| f.is_none()) {
             return None;
         }
-        Some(Kinematics { rate_hz: t.rate_hz, time0_s: t.time0_s, pelvis, feet, filter })
+        Some(Kinematics { rate_hz: t.rate_hz, time0_s: t.time0_s, pelvis, feet, filter, down: Default::default() })
     }
 
     pub fn foot(&self, s: Side) -> Option<&Foot> {
@@ -184,14 +188,15 @@ impl Kinematics {
         };
         let len = b.saturating_sub(a);
         let (lo, hi) = (a + len / 4, (a + 3 * len / 4).max(a + len / 4));
-        let down = |s: Side| -> Vec<bool> {
-            let mut d = vec![false; self.frames()];
-            for (p, q) in self.stance_phases(s, STANCE_IC, STANCE_FO) {
-                d[p..=q].iter_mut().for_each(|x| *x = true);
-            }
-            d
-        };
-        let (dl, dr) = (down(Side::Left), down(Side::Right));
+        let [dl, dr] = self.down.get_or_init(|| {
+            SIDES.map(|s| {
+                let mut d = vec![false; self.frames()];
+                for (p, q) in self.stance_phases(s, STANCE_IC, STANCE_FO) {
+                    d[p..=q].iter_mut().for_each(|x| *x = true);
+                }
+                d
+            })
+        });
         let (mut nl, mut nr, mut both) = (0, 0, 0);
         for i in lo..=hi.min(self.frames() - 1) {
             let (cl, cr) = (l.clearance[i], r.clearance[i]);
@@ -384,16 +389,15 @@ impl Kinematics {
     /// its speed alone marks foot off late.)
     pub fn toe_lift(&self, s: Side, a: usize, b: usize) -> usize {
         let Some(f) = self.foot(s) else { return b };
-        let z: Vec<f64> = f.toe.iter().map(|p| p[2]).collect();
-        let lift = TOE_LIFT_M;
+        let z = |i: usize| f.toe[i][2];
         let (mut imin, mut zmin) = (a, f64::INFINITY);
-        for (i, &v) in z.iter().enumerate().take(b + 1).skip(a) {
-            if v < zmin {
-                zmin = v;
+        for i in a..=b.min(f.toe.len().saturating_sub(1)) {
+            if z(i) < zmin {
+                zmin = z(i);
                 imin = i;
             }
         }
-        (imin..=b).find(|&i| z[i] > zmin + lift).map(|i| i.saturating_sub(1).max(a)).unwrap_or(b)
+        (imin..=b).find(|&i| z(i) > zmin + TOE_LIFT_M).map(|i| i.saturating_sub(1).max(a)).unwrap_or(b)
     }
 
     /// Foot-speed events (see [`Kinematics::speed_phases`]); phases touching
