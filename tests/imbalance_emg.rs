@@ -287,3 +287,14 @@ fn btk_1123x01emg_rf_and_bf_both_sides() {
         assert!(r.is_finite() && (0.05..20.0).contains(&r), "{s:?} recording H:Q {r}");
     }
 }
+
+#[test]
+fn phase_windows_fit_the_stance_share() {
+    assert_eq!(emg::phase_windows(60.0), emg::PHASES);
+    let w = emg::phase_windows(36.0);
+    // Stance boundaries × 36/60; terminal swing from 27/40 of the swing.
+    assert_eq!(w[0], ("loading_response", 0.0, 6.0));
+    assert!((w[2].2 - 30.0).abs() < 1e-12);
+    assert!((w[3].2 - (36.0 + 27.0 / 40.0 * 64.0)).abs() < 1e-12);
+    assert_eq!(w[4].2, 100.0);
+}

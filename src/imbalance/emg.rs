@@ -40,10 +40,12 @@
 //!   Neurophysiol 25:135–149): CCI = 2·∫min(H, Q) / ∫(H + Q) × 100 %, trapezoid
 //!   over the 101 points as pyCGM2 `EMG/coactivationProcedures.py` does.
 //! - Phases (Perry & Burnfield 2010, Gait Analysis, 2nd ed., normal walking
-//!   percentages of the cycle): loading response 0–10 %, midstance 10–30 %,
-//!   terminal stance 30–50 %, pre-swing and initial/mid swing 50–87 %,
-//!   terminal swing 87–100 %. Fixed percentages, not the trial's own events;
-//!   in running the stance is shorter and the names are approximate.
+//!   percentages of the cycle with 60 % stance): loading response 0–10 %,
+//!   midstance 10–30 %, terminal stance 30–50 %, pre-swing and initial/mid
+//!   swing 50–87 %, terminal swing 87–100 %; fitted to the side's mean stance
+//!   share from its strides' foot offs ([`phase_windows`]: stance boundaries
+//!   scaled, swing boundaries at the same fraction of swing). In running the
+//!   stance names are approximate (no double support).
 //! - Left/right: the ratio left/right of each side's H:Q ratio and Robinson's
 //!   symmetry index (R − L)/(0.5 (R + L)) × 100 % ([`symmetry_index`]).
 //!
@@ -89,6 +91,25 @@ pub const PHASES: [(&str, f64, f64); 5] = [
     ("terminal_swing", 87.0, 100.0),
 ];
 
+/// Stance share of the cycle (%) that [`PHASES`] assume (normal walking,
+/// Perry & Burnfield 2010).
+pub const NORMAL_STANCE_PCT: f64 = 60.0;
+
+/// [`PHASES`] fitted to a side's own stance share: stance boundaries scaled
+/// by `stance / 60`, swing boundaries placed at the same fraction of the swing
+/// (terminal swing from 27/40 of the swing on). With 60 % this is [`PHASES`].
+pub fn phase_windows(stance_pct: f64) -> [(&'static str, f64, f64); 5] {
+    let st = stance_pct.clamp(5.0, 95.0);
+    let map = |x: f64| {
+        if x <= NORMAL_STANCE_PCT {
+            x * st / NORMAL_STANCE_PCT
+        } else {
+            st + (x - NORMAL_STANCE_PCT) / (100.0 - NORMAL_STANCE_PCT) * (100.0 - st)
+        }
+    };
+    PHASES.map(|(n, a, b)| (n, map(a), map(b)))
+}
+
 /// One channel used, after processing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmgChannel {
@@ -126,6 +147,11 @@ pub struct SideEmg {
     pub quadriceps_cycle: Vec<f64>,
     /// ∫H / ∫Q over the cycle.
     pub hq_ratio: Option<f64>,
+    /// Mean stance share of the side's strides, % (from their foot offs;
+    /// [`NORMAL_STANCE_PCT`] when none has one).
+    pub stance_pct: f64,
+    /// The phase windows used ([`phase_windows`] of `stance_pct`).
+    pub phases: [(&'static str, f64, f64); 5],
     /// Per [`PHASES`] entry.
     pub hq_ratio_phases: Vec<Option<f64>>,
     /// Falconer & Winter CCI over the cycle, %.
@@ -342,7 +368,17 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
                 _ => None,
             };
         let mut cycles = 0;
+        let mut stance_pct = NORMAL_STANCE_PCT;
         if let Some(s) = side {
+            let fo: Vec<f64> = strides
+                .iter()
+                .filter(|x| x.side == Some(s) && x.end > x.start)
+                .filter_map(|x| x.foot_off.map(|f| (f as f64 - x.start as f64) / (x.end - x.start) as f64 * 100.0))
+                .filter(|p| (0.0..100.0).contains(p))
+                .collect();
+            if !fo.is_empty() {
+                stance_pct = fo.iter().sum::<f64>() / fo.len() as f64;
+            }
             let mine: Vec<&Stride> = strides.iter().filter(|x| x.side == Some(s) && x.end > x.start).collect();
             for &i in &idx {
                 let c = &channels[i];
@@ -373,11 +409,15 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
         };
         let (h, q) = (group_cycle(MuscleGroup::Hamstrings), group_cycle(MuscleGroup::Quadriceps));
         let both = h.len() == 101 && q.len() == 101;
-        let win = |a: f64, b: f64| (a.round() as usize, b.round() as usize);
+        let phases = phase_windows(stance_pct);
+        let win = |a: f64, b: f64| {
+            let a = (a.round() as usize).min(99);
+            (a, (b.round() as usize).clamp(a + 1, 100))
+        };
         let (hq, hqp, cc, ccp) = if both {
             (
                 hq_ratio(&h, &q, 0, 100),
-                PHASES
+                phases
                     .iter()
                     .map(|p| {
                         let (a, b) = win(p.1, p.2);
@@ -385,7 +425,7 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
                     })
                     .collect(),
                 cci(&h, &q, 0, 100),
-                PHASES
+                phases
                     .iter()
                     .map(|p| {
                         let (a, b) = win(p.1, p.2);
@@ -398,6 +438,8 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
         };
         let (hamstrings_timing, quadriceps_timing) = (timing(&h), timing(&q));
         sides.push(SideEmg {
+            stance_pct,
+            phases,
             hamstrings_timing,
             quadriceps_timing,
             side,
@@ -454,7 +496,9 @@ pub struct MethodOut {
     pub filter: &'static str,
     pub normalisation: &'static str,
     pub cci: &'static str,
-    /// Phase name → [start %, end %] of the cycle (Perry & Burnfield 2010).
+    /// Phase name → [start %, end %] of a normal walking cycle with 60 %
+    /// stance (Perry & Burnfield 2010); each side fits them to its own stance
+    /// share (`phases_pct` of the side).
     pub phases_pct: std::collections::BTreeMap<&'static str, [f64; 2]>,
 }
 
@@ -479,6 +523,12 @@ pub struct SideOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hq_ratio_recording: Option<f64>,
     pub cycles: usize,
+    /// Stance share the phase windows were fitted to, % (absent without cycles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stance_pct: Option<f64>,
+    /// Phase name → [start %, end %] used for this side (absent without cycles).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub phases_pct: std::collections::BTreeMap<&'static str, [f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hq_ratio: Option<f64>,
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -552,6 +602,12 @@ impl EmgImbalance {
                     .collect(),
                 hq_ratio_recording: s.hq_ratio_recording.map(r4),
                 cycles: s.cycles,
+                stance_pct: (s.cycles > 0).then(|| r2(s.stance_pct)),
+                phases_pct: if s.cycles > 0 {
+                    s.phases.iter().map(|p| (p.0, [r2(p.1), r2(p.2)])).collect()
+                } else {
+                    Default::default()
+                },
                 hq_ratio: s.hq_ratio.map(r4),
                 hq_ratio_phases: phases(&s.hq_ratio_phases, r4),
                 cci_pct: s.cci_pct.map(r2),
