@@ -11,11 +11,6 @@
 //! (whole strides only, each weighted equally) scatters by up to 5.6 % (10 s)
 //! / 2.7 % (30 s). Hence 30 s walks (20 s runs) and 5 % on the cycle ratio,
 //! 3 % on the recording ratio.
-//!
-//! The simulator currently overflows in debug builds
-//! (`src/simulate/mod.rs:690`, `i0 as usize` with a negative `i0`; release
-//! wraps to the right index), so these tests run only in release builds
-//! (`cargo test --release --test imbalance_sim`) until that is fixed.
 
 use gaitline::imbalance::emg::{self, EmgOptions};
 use gaitline::model::{Side, Subject};
@@ -51,10 +46,6 @@ fn cases() -> Vec<Case> {
 }
 
 #[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "simulator overflows in debug builds (src/simulate/mod.rs:690); run with --release"
-)]
 fn simulated_trials_recover_hq_ratio_and_asymmetry_side() {
     let dir = std::env::temp_dir().join(format!("gaitline-imbalance-sim-{}", std::process::id()));
     for (k, c) in cases().into_iter().enumerate() {
