@@ -81,16 +81,22 @@ pub fn double_pass_factor(order: usize) -> f64 {
     (2f64.sqrt() - 1.0).powf(1.0 / (2.0 * order as f64))
 }
 
+/// Orders 1-10 and a cutoff strictly between 0 and Nyquist.
+fn check_design(order: usize, cutoff_hz: f64, rate_hz: f64) -> Result<(), FilterError> {
+    if !(1..=10).contains(&order) {
+        return Err(FilterError::Order(order));
+    }
+    let nyq = rate_hz / 2.0;
+    if !(cutoff_hz > 0.0 && cutoff_hz < nyq && rate_hz.is_finite()) {
+        return Err(FilterError::Cutoff { cutoff_hz, nyquist_hz: nyq });
+    }
+    Ok(())
+}
+
 impl Butterworth {
     /// Design like `scipy.signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")`.
     pub fn lowpass(order: usize, cutoff_hz: f64, rate_hz: f64) -> Result<Self, FilterError> {
-        if !(1..=10).contains(&order) {
-            return Err(FilterError::Order(order));
-        }
-        let nyq = rate_hz / 2.0;
-        if !(cutoff_hz > 0.0 && cutoff_hz < nyq && rate_hz.is_finite()) {
-            return Err(FilterError::Cutoff { cutoff_hz, nyquist_hz: nyq });
-        }
+        check_design(order, cutoff_hz, rate_hz)?;
         let n = order as f64;
         let fs2 = 4.0; // 2 × the normalised rate 2
         let warped = 4.0 * (std::f64::consts::PI * cutoff_hz / rate_hz).tan();
@@ -133,13 +139,7 @@ impl Butterworth {
     /// `tests/data/highpass_golden.json` (`gen_highpass_golden.py`). Used for
     /// EMG band-passing (high-pass then low-pass, each run forward-backward).
     pub fn highpass(order: usize, cutoff_hz: f64, rate_hz: f64) -> Result<Self, FilterError> {
-        if !(1..=10).contains(&order) {
-            return Err(FilterError::Order(order));
-        }
-        let nyq = rate_hz / 2.0;
-        if !(cutoff_hz > 0.0 && cutoff_hz < nyq && rate_hz.is_finite()) {
-            return Err(FilterError::Cutoff { cutoff_hz, nyquist_hz: nyq });
-        }
+        check_design(order, cutoff_hz, rate_hz)?;
         let n = order as f64;
         let fs2 = 4.0;
         let warped = 4.0 * (std::f64::consts::PI * cutoff_hz / rate_hz).tan();
