@@ -1,0 +1,1 @@
+//! Report charts (issue 7), rendered with plotters into PNG bytes.

@@ -1,0 +1,173 @@
+//! Report strings per language. Every string a report shows lives in
+//! `lang/<code>.toml` (embedded at build time by `build.rs`), one file per
+//! language: adding a language is adding a file. Nested TOML tables are
+//! flattened to dotted keys (`[finding.overstriding] title = ".."` is
+//! `"finding.overstriding.title"`); `{name}` placeholders are filled by
+//! [`Lang::fill`]. A key missing in a language falls back to English, then to
+//! the key itself, so that a gap shows up in the report instead of a panic.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/langs.rs"));
+
+/// One report language.
+#[derive(Debug, Clone)]
+pub struct Lang {
+    pub code: String,
+    pub name: String,
+    pub decimal_separator: char,
+    pub thousands_separator: Option<char>,
+    strings: BTreeMap<String, String>,
+}
+
+fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, String>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, out);
+            }
+        }
+        toml::Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+impl Lang {
+    /// Parse one language file. `code` is the file stem.
+    pub fn parse(code: &str, text: &str) -> Result<Lang, String> {
+        let v: toml::Value = toml::from_str(text).map_err(|e| format!("lang/{code}.toml: {e}"))?;
+        let mut strings = BTreeMap::new();
+        flatten("", &v, &mut strings);
+        let sep = |k: &str| strings.get(k).and_then(|s| s.chars().next());
+        Ok(Lang {
+            code: code.to_string(),
+            name: strings.get("meta.name").cloned().unwrap_or_else(|| code.to_string()),
+            decimal_separator: sep("meta.decimal_separator").unwrap_or('.'),
+            thousands_separator: sep("meta.thousands_separator"),
+            strings,
+        })
+    }
+
+    /// The string for `key`, falling back to English, then to the key itself.
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        if let Some(s) = self.strings.get(key) {
+            return s;
+        }
+        if self.code != "en"
+            && let Some(s) = get("en").and_then(|en| en.strings.get(key))
+        {
+            return s;
+        }
+        key
+    }
+
+    /// Whether this language itself defines `key` (no fallback).
+    pub fn has(&self, key: &str) -> bool {
+        self.strings.contains_key(key)
+    }
+
+    /// All keys this language defines, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.strings.keys().map(|s| s.as_str())
+    }
+
+    /// `t(key)` with `{name}` placeholders replaced by `args`.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    /// A number with `decimals` places in this language's notation (decimal
+    /// comma in German; thousands grouped from 10,000 on); `–` for NaN.
+    pub fn num(&self, v: f64, decimals: usize) -> String {
+        if !v.is_finite() {
+            return "–".to_string();
+        }
+        let s = format!("{:.*}", decimals, v.abs());
+        let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
+        let mut grouped = String::new();
+        if int.len() > 4
+            && let Some(t) = self.thousands_separator
+        {
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push(t);
+                }
+                grouped.push(c);
+            }
+        } else {
+            grouped.push_str(int);
+        }
+        let neg = v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+        let mut out = String::with_capacity(grouped.len() + frac.len() + 2);
+        if neg {
+            out.push('−');
+        }
+        out.push_str(&grouped);
+        if !frac.is_empty() {
+            out.push(self.decimal_separator);
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
+fn all() -> &'static Vec<Lang> {
+    static LANGS: OnceLock<Vec<Lang>> = OnceLock::new();
+    LANGS.get_or_init(|| {
+        LANG_FILES
+            .iter()
+            .map(|(code, text)| Lang::parse(code, text).unwrap_or_else(|e| panic!("embedded language file: {e}")))
+            .collect()
+    })
+}
+
+/// The built-in language with this code (`"en"`, `"de"`, ...).
+pub fn get(code: &str) -> Option<&'static Lang> {
+    all().iter().find(|l| l.code.eq_ignore_ascii_case(code))
+}
+
+/// Codes of the built-in languages, sorted.
+pub fn available() -> Vec<&'static str> {
+    all().iter().map(|l| l.code.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_language() {
+        let en = get("en").unwrap();
+        let de = get("de").unwrap();
+        assert_eq!(en.num(1.2345, 2), "1.23");
+        assert_eq!(de.num(1.2345, 2), "1,23");
+        assert_eq!(de.num(-0.5, 1), "−0,5");
+        assert_eq!(de.num(-0.04, 1), "0,0");
+        assert_eq!(en.num(12345.6, 1), "12,345.6");
+        assert_eq!(de.num(12345.6, 0), "12.346");
+        assert_eq!(en.num(1234.0, 0), "1234");
+        assert_eq!(en.num(f64::NAN, 1), "–");
+    }
+
+    #[test]
+    fn every_language_has_every_english_key() {
+        let en = get("en").unwrap();
+        for l in all() {
+            let missing: Vec<_> = en.keys().filter(|k| !l.has(k)).collect();
+            assert!(missing.is_empty(), "lang/{}.toml lacks {missing:?}", l.code);
+            let extra: Vec<_> = l.keys().filter(|k| !en.has(k)).collect();
+            assert!(extra.is_empty(), "lang/{}.toml has keys English lacks: {extra:?}", l.code);
+        }
+        assert_eq!(available(), vec!["de", "en"]);
+    }
+}
