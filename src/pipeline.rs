@@ -54,6 +54,10 @@ pub struct Analysis {
     pub angle_notes: Vec<String>,
     /// Hamstring/quadriceps EMG evidence, when the trial has such channels.
     pub emg: Option<crate::imbalance::emg::EmgImbalance>,
+    /// Imbalance and asymmetry findings from all evidence (issue 6).
+    pub findings: Vec<crate::imbalance::findings::Finding>,
+    /// Exercises and advice tied to the findings.
+    pub recommendations: Vec<crate::imbalance::findings::Recommendation>,
 }
 
 /// Run the analysis stages on a cleaned trial (pure).
@@ -80,7 +84,17 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     };
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
     let emg = crate::imbalance::emg::analyze(t, &strides, &crate::imbalance::emg::EmgOptions::default());
-    Analysis { events, foot_strikes, strides, angles, angle_cycles, angle_notes, emg }
+    Analysis {
+        events,
+        foot_strikes,
+        strides,
+        angles,
+        angle_cycles,
+        angle_notes,
+        emg,
+        findings: Vec::new(),
+        recommendations: Vec::new(),
+    }
 }
 
 /// What one trial of a batch produced.

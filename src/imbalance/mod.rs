@@ -2,5 +2,7 @@
 //! trial and its strides.
 //!
 //! - [`emg`]: Evidence 1, surface EMG of hamstrings and quadriceps.
+//! - [`findings`]: findings and recommendations drawn from the evidence.
 
 pub mod emg;
+pub mod findings;

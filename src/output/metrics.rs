@@ -34,6 +34,10 @@ pub struct Metrics {
 pub struct ImbalanceOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emg: Option<crate::imbalance::emg::EmgOut>,
+    /// Findings from all evidence (`[]`: none).
+    pub findings: Vec<crate::imbalance::findings::Finding>,
+    /// Recommendations tied to the findings (`why`: the finding codes).
+    pub recommendations: Vec<crate::imbalance::findings::Recommendation>,
 }
 
 /// `{mean, sd, n}` of one angle feature over the cycles (`sd` null for n < 2).
@@ -320,7 +324,13 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
     m.angles = a.angle_cycles.as_ref().and_then(angles_out);
     if let Some(e) = &a.emg {
         m.notes.extend(e.notes.iter().cloned());
-        m.imbalance = Some(ImbalanceOut { emg: Some(e.output(&crate::imbalance::emg::EmgOptions::default())) });
+    }
+    if a.emg.is_some() || !a.findings.is_empty() {
+        m.imbalance = Some(ImbalanceOut {
+            emg: a.emg.as_ref().map(|e| e.output(&crate::imbalance::emg::EmgOptions::default())),
+            findings: a.findings.clone(),
+            recommendations: a.recommendations.clone(),
+        });
     }
     m
 }
