@@ -88,6 +88,10 @@ pub struct Finding {
     /// The side the finding concerns; `None` for both or a left/right difference
     /// without a weaker side.
     pub side: Option<Side>,
+    /// The muscle group concerned (`"hamstrings"`, `"quadriceps"`), where the
+    /// finding is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub muscle: Option<&'static str>,
     pub evidence: EvidenceKind,
     pub confidence: Confidence,
     /// The value behind the finding (the `{value}` of the texts).
