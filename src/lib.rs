@@ -18,6 +18,7 @@ pub mod io;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod plausibility;
 pub mod report;
 pub mod simulate;
 pub mod spatiotemporal;
