@@ -146,6 +146,7 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
         progression: m.trial.lab_axes.as_ref().map(|l| l.progression.clone()).unwrap_or_default(),
         analog_channels: t.analogs.len(),
         file_events: t.file_events.len(),
+        metrics: summary::metric_cells(&m),
     })
 }
 

@@ -4,3 +4,4 @@
 pub mod charts;
 pub mod html;
 pub mod i18n;
+pub mod index;
