@@ -129,6 +129,12 @@ pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialS
             references.push(f.clone());
             continue;
         }
+        // An isokinetic dynamometer table (`<stem>_dynamometer.csv`, known by
+        // its header) is not motion data: the imbalance stage finds it beside
+        // its trial's files (`imbalance::dynamometer::sidecar_for`).
+        if crate::imbalance::dynamometer::is_sidecar(f) {
+            continue;
+        }
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
         groups.entry((dir, group_key(f))).or_default().push(f.clone());
     }

@@ -58,9 +58,13 @@ pub struct Analysis {
     pub findings: Vec<crate::imbalance::findings::Finding>,
     /// Exercises and advice tied to the findings.
     pub recommendations: Vec<crate::imbalance::findings::Recommendation>,
+    /// The rest of the imbalance stage: kinematic and dynamometer evidence,
+    /// symmetry indices, notes.
+    pub imbalance: crate::imbalance::Imbalance,
 }
 
-/// Run the analysis stages on a cleaned trial (pure).
+/// Run the analysis stages on a cleaned trial (pure, apart from reading a
+/// dynamometer side-car `<stem>_dynamometer.csv` beside the trial's files).
 pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     let events = crate::events::detect(t, o);
     let foot_strikes = crate::footstrike::analyze(t, &events);
@@ -84,6 +88,11 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     };
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
     let emg = crate::imbalance::emg::analyze(t, &strides, &crate::imbalance::emg::EmgOptions::default());
+    // The one read of this stage: a dynamometer side-car beside the trial's files.
+    let dyn_file = crate::imbalance::dynamometer::sidecar_for(&t.source_files)
+        .map(|p| crate::imbalance::dynamometer::read(&p));
+    let imbalance =
+        crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), dyn_file);
     Analysis {
         events,
         foot_strikes,
@@ -92,8 +101,9 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
         angle_cycles,
         angle_notes,
         emg,
-        findings: Vec::new(),
-        recommendations: Vec::new(),
+        findings: imbalance.findings.clone(),
+        recommendations: imbalance.recommendations.clone(),
+        imbalance,
     }
 }
 

@@ -17,8 +17,10 @@ pub struct Metrics {
     pub events: Vec<EventOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spatiotemporal: Option<Spatiotemporal>,
+    /// Robinson SIs: spatiotemporal keys at the top level (as before), angle
+    /// peaks, threshold and method (`imbalance::symmetry`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub symmetry: Option<BTreeMap<&'static str, f64>>,
+    pub symmetry: Option<crate::imbalance::symmetry::Symmetry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foot_strike: Option<BTreeMap<&'static str, FootStrikeOut>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,6 +36,12 @@ pub struct Metrics {
 pub struct ImbalanceOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emg: Option<crate::imbalance::emg::EmgOut>,
+    /// Isokinetic dynamometer ratios and LSIs (a `<stem>_dynamometer.csv` side-car).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamometer: Option<crate::imbalance::dynamometer::DynamometerResult>,
+    /// Terminal swing, hamstring length estimate, overstriding, loading response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinematic: Option<crate::imbalance::kinematic::KinematicEvidence>,
     /// Findings from all evidence (`[]`: none).
     pub findings: Vec<crate::imbalance::findings::Finding>,
     /// Recommendations tied to the findings (`why`: the finding codes).
@@ -248,7 +256,7 @@ pub fn from_trial(t: &Trial) -> Metrics {
 
 /// Metrics of a trial with its events, strides and foot strikes.
 pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
-    use crate::spatiotemporal::{KEYS, summarize, symmetry_index};
+    use crate::spatiotemporal::{KEYS, summarize};
     let mut m = from_trial(t);
     let ge = &a.events;
     m.trial.mode = ge.mode.map(|x| x.name());
@@ -270,7 +278,6 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
     m.events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s).then(a.source.cmp(b.source)).then(a.side.cmp(&b.side)));
     if !a.strides.is_empty() {
         let mut st = Spatiotemporal::default();
-        let mut sym = BTreeMap::new();
         for key in KEYS {
             let l = summarize(a.strides.iter().filter(|s| s.side == Some(Side::Left)), key);
             let r = summarize(a.strides.iter().filter(|s| s.side == Some(Side::Right)), key);
@@ -284,14 +291,9 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
             if let Some(v) = o {
                 st.overall.insert(key, StatOut::from(v));
             }
-            if let (Some(l), Some(r)) = (l, r)
-                && let Some(si) = symmetry_index(l.mean, r.mean)
-            {
-                sym.insert(key, round(si, 3));
-            }
         }
         m.spatiotemporal = Some(st);
-        m.symmetry = (!sym.is_empty()).then_some(sym);
+        m.symmetry = a.imbalance.symmetry.clone();
     }
     let mut fso = BTreeMap::new();
     for side in [Side::Left, Side::Right] {
@@ -325,9 +327,13 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
     if let Some(e) = &a.emg {
         m.notes.extend(e.notes.iter().cloned());
     }
-    if a.emg.is_some() || !a.findings.is_empty() {
+    m.notes.extend(a.imbalance.notes.iter().cloned());
+    let im = &a.imbalance;
+    if a.emg.is_some() || im.kinematic.is_some() || im.dynamometer.is_some() || !a.findings.is_empty() {
         m.imbalance = Some(ImbalanceOut {
             emg: a.emg.as_ref().map(|e| e.output(&crate::imbalance::emg::EmgOptions::default())),
+            dynamometer: im.dynamometer.clone(),
+            kinematic: im.kinematic.clone(),
             findings: a.findings.clone(),
             recommendations: a.recommendations.clone(),
         });

@@ -46,6 +46,7 @@
 
 pub mod body;
 pub mod c3d;
+pub mod dynamometer;
 pub mod emg;
 pub mod geom;
 pub mod grf;

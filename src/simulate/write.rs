@@ -366,6 +366,12 @@ pub fn write_trial(t: &SimTrial, dir: &Path, stem: &str, format: OutFormat) -> R
     Ok(out)
 }
 
+/// Dynamometer strength scales of the demo `runner_imbalance` (left
+/// hamstrings at 80 %: conventional H:Q 0.48 at 60 deg/s, functional 0.72,
+/// hamstring LSI 80 %; right healthy).
+pub const DEMO_STRENGTH: super::dynamometer::Strength =
+    super::dynamometer::Strength { hamstrings: [0.8, 1.0], quadriceps: [1.0, 1.0] };
+
 /// The demo set: a healthy walker overground (Vicon CSV, force plates, EMG;
 /// its static as C3D),
 /// a forefoot runner on a treadmill (TRC + MOT), a runner with a left/right
@@ -408,6 +414,11 @@ pub fn write_demo(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         // The walker's static is a C3D, as a Nexus session exports it.
         let sfmt = if fmt == OutFormat::ViconCsv { OutFormat::C3d } else { fmt };
         out.extend(write_trial(&simulate_static(&cfg), dir, &format!("{stem}_static"), sfmt)?);
+        if stem == "runner_imbalance" {
+            let p = dir.join(format!("{stem}_dynamometer.csv"));
+            write_atomic(&p, super::dynamometer::csv(cfg.mass_kg, &DEMO_STRENGTH).as_bytes())?;
+            out.push(p);
+        }
     }
     Ok(out)
 }
