@@ -409,7 +409,7 @@ fn emg(s: &mut String, m: &Metrics, l: &Lang) {
         esc(l.t("report.side_label")),
         esc(l.t("report.channel")),
         esc(l.t("report.muscle")),
-        esc(l.t("report.group")),
+        esc(l.t("report.group_col")),
         esc(l.t("report.rate"))
     );
     for (name, so) in &sides {
@@ -514,7 +514,11 @@ pub(super) fn finding_args(l: &Lang, f: &crate::imbalance::findings::Finding) ->
         "ratio" => String::new(),
         "%" => " %".into(),
         "deg" => "°".into(),
-        u => format!(" {}", l.t(&format!("report.unit.{}", u.replace(' ', "_")))),
+        u => {
+            let key = format!("report.unit.{}", u.replace(' ', "_"));
+            let t = l.t(&key);
+            format!(" {}", if t == key { u } else { t })
+        }
     };
     vec![
         ("value", format!("{}{unit}", l.num(f.value, d))),
@@ -581,7 +585,7 @@ fn findings(s: &mut String, m: &Metrics, l: &Lang) {
             })),
             esc(l.t("report.detail")),
             esc(&f.detail),
-            esc(l.t("report.source")),
+            esc(l.t("report.source_label")),
             esc(f.source),
         );
     }
