@@ -50,7 +50,7 @@
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
 
 use crate::error::{Position, ReadError, ReadErrorKind};
-use crate::io::text::{self, Lines};
+use crate::io::text;
 use crate::model::{AnalogChannel, ChannelKind, Format, Marker, PointData, Recording, ReferenceSeries};
 use std::path::Path;
 
@@ -103,6 +103,9 @@ pub(crate) fn num_cell(
     field: &str,
     last_cell: bool,
 ) -> Result<Option<f64>, ReadError> {
+    if let Some(v) = fast_cell(cell.as_bytes()) {
+        return Ok(v);
+    }
     text::parse_opt_f64(cell, path, line, col as u64).map_err(|mut e| {
         if last_cell {
             let (last, unterminated) = tail_info(bytes);
@@ -113,6 +116,77 @@ pub(crate) fn num_cell(
         e.pos.field = Some(field.to_string());
         e
     })
+}
+
+/// Exact powers of ten representable in an `f64` (10^0 ..= 10^22).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// Parse a plain ASCII decimal `[+-]digits[.digits]` (no exponent) without
+/// allocating, or `None` when it is not one or falls outside the exact case.
+///
+/// Clinger's fast path (W. D. Clinger, "How to read floating point numbers
+/// accurately", PLDI 1990): when the decimal significand `m` is below 2^53
+/// and the number of fraction digits `k` is at most 22, both `m` and `10^k`
+/// are exact doubles and the single IEEE division `m / 10^k` is correctly
+/// rounded, so the result is bit-identical to `str::parse::<f64>`. Anything
+/// else (exponents, more than 19 digits) goes to `str::parse`.
+#[inline]
+pub fn parse_decimal(b: &[u8]) -> Option<f64> {
+    let (neg, mut i) = match b.first()? {
+        b'-' => (true, 1),
+        b'+' => (false, 1),
+        _ => (false, 0),
+    };
+    let mut m: u64 = 0;
+    let start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        m = m.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
+        i += 1;
+    }
+    let int_digits = i - start;
+    let mut frac = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let f0 = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
+            i += 1;
+        }
+        frac = i - f0;
+    }
+    // 19 digits cannot overflow a u64; beyond that `m` may have wrapped.
+    if i != b.len() || int_digits + frac == 0 || int_digits + frac > 19 || m > 1 << 53 || frac > 22 {
+        return None;
+    }
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
+/// A number cell from bytes, without allocating: `Some(None)` for an empty
+/// (blank) cell, `Some(Some(v))` for a number, `None` when the cell needs the
+/// general path (quotes, non-ASCII, infinities, text: the positioned error).
+/// Accepts exactly what [`text::parse_opt_f64`] accepts for ASCII cells
+/// without quotes, with the same values.
+#[inline]
+pub fn fast_cell(cell: &[u8]) -> Option<Option<f64>> {
+    // `char::is_whitespace` on ASCII: tab, LF, VT, FF, CR, space.
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let Some(a) = cell.iter().position(|c| !ws(c)) else { return Some(None) };
+    let z = cell.iter().rposition(|c| !ws(c)).map_or(a, |z| z + 1);
+    let t = &cell[a..z];
+    if let Some(v) = parse_decimal(t) {
+        return Some(Some(v));
+    }
+    if !t.is_ascii() || t.contains(&b'"') {
+        return None;
+    }
+    match std::str::from_utf8(t).ok()?.parse::<f64>() {
+        Ok(v) if v.is_finite() || v.is_nan() => Some(Some(v)),
+        _ => None,
+    }
 }
 
 /// Sampling rate from a column of times (see the module docs), with notes.
@@ -270,11 +344,165 @@ fn time_kind(name: &str) -> Option<TimeKind> {
     }
 }
 
+/// The next line of `b` from `*pos` (`\n`, `\r\n` and a lone `\r` end a
+/// line, as in [`text::Lines`]), moving `*pos` past its line break.
+fn next_line<'a>(b: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let rest = b.get(*pos..).filter(|r| !r.is_empty())?;
+    let end = rest.iter().position(|&c| c == b'\n' || c == b'\r');
+    let (line, skip) = match end {
+        Some(i) => (&rest[..i], if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 }),
+        None => (rest, rest.len()),
+    };
+    *pos += skip;
+    Some(line)
+}
+
+/// Parse the row starting at `*pos` into `vals` (one per header column)
+/// without allocating; on success `*pos` is at the row's line break (or the
+/// end). `false` when the row needs [`slow_row`]: a cell [`fast_cell`] does
+/// not take, fewer fields than the header, or a non-blank cell beyond it.
+fn fast_row(b: &[u8], pos: &mut usize, delim: u8, vals: &mut [Option<f64>]) -> bool {
+    let mut p = *pos;
+    let mut j = 0;
+    let ends = |c: u8| c == delim || c == b'\n' || c == b'\r';
+    loop {
+        // One pass over a plain decimal cell (the common case): the same
+        // arithmetic as `parse_decimal`, reading the bytes in place.
+        let s = p;
+        let neg = p < b.len() && b[p] == b'-';
+        p += usize::from(neg || (p < b.len() && b[p] == b'+'));
+        let (mut m, d0) = (0u64, p);
+        while p < b.len() && b[p].is_ascii_digit() {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(b[p] - b'0'));
+            p += 1;
+        }
+        let (mut frac, dot) = (0, p < b.len() && b[p] == b'.');
+        if dot {
+            p += 1;
+            let f0 = p;
+            while p < b.len() && b[p].is_ascii_digit() {
+                m = m.wrapping_mul(10).wrapping_add(u64::from(b[p] - b'0'));
+                p += 1;
+            }
+            frac = p - f0;
+        }
+        let digits = p - d0 - usize::from(dot);
+        let at_end = p == b.len() || ends(b[p]);
+        let v = if at_end && p == s {
+            None
+        } else if at_end && digits > 0 && digits <= 19 && m <= 1 << 53 && frac <= 22 {
+            let v = m as f64 / POW10[frac];
+            Some(if neg { -v } else { v })
+        } else {
+            // Anything else (blanks, exponents, NaN, quotes): find the cell's
+            // end and take the general byte path.
+            while p < b.len() && !ends(b[p]) {
+                p += 1;
+            }
+            match fast_cell(&b[s..p]) {
+                Some(v) => v,
+                None => return false,
+            }
+        };
+        match vals.get_mut(j) {
+            Some(slot) => *slot = v,
+            None if v.is_some() => return false,
+            None => {}
+        }
+        j += 1;
+        if p < b.len() && b[p] == delim {
+            p += 1;
+        } else {
+            break;
+        }
+    }
+    if j < vals.len() {
+        return false;
+    }
+    *pos = p;
+    true
+}
+
+/// What [`slow_row`] needs to know about the file.
+struct RowCtx<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    delim: char,
+    names: &'a [&'a str],
+    slots: &'a [Slot],
+    markers: &'a [(&'a str, [usize; 3])],
+}
+
+impl RowCtx<'_> {
+    /// The name an error about column `j` gives: its marker, else its header.
+    fn col_name(&self, j: usize) -> &str {
+        match self.slots[j] {
+            Slot::Marker(k, _) => self.markers[k].0,
+            _ => self.names[j],
+        }
+    }
+}
+
+/// Parse one row through the general cell parser: the values into `vals`,
+/// or the row's positioned error (bad number, wrong delimiter, field count,
+/// truncated last row, empty time).
+fn slow_row(c: &RowCtx, no: u64, line: &str, vals: &mut [Option<f64>]) -> Result<(), ReadError> {
+    let (path, delim, ncols) = (c.path, c.delim, vals.len());
+    let mut n = 0;
+    for (j, cell) in fields(line, delim).enumerate() {
+        n = j + 1;
+        if j >= ncols {
+            if cell.trim().is_empty() {
+                continue;
+            }
+            if let Some(e) = wrong_delimiter(path, no, line, delim) {
+                return Err(e);
+            }
+            let found = fields(line, delim).count();
+            return Err(ReadError::new(
+                path,
+                Position::cell(no, j as u64 + 1),
+                ReadErrorKind::FieldCount { expected: ncols, found },
+            ));
+        }
+        let last_cell = j + 1 == ncols;
+        let v = match num_cell(cell, path, c.bytes, no, j + 1, c.col_name(j), last_cell) {
+            Ok(v) => v,
+            Err(e) => return Err(wrong_delimiter(path, no, line, delim).unwrap_or(e)),
+        };
+        if matches!(c.slots[j], Slot::Time) && v.is_none() {
+            return Err(ReadError::new(
+                path,
+                Position::cell(no, j as u64 + 1).with_field(c.names[j]),
+                ReadErrorKind::BadNumber(String::new()),
+            ));
+        }
+        vals[j] = v;
+    }
+    if n < ncols {
+        if let Some(e) = wrong_delimiter(path, no, line, delim) {
+            return Err(e);
+        }
+        return Err(short_row(path, c.bytes, no, ncols, n));
+    }
+    Ok(())
+}
+
 /// Read one plain delimited text file from its bytes (see the module docs).
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
-    let mut lines = Lines::new(bytes).filter(|(_, l)| !l.trim().is_empty());
-    let Some((hline, header)) = lines.next() else {
-        return Err(ReadError::file(path, ReadErrorKind::Empty));
+    // The header: the first non-blank line. `pos` is the byte offset after it
+    // (in the BOM-stripped buffer `b`), `hline` its 1-based line number.
+    let b = text::strip_bom(bytes);
+    let (mut pos, mut hline) = (0usize, 0u64);
+    let header = loop {
+        let Some(line) = next_line(b, &mut pos) else {
+            return Err(ReadError::file(path, ReadErrorKind::Empty));
+        };
+        hline += 1;
+        let line = String::from_utf8_lossy(line);
+        if !line.trim().is_empty() {
+            break line;
+        }
     };
     let delim = if header.contains('\t') {
         '\t'
@@ -371,74 +599,51 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
     }
 
-    // Rows.
-    let cap =
-        text::bounded_count(bytes.len() as u64 / (ncols as u64 * 2 + 1), bytes.len(), 1).unwrap_or(0).min(1 << 20);
+    // Rows, straight from the bytes: each cell is parsed in place by
+    // [`fast_cell`] (no per-row or per-cell allocation) into `vals`, then
+    // committed to column vectors. A row the fast path cannot take (blank,
+    // quoted or bad cells, wrong field count, space-delimited files) goes
+    // through `slow_row`, which gives the positioned error.
+    // Line breaks bound the rows (counted in u8 lanes so that it vectorises).
+    let rows_cap =
+        b.chunks(128).map(|c| c.iter().map(|&x| u8::from(x == b'\n')).sum::<u8>() as usize).sum::<usize>() + 1;
+    let cap = text::bounded_count(rows_cap as u64, bytes.len(), 1).unwrap_or(0).min(1 << 24);
     let mut times: Vec<f64> = Vec::with_capacity(cap);
     let mut first_counter: Option<f64> = None;
     let mut xyz: Vec<Vec<[f64; 3]>> = markers.iter().map(|_| Vec::with_capacity(cap)).collect();
     let mut scalars: Vec<Vec<f64>> = scalar_names.iter().map(|_| Vec::with_capacity(cap)).collect();
     let mut row = vec![[f64::NAN; 3]; markers.len()];
-    let col_name = |j: usize| -> &str {
-        match slots[j] {
-            Slot::Marker(k, _) => markers[k].0,
-            _ => names[j],
-        }
-    };
-    for (no, line) in lines {
-        for p in row.iter_mut() {
-            *p = [f64::NAN; 3];
-        }
-        let mut n = 0;
-        let mut t = f64::NAN;
-        for (j, cell) in fields(&line, delim).enumerate() {
-            n = j + 1;
-            if j >= ncols {
-                if cell.trim().is_empty() {
-                    continue;
-                }
-                if let Some(e) = wrong_delimiter(path, no, &line, delim) {
-                    return Err(e);
-                }
-                let found = fields(&line, delim).count();
-                return Err(ReadError::new(
-                    path,
-                    Position::cell(no, j as u64 + 1),
-                    ReadErrorKind::FieldCount { expected: ncols, found },
-                ));
+    let mut vals: Vec<Option<f64>> = vec![None; ncols];
+    let ctx = RowCtx { path, bytes, delim, names, slots: &slots, markers: &markers };
+    let mut no = hline;
+    while pos < b.len() {
+        no += 1;
+        let start = pos;
+        let fast = delim != ' ' && fast_row(b, &mut pos, delim as u8, &mut vals) && vals[tcol].is_some();
+        if !fast {
+            pos = start;
+            let Some(line) = next_line(b, &mut pos) else { break };
+            let line = String::from_utf8_lossy(line);
+            if line.trim().is_empty() {
+                continue;
             }
-            let last_cell = j + 1 == ncols;
-            let v = num_cell(cell, path, bytes, no, j + 1, col_name(j), last_cell);
-            let v = match v {
-                Ok(v) => v,
-                Err(e) => {
-                    return Err(wrong_delimiter(path, no, &line, delim).unwrap_or(e));
-                }
-            };
-            match slots[j] {
-                Slot::Time => {
-                    t = v.ok_or_else(|| {
-                        ReadError::new(
-                            path,
-                            Position::cell(no, j as u64 + 1).with_field(names[j]),
-                            ReadErrorKind::BadNumber(String::new()),
-                        )
-                    })?;
-                }
+            slow_row(&ctx, no, &line, &mut vals)?;
+        } else if pos < b.len() {
+            // Consume the line break (`\n`, `\r\n` or a lone `\r`).
+            pos += if b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n') { 2 } else { 1 };
+        }
+        let mut t = f64::NAN;
+        for (slot, v) in slots.iter().zip(&vals) {
+            match *slot {
+                Slot::Time => t = v.unwrap_or(f64::NAN),
                 Slot::Skip => {
                     if first_counter.is_none() {
-                        first_counter = v;
+                        first_counter = *v;
                     }
                 }
                 Slot::Marker(k, a) => row[k][a] = v.unwrap_or(f64::NAN),
                 Slot::Scalar(s) => scalars[s].push(v.unwrap_or(f64::NAN)),
             }
-        }
-        if n < ncols {
-            if let Some(e) = wrong_delimiter(path, no, &line, delim) {
-                return Err(e);
-            }
-            return Err(short_row(path, bytes, no, ncols, n));
         }
         times.push(t);
         for (k, p) in row.iter().enumerate() {
@@ -688,6 +893,90 @@ mod tests {
         let (r, notes) = rate_from_times(&[0.0, 0.01, 0.02, 0.05, 0.06], "t");
         assert_eq!(r, 100.0);
         assert!(notes[0].contains("non-uniform"));
+    }
+
+    #[test]
+    fn fast_decimals_are_bit_identical_to_std() {
+        // A deterministic LCG over digit strings of every shape the fast path takes.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            let int_len = (next() % 9) as usize;
+            let frac_len = (next() % 14) as usize;
+            let mut s = String::new();
+            match next() % 4 {
+                0 => s.push('-'),
+                1 => s.push('+'),
+                _ => {}
+            }
+            for _ in 0..int_len {
+                s.push((b'0' + (next() % 10) as u8) as char);
+            }
+            if frac_len > 0 || next() % 3 == 0 {
+                s.push('.');
+            }
+            for _ in 0..frac_len {
+                s.push((b'0' + (next() % 10) as u8) as char);
+            }
+            let std = s.parse::<f64>().ok();
+            let fast = parse_decimal(s.as_bytes());
+            if let Some(v) = fast {
+                assert_eq!(Some(v.to_bits()), std.map(f64::to_bits), "{s:?}");
+                checked += 1;
+            }
+            // The cell parser agrees with the general one whichever path it takes.
+            let cell = fast_cell(s.as_bytes()).map(|v| v.map(f64::to_bits));
+            let general = text::parse_opt_f64(&s, Path::new("t"), 1, 1).ok().map(|v| v.map(f64::to_bits));
+            assert!(cell.is_none() || cell == general, "{s:?}: {cell:?} vs {general:?}");
+        }
+        assert!(checked > 150_000, "fast path taken {checked} times");
+        for (s, v) in [("0.007", 0.007), ("-0.0", -0.0), ("12.", 12.0), (".5", 0.5), ("2109.1", 2109.1)] {
+            assert_eq!(parse_decimal(s.as_bytes()).map(f64::to_bits), Some(f64::to_bits(v)), "{s}");
+        }
+        for s in ["", "-", ".", "+.", "1e5", "1.2.3", "12345678901234567890", "9007199254740993", " 1"] {
+            assert_eq!(parse_decimal(s.as_bytes()), None, "{s:?}");
+        }
+        // Cells: blanks are gaps, NaN is a gap value, the rest needs the general path.
+        assert_eq!(fast_cell(b" \t "), Some(None));
+        assert_eq!(fast_cell(b" 1.5 "), Some(Some(1.5)));
+        assert_eq!(fast_cell(b"1e3"), Some(Some(1000.0)));
+        assert!(fast_cell(b"NaN").is_some_and(|v| v.is_some_and(f64::is_nan)));
+        for s in ["\"1.5\"", "inf", "abc", "1,5", "\u{a0}1"] {
+            assert_eq!(fast_cell(s.as_bytes()), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn fast_rows_match_the_general_path() {
+        // Blank lines, CRLF and a lone CR, quoted and exponent cells, NaN, an
+        // empty trailing cell: every row takes one path or the other, and the
+        // result is the same as reading the cells one by one.
+        let r = rd("\r\nTime,AX,AY,AZ,Fz\r\n0,1,2,3,10\r\n\r\n0.01,\"1.5\",2e0,3,NaN\r0.02, 1 ,2,3,\n0.03,,,,7,\n")
+            .unwrap();
+        let p = r.points.as_ref().unwrap();
+        assert_eq!(p.frames, 4);
+        assert_eq!(p.markers[0].xyz[0], [1.0, 2.0, 3.0]);
+        assert_eq!(p.markers[0].xyz[1], [1.5, 2.0, 3.0]);
+        assert_eq!(p.markers[0].xyz[2], [1.0, 2.0, 3.0]);
+        assert!(p.markers[0].xyz[3][0].is_nan());
+        let fz = &r.analogs[0].data;
+        assert_eq!((fz[0], fz[3]), (10.0, 7.0));
+        assert!(fz[1].is_nan() && fz[2].is_nan());
+        // Line numbers count blank lines and every kind of line break.
+        assert_eq!(
+            err("Time\tAX\tAY\tAZ\r\n\r\n0\t1\t2\t3\r0.01\t1\tx\t3\n"),
+            "t.txt:4:3: expected a number, found \"x\" (in A)"
+        );
+        assert_eq!(err("Time\tAX\tAY\tAZ\n\t\t\t\n"), "t.txt:2: no frames of data");
+        assert_eq!(err("Time\tAX\tAY\tAZ\n\t1\t2\t3\n"), "t.txt:2:1: expected a number, found \"\" (in Time)");
+        assert_eq!(err("Time\tAX\tAY\tAZ\n0\t1\t2\t3\t4\n"), "t.txt:2:5: expected 4 fields, found 5");
+        // Space-delimited files take the general path throughout.
+        let r = rd("Time AX AY AZ\n0  1 2 3\n0.01 1 2 3\n").unwrap();
+        assert_eq!(r.points.unwrap().markers[0].xyz[1], [1.0, 2.0, 3.0]);
     }
 
     #[test]
