@@ -17,7 +17,11 @@
 //!   33.3-66.7 % midfoot, above forefoot. Foot length here is the heel to
 //!   forefoot-marker distance (static trial, else mid-stance) lengthened by
 //!   [`FOREFOOT_TO_FOOT_LENGTH`] since the forefoot marker sits on the
-//!   metatarsal heads, not at the toe tip.
+//!   metatarsal heads, not at the toe tip. The COP is taken once the plate
+//!   carries [`crate::events::force::COP_LOAD_SHARE`] of the contact's peak
+//!   (earlier it is plate noise), with the foot where it is at that instant;
+//!   the heel end of the footprint is the point under the heel marker in the
+//!   standing foot, carried through the foot's pitch at that instant.
 
 use crate::clean::presets::{Landmark, LandmarkKind as K};
 use crate::events::kinematic::{Kinematics, SIDES};
@@ -140,6 +144,7 @@ pub fn analyze(t: &Trial, ge: &GaitEvents) -> FootStrikes {
             }
         };
         let foot_len = if uses_toe_tip(s) { len } else { len / FOREFOOT_TO_FOOT_LENGTH };
+        let heel_h = heel_height(k, ge, s);
         for e in ge.events.iter().filter(|e| e.side == s && e.kind == EventKind::FootStrike) {
             let (h, to) = (f.heel[e.index], f.toe[e.index]);
             let a = foot_angle(h, to) - ref_angle;
@@ -151,16 +156,22 @@ pub fn analyze(t: &Trial, ge: &GaitEvents) -> FootStrikes {
                 .contacts
                 .iter()
                 .find(|c| c.side == s && c.strike.abs_diff(e.index) <= 1)
-                .and_then(|c| c.cop_at_strike)
-                .and_then(|cop| {
+                .and_then(|c| Some((c.cop_at_strike?, c.cop_frame)))
+                .and_then(|(cop, k)| {
+                    // The foot where it was when the COP was taken.
+                    let (h, to) = (f.heel[k], f.toe[k]);
                     let u = [to[0] - h[0], to[1] - h[1]];
                     let n = (u[0] * u[0] + u[1] * u[1]).sqrt();
                     if n.is_nan() || n <= 0.0 {
                         return None;
                     }
-                    // The heel marker sits on the back of the heel: its ground
-                    // projection is the heel end of the footprint.
-                    let d = ((cop[0] - h[0]) * u[0] + (cop[1] - h[1]) * u[1]) / n;
+                    // The heel marker sits on the back of the heel, `heel_h`
+                    // above the sole: the footprint's heel end is the point
+                    // below it in the standing foot, carried by the foot's
+                    // pitch (toe up moves it forward by heel_h·sin(pitch)).
+                    let pitch = (foot_angle(h, to) - ref_angle).to_radians();
+                    let back = heel_h.map_or(0.0, |hh| hh * pitch.sin());
+                    let d = ((cop[0] - h[0]) * u[0] + (cop[1] - h[1]) * u[1]) / n - back;
                     Some(100.0 * d / foot_len)
                 });
             out.strikes.push(Strike {
@@ -168,8 +179,8 @@ pub fn analyze(t: &Trial, ge: &GaitEvents) -> FootStrikes {
                 index: e.index,
                 angle_deg: a,
                 class: StrikeClass::from_angle(a),
-                // A COP off the footprint means the plate's COP is not in the
-                // markers' frame (RBDS treadmill COP): not a strike index.
+                // A COP off the footprint is not a strike index (a plate
+                // whose COP is not in the markers' frame, or a noisy onset).
                 strike_index_pct: si_pct.filter(|v| v.is_finite() && (-10.0..=110.0).contains(v)),
             });
         }
@@ -178,7 +189,7 @@ pub fn analyze(t: &Trial, ge: &GaitEvents) -> FootStrikes {
         && out.strikes.iter().all(|x| x.strike_index_pct.is_none());
     if off_foot {
         out.notes.push(
-            "strike index not given: the plate's centre of pressure at contact lies off the footprint (COP not in the markers' frame)".into(),
+            "strike index not given: the plate's centre of pressure at initial loading lies off the footprint (is the COP in the markers' frame?)".into(),
         );
     }
     out.static_reference = used_static.iter().all(|&u| u) || (used_static.iter().any(|&u| u));
@@ -191,6 +202,23 @@ pub fn analyze(t: &Trial, ge: &GaitEvents) -> FootStrikes {
 }
 
 /// Median foot angle and heel-forefoot length over the middle third of each stance.
+/// Height of the heel marker above the floor (z = 0) with the foot flat:
+/// its median over the middle thirds of the stances; `None` when that is
+/// not a plausible marker height (0-12 cm), e.g. a lab whose floor is not at
+/// z = 0.
+fn heel_height(k: &Kinematics, ge: &GaitEvents, s: Side) -> Option<f64> {
+    let f = k.foot(s)?;
+    let mine: Vec<_> = ge.events.iter().filter(|e| e.side == s).collect();
+    let mut z = Vec::new();
+    for w in mine.windows(2) {
+        if w[0].kind == EventKind::FootStrike && w[1].kind == EventKind::FootOff {
+            let (a, b) = (w[0].index, w[1].index);
+            z.extend((a + (b - a) / 3..=a + 2 * (b - a) / 3).map(|i| f.heel[i][2]));
+        }
+    }
+    median(z).filter(|h| (0.0..=0.12).contains(h))
+}
+
 fn stance_reference(k: &Kinematics, ge: &GaitEvents, s: Side) -> (Option<f64>, Option<f64>) {
     let Some(f) = k.foot(s) else { return (None, None) };
     let mine: Vec<_> = ge.events.iter().filter(|e| e.side == s).collect();
