@@ -6,6 +6,7 @@
 //! imbalance) work on the trial; [`output`] writes reports. See ARCHITECTURE.md.
 
 pub mod angles;
+pub mod batch;
 pub mod clean;
 pub mod error;
 pub mod evaluate;
@@ -16,6 +17,7 @@ pub mod group;
 pub mod imbalance;
 pub mod io;
 pub mod model;
+pub mod norms;
 pub mod output;
 pub mod pipeline;
 pub mod plausibility;
