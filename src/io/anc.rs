@@ -134,6 +134,13 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                     ReadErrorKind::BadValue(format!("{key} must be positive, found {cell}")),
                 ));
             }
+            if key == "Rate" && v > text::MAX_RATE_HZ {
+                return Err(ReadError::new(
+                    path,
+                    Position::cell(no, j as u64 + 2).with_field(name.clone()),
+                    ReadErrorKind::BadValue(format!("Rate {cell} Hz is above the 1 MHz limit")),
+                ));
+            }
             out.push(v);
         }
         Ok((no, out))

@@ -434,20 +434,7 @@ fn output_by_suffix(label: &str) -> Option<usize> {
 /// Give repeated labels a ` (2)`, ` (3)`, ... suffix so that names (used by
 /// [`ForcePlate::channels`] and by later stages) identify one series each.
 fn make_unique(names: &mut [String], what: &str, notes: &mut Vec<String>) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut renamed = Vec::new();
-    for n in names.iter_mut() {
-        let c = seen.entry(n.clone()).or_insert(0);
-        *c += 1;
-        if *c > 1 {
-            let new = format!("{n} ({c})");
-            renamed.push(new.clone());
-            *n = new;
-        }
-    }
-    if !renamed.is_empty() {
-        notes.push(format!("{what} repeats names; renamed {}", renamed.join(", ")));
-    }
+    crate::io::text::unique_names(names, what, notes);
 }
 
 /// Factor to metres for a point unit.
@@ -574,11 +561,11 @@ impl Layout {
         let vsize = if is_float { 4 } else { 2 };
         let rate_off = params.offset("POINT", "RATE").unwrap_or(20);
         let rate = params.float("POINT", "RATE").unwrap_or(header.rate as f64);
-        if !(rate.is_finite() && rate > 0.0) {
+        if !(rate.is_finite() && rate > 0.0 && rate <= crate::io::text::MAX_RATE_HZ) {
             return Err(ctx.err(
                 rate_off,
                 "POINT:RATE",
-                ReadErrorKind::BadValue(format!("point rate {rate} Hz (must be positive)")),
+                ReadErrorKind::BadValue(format!("point rate {rate} Hz (must be positive and at most 1 MHz)")),
             ));
         }
         let n_points_claim = params.uint("POINT", "USED").unwrap_or(header.points as u64);
@@ -1367,7 +1354,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             format!(
-                "t.c3d: byte {rate_at}: invalid value: point rate 0 Hz (must be positive) \
+                "t.c3d: byte {rate_at}: invalid value: point rate 0 Hz (must be positive and at most 1 MHz) \
                  (in POINT:RATE)"
             )
         );

@@ -217,6 +217,10 @@ pub(crate) fn rate_from_times(times: &[f64], what: &str) -> (f64, Vec<String>) {
         notes.push(format!("{what}: time steps are not positive; rate unknown"));
         return (f64::NAN, notes);
     };
+    if rate > text::MAX_RATE_HZ {
+        notes.push(format!("{what}: steps imply {rate:.0} Hz, above the 1 MHz limit; rate unknown"));
+        return (f64::NAN, notes);
+    }
     let whole = rate.round();
     if whole >= 1.0 && (rate - whole).abs() <= 1e-3 * rate {
         if (rate - whole).abs() > 1e-6 * rate {
@@ -499,7 +503,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             return Err(ReadError::file(path, ReadErrorKind::Empty));
         };
         hline += 1;
-        let line = String::from_utf8_lossy(line);
+        let line = text::decode_line(line);
         if !line.trim().is_empty() {
             break line;
         }
@@ -547,6 +551,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     let mut marker_names: Vec<&str> = Vec::new();
     let mut marker_axes: Vec<[Option<usize>; 3]> = Vec::new();
     let mut scalar_names: Vec<&str> = Vec::new();
+    let mut repeated: Vec<&str> = Vec::new();
     for (j, name) in names.iter().enumerate() {
         if j == tcol || (skip0 && j == 0) {
             continue;
@@ -565,6 +570,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
                 marker_axes[k][a] = Some(j);
                 continue;
             }
+            repeated.push(name);
         }
         slots[j] = Slot::Scalar(scalar_names.len());
         scalar_names.push(name);
@@ -655,6 +661,9 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     }
 
     let mut rec = Recording::new(path, Format::Delimited, "delimited text");
+    if !repeated.is_empty() {
+        rec.notes.push(format!("columns {} repeat a marker's axis; read as plain channels", repeated.join(", ")));
+    }
     let frames = times.len();
     let (rate, time0) = if cycle {
         rec.dialect = "delimited text (gait-cycle table)".into();

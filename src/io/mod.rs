@@ -23,7 +23,10 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
     if looks_like_c3d(bytes) {
         return Some(Format::C3d);
     }
-    let head = &text::strip_bom(bytes)[..bytes.len().min(64 * 1024)];
+    // Slice the BOM-less body by its own length (slicing it by the file's
+    // length panicked on any file with a BOM shorter than 64 KB).
+    let body = text::strip_bom(bytes);
+    let head = &body[..body.len().min(64 * 1024)];
     let head = String::from_utf8_lossy(head);
     let mut lines = head.lines().map(|l| l.trim_end_matches('\r'));
     let first = lines.next()?.trim();
@@ -95,14 +98,18 @@ pub fn read_bytes(path: &Path, bytes: &[u8], force: Option<Format>) -> Result<Re
         Some(f) => f,
         None => return Err(ReadError::file(path, ReadErrorKind::UnknownFormat)),
     };
-    match format {
-        Format::C3d => c3d::read(path, bytes),
+    let mut rec = match format {
+        Format::C3d => return c3d::read(path, bytes),
         Format::ViconCsv => vicon_csv::read(path, bytes),
         Format::Trc => trc::read(path, bytes),
         Format::Mot => mot::read(path, bytes),
         Format::Anc => anc::read(path, bytes),
         Format::Delimited => delimited::read(path, bytes),
+    }?;
+    if std::str::from_utf8(text::strip_bom(bytes)).is_err() {
+        rec.notes.push("not valid UTF-8: lines with other bytes read as Latin-1 (ISO 8859-1)".into());
     }
+    Ok(rec)
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 /// Lines of a byte buffer with 1-based line numbers; `\n`, `\r\n` and a lone
-/// `\r` all end a line. Invalid UTF-8 is replaced (labels only; numbers that
-/// contain replacement characters then fail to parse with a position).
+/// `\r` all end a line. A line that is not valid UTF-8 is decoded as Latin-1
+/// (ISO 8859-1: every byte one character, as older Windows exports write
+/// `Ä` or `µ`), so labels keep their letters; numbers with such bytes fail to
+/// parse with a position. [`crate::io::read_bytes`] notes the decoding.
 pub struct Lines<'a> {
     rest: &'a [u8],
     line: u64,
@@ -44,7 +46,34 @@ impl<'a> Iterator for Lines<'a> {
         };
         self.rest = rest;
         self.line += 1;
-        Some((self.line, String::from_utf8_lossy(line)))
+        Some((self.line, decode_line(line)))
+    }
+}
+
+/// A line as text: borrowed when it is UTF-8, else decoded as Latin-1.
+pub fn decode_line(line: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(line) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(line.iter().map(|&b| b as char).collect()),
+    }
+}
+
+/// Make repeated names unique with a ` (2)`, ` (3)`, ... suffix, with a note
+/// listing the renamed ones, so that every name identifies one series.
+pub fn unique_names(names: &mut [String], what: &str, notes: &mut Vec<String>) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut renamed = Vec::new();
+    for n in names.iter_mut() {
+        let c = seen.entry(n.clone()).or_insert(0);
+        *c += 1;
+        if *c > 1 {
+            let new = format!("{n} ({c})");
+            renamed.push(new.clone());
+            *n = new;
+        }
+    }
+    if !renamed.is_empty() {
+        notes.push(format!("{what} repeats names; renamed {}", renamed.join(", ")));
     }
 }
 
@@ -72,6 +101,11 @@ pub fn parse_opt_f64(cell: &str, path: &Path, line: u64, column: u64) -> Result<
 pub fn split<'a>(line: &'a str, delim: char) -> Box<dyn Iterator<Item = &'a str> + 'a> {
     if delim == ' ' { Box::new(line.split_whitespace()) } else { Box::new(line.split(delim)) }
 }
+
+/// Highest sampling rate a reader accepts, Hz. Motion-capture cameras run at
+/// up to a few kHz and analog boards at up to ~100 kHz; a rate above 1 MHz is
+/// a corrupt header (it would make a trial of microseconds).
+pub const MAX_RATE_HZ: f64 = 1e6;
 
 /// Length-limited guard against untrusted counts: the number of elements a
 /// header claims may not exceed what the file's size could hold.

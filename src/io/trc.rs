@@ -19,7 +19,8 @@
 //! tab is split on blanks. Missing samples are empty cells or absent trailing
 //! cells: a marker sample with any coordinate missing is a gap (`[NaN; 3]`).
 //!
-//! * `rate_hz` = `DataRate` (must be positive: otherwise `BadValue`);
+//! * `rate_hz` = `DataRate` (must be positive and at most 1 MHz,
+//!   [`text::MAX_RATE_HZ`]: otherwise `BadValue`);
 //!   `first_frame` = first row's `Frame#`; `time0_s` = first row's `Time`.
 //! * `Units` `mm`, `cm` or `m` → metres (absent: mm assumed, noted).
 //! * `NumFrames`/`NumMarkers` that disagree with the data are only noted; the
@@ -28,6 +29,7 @@
 //!   dropped with a note (not an error: OpenSim writers sometimes list markers
 //!   they did not export). Columns beyond the named markers are ignored with
 //!   a note (BTK `SprintCalib.trc` carries 5 unnamed markers).
+//! * A marker name listed twice is renamed `NAME (2)` (noted).
 //! * The last row of a file without a final line break that stops early, or
 //!   whose last number is cut (`1e`), is `Truncated`.
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
@@ -75,6 +77,13 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
             ReadErrorKind::BadValue(format!("DataRate must be positive, found {rate_s}")),
         ));
     }
+    if rate > text::MAX_RATE_HZ {
+        return Err(ReadError::new(
+            path,
+            Position::cell(3, rate_col).with_field("DataRate"),
+            ReadErrorKind::BadValue(format!("DataRate {rate_s} Hz is above the 1 MHz limit")),
+        ));
+    }
     // File units per metre; dividing keeps `1032.284 mm` → `1.032284` exact.
     let per_metre = match value("Units") {
         None => {
@@ -108,8 +117,9 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         return Err(header_err(path, 4, names_what));
     }
     let delim = if names_line.contains('\t') { '\t' } else { ' ' };
-    let names: Vec<String> =
+    let mut names: Vec<String> =
         fields(&names_line, delim).skip(2).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    text::unique_names(&mut names, "the marker names row", &mut notes);
     let xyz_what = "coordinate row (X1 Y1 Z1 ...)";
     let (_, xyz_line) = next(xyz_what, 5)?;
     let first_label = xyz_line.split(['\t', ' ']).map(str::trim).find(|s| !s.is_empty());

@@ -155,13 +155,16 @@ struct Reader<'p, 'a> {
     lines: Vec<Line<'a>>,
     /// Budget of rows that may be invented when frame numbers skip.
     fill_budget: usize,
+    /// The file lacks a final line break (its last number may be cut off).
+    unterminated: bool,
     notes: Vec<String>,
 }
 
 /// Read one Vicon CSV file from its bytes.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     let lines = split_lines(bytes);
-    let mut r = Reader { path, lines, fill_budget: bytes.len(), notes: Vec::new() };
+    let unterminated = !matches!(bytes.last(), Some(b'\n' | b'\r'));
+    let mut r = Reader { path, lines, fill_budget: bytes.len(), unterminated, notes: Vec::new() };
     r.run()
 }
 
@@ -349,10 +352,10 @@ impl<'p, 'a> Reader<'p, 'a> {
             return Err(missing("the sampling rate line"));
         }
         let rate = text::parse_f64(rate_cell, path, rate_line.no, 1).map_err(|e| with_field(e, "rate"))?;
-        if rate.is_nan() || rate <= 0.0 {
+        if rate.is_nan() || rate <= 0.0 || rate > text::MAX_RATE_HZ {
             return Err(self.err(
                 Position::cell(rate_line.no, 1).with_field("rate"),
-                ReadErrorKind::BadValue(format!("sampling rate {rate} Hz")),
+                ReadErrorKind::BadValue(format!("sampling rate {rate} Hz (must be positive and at most 1 MHz)")),
             ));
         }
         // Header rows up to the first data row.
@@ -506,7 +509,13 @@ impl<'p, 'a> Reader<'p, 'a> {
                     match cell.parse::<f64>() {
                         Ok(v) if v.is_finite() => v,
                         _ => text::parse_opt_f64(cell, path, line.no, f as u64 + 1)
-                            .map_err(|e| delim(with_field(e, &table.columns[k].field)))?
+                            .map_err(|mut e| {
+                                // The last cell of an unterminated file: a number cut off.
+                                if self.unterminated && f + 1 == width && !self.more_after(i) {
+                                    e.kind = ReadErrorKind::Truncated(format!("number cut off: {:?}", cell.trim()));
+                                }
+                                delim(with_field(e, &table.columns[k].field))
+                            })?
                             .unwrap_or(f64::NAN),
                     }
                 };
