@@ -47,9 +47,10 @@ pub struct Analysis {
     pub events: crate::events::GaitEvents,
     pub foot_strikes: crate::footstrike::FootStrikes,
     pub strides: Vec<crate::spatiotemporal::Stride>,
-    /// Plug-in Gait angles per frame, when the trial has the markers and the
-    /// subject measurements; `angle_notes` says why not otherwise.
-    pub angles: Option<crate::angles::PigAngles>,
+    /// Joint angles per frame: Plug-in Gait when the trial has the markers and
+    /// the subject measurements, else CAST through the static trial
+    /// (`JointAngles::model` names it); `angle_notes` says why not otherwise.
+    pub angles: Option<crate::angles::JointAngles>,
     pub angle_cycles: Option<crate::angles::cycles::AngleCycles>,
     pub angle_notes: Vec<String>,
     /// Hamstring/quadriceps EMG evidence, when the trial has such channels.
@@ -69,23 +70,7 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     let events = crate::events::detect(t, o);
     let foot_strikes = crate::footstrike::analyze(t, &events);
     let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
-    let mut angle_notes = Vec::new();
-    let angles = match crate::angles::pig::angles(t, &crate::angles::PigOptions::from_subject(&t.subject)) {
-        Ok(a) => {
-            angle_notes.extend(a.calibration.notes.iter().map(|n| format!("angles: {n}")));
-            for (s, n) in a.gimbal_lock_frames.iter().enumerate().filter(|(_, n)| **n > 0) {
-                angle_notes.push(format!(
-                    "angles: {n} joint-frames of the {} side in gimbal lock (first angle carries the sum)",
-                    crate::angles::pig::SIDES[s].name()
-                ));
-            }
-            Some(a)
-        }
-        Err(e) => {
-            angle_notes.push(format!("joint angles not computed: {e}"));
-            None
-        }
-    };
+    let (angles, angle_notes) = crate::angles::compute(t);
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
     let emg = crate::imbalance::emg::analyze(t, &strides, &crate::imbalance::emg::EmgOptions::default());
     // The one read of this stage: a dynamometer side-car beside the trial's files.

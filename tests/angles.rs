@@ -1,7 +1,7 @@
 //! Plug-in Gait angles against Vicon's own outputs stored with the trials.
 mod common;
 
-use gaitline::angles::pig::{self, PigAngles, PigOptions, SIDES, VARIABLES};
+use gaitline::angles::pig::{self, PigOptions, SIDES, VARIABLES};
 use gaitline::group::TrialSpec;
 use gaitline::model::{Side, Subject};
 use gaitline::pipeline::load_trial;
@@ -40,7 +40,7 @@ fn vicon(var: &str) -> (&'static str, &'static str) {
 
 /// RMS and max |difference| (deg) against Vicon per side and variable, over
 /// the frames where both exist.
-fn compare(t: &Trial, a: &PigAngles) -> Vec<(Side, &'static str, f64, f64, usize)> {
+fn compare<A: AsRef<[Vec<Vec<f64>>; 2]>>(t: &Trial, a: &A) -> Vec<(Side, &'static str, f64, f64, usize)> {
     let mut out = Vec::new();
     for side in SIDES {
         for var in VARIABLES {
@@ -49,7 +49,7 @@ fn compare(t: &Trial, a: &PigAngles) -> Vec<(Side, &'static str, f64, f64, usize
             let Some(r) = t.reference.iter().find(|r| r.name.ends_with(&full) && r.component == comp) else {
                 continue;
             };
-            let ours = a.get(side, var).unwrap();
+            let ours = &a.as_ref()[pig::side_index(side)][VARIABLES.iter().position(|v| *v == var).unwrap()];
             let (mut ss, mut max, mut n) = (0.0, 0.0f64, 0usize);
             for (j, &v) in r.data.iter().enumerate() {
                 let time = r.time0_s + j as f64 / r.rate_hz;

@@ -52,7 +52,7 @@ mod tests {
     }
 }
 
-use super::pig::{PigAngles, SIDES, VARIABLES};
+use super::pig::{SIDES, VARIABLES};
 use crate::spatiotemporal::Stride;
 
 /// Angles cut into cycles.
@@ -75,8 +75,11 @@ pub struct StrideCurves {
     pub curves: Vec<Option<[f64; 101]>>,
 }
 
-/// Cut every stride (foot strike to the next strike of the same side).
-pub fn cut(a: &PigAngles, strides: &[Stride]) -> AngleCycles {
+/// Cut every stride (foot strike to the next strike of the same side). `a`
+/// is any model's per-frame angles ([`super::pig::PigAngles`],
+/// [`super::JointAngles`], [`super::cast::CastAngles`]).
+pub fn cut<A: AsRef<[Vec<Vec<f64>>; 2]> + ?Sized>(a: &A, strides: &[Stride]) -> AngleCycles {
+    let values = a.as_ref();
     let per_stride: [Vec<StrideCurves>; 2] = std::array::from_fn(|s| {
         let mut v: Vec<StrideCurves> = strides
             .iter()
@@ -84,7 +87,7 @@ pub fn cut(a: &PigAngles, strides: &[Stride]) -> AngleCycles {
             .map(|st| StrideCurves {
                 start: st.start,
                 end: st.end,
-                curves: (0..VARIABLES.len()).map(|v| normalise(&a.values[s][v], st.start, st.end)).collect(),
+                curves: (0..VARIABLES.len()).map(|v| normalise(&values[s][v], st.start, st.end)).collect(),
             })
             .collect();
         v.sort_by_key(|c| c.start);

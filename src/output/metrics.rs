@@ -323,7 +323,8 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
     }
     m.foot_strike = (!fso.is_empty()).then_some(fso);
     m.notes.extend(a.angle_notes.iter().cloned());
-    m.angles = a.angle_cycles.as_ref().and_then(angles_out);
+    let model = a.angles.as_ref().map_or("plug-in-gait", |x| x.model);
+    m.angles = a.angle_cycles.as_ref().and_then(|c| angles_out(c, model));
     if let Some(e) = &a.emg {
         m.notes.extend(e.notes.iter().cloned());
     }
@@ -342,11 +343,10 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
 }
 
 /// The `angles` section from the cycles (absent when no side has a cycle).
-fn angles_out(c: &crate::angles::cycles::AngleCycles) -> Option<AnglesOut> {
+fn angles_out(c: &crate::angles::cycles::AngleCycles, model: &'static str) -> Option<AnglesOut> {
     use crate::angles::cycles::{CycleFeatures, FEATURES};
     use crate::angles::pig::{SIDES, VARIABLES};
-    let mut out =
-        AnglesOut { model: "plug-in-gait", cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new() };
+    let mut out = AnglesOut { model, cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new() };
     for (s, side) in SIDES.iter().enumerate() {
         let per_var = &c.cycles[s];
         let n = per_var.iter().map(|v| v.len()).max().unwrap_or(0);
@@ -374,7 +374,7 @@ fn angles_out(c: &crate::angles::cycles::AngleCycles) -> Option<AnglesOut> {
 
 /// `angles.csv`: `frame,time_s`, then `left_<variable>` and `right_<variable>`
 /// per frame on the trial's own frame numbers and clock (deg; empty = gap).
-pub fn angles_csv(t: &Trial, a: &crate::angles::PigAngles) -> Vec<u8> {
+pub fn angles_csv(t: &Trial, a: &crate::angles::JointAngles) -> Vec<u8> {
     use crate::angles::pig::{SIDES, VARIABLES};
     let mut s = String::from("frame,time_s");
     for side in SIDES {
