@@ -1,0 +1,129 @@
+//! `gaitline norms build`: a lab's own normative reference from its healthy
+//! trials (issue 5, "Normative bands"), written in the norms file format that
+//! `analyze --norms` reads ([`crate::report::norms`]: CSV `variable,pct,mean,sd`).
+//!
+//! # Method
+//! Every trial and side contributes **one** mean curve per joint-angle
+//! variable (the mean of its complete 101-point cycles) and one mean value
+//! per spatiotemporal key. The norm is the mean and the sample standard
+//! deviation (n − 1) of those per-limb means at each percent of the cycle:
+//! a between-limb (between-subject when each subject gives one trial)
+//! spread, as published reference sets report it (e.g. Schwartz, Rozumalski
+//! & Trost 2008, J Biomech 41:1639-1650, mean ± 1 SD of subject means).
+//! Pooling every cycle instead would let a trial with many strides dominate
+//! and would mix within-limb stride variability into the band.
+//!
+//! Left and right limbs are pooled, since Plug-in Gait's signs make the two
+//! sides comparable. A variable needs at least [`MIN_LIMBS`] limbs; others are
+//! left out and named in a comment line of the file. The output is
+//! deterministic: trials sorted by id, numbers with fixed precision, no date.
+
+use crate::angles::VARIABLES;
+use crate::angles::cycles::{AngleCycles, mean_sd};
+use crate::spatiotemporal::{KEYS, Stride, summarize};
+use std::fmt::Write as _;
+
+/// Fewest limbs (trial sides) a variable needs to get a normative band.
+pub const MIN_LIMBS: usize = 3;
+
+/// Per-limb means gathered from trials, to be summarised by [`Builder::to_csv`].
+#[derive(Debug, Default, Clone)]
+pub struct Builder {
+    /// (trial id, limbs it contributed).
+    trials: Vec<(String, usize)>,
+    /// Per variable (index as [`VARIABLES`]): one mean curve per limb.
+    curves: Vec<Vec<[f64; 101]>>,
+    /// Per spatiotemporal key (index as [`KEYS`]): one mean per limb.
+    values: Vec<Vec<f64>>,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder { trials: Vec::new(), curves: vec![Vec::new(); VARIABLES.len()], values: vec![Vec::new(); KEYS.len()] }
+    }
+
+    /// Add one trial: its angle cycles (if any) and its strides.
+    pub fn add(&mut self, id: &str, cycles: Option<&AngleCycles>, strides: &[Stride]) {
+        let mut limbs = 0;
+        for (si, side) in crate::angles::pig::SIDES.iter().enumerate() {
+            let mut any = false;
+            if let Some(c) = cycles {
+                for (v, curves) in c.cycles[si].iter().enumerate() {
+                    if !curves.is_empty() {
+                        self.curves[v].push(mean_sd(curves).0);
+                        any = true;
+                    }
+                }
+            }
+            let mine = strides.iter().filter(|s| s.side == Some(*side));
+            for (k, key) in KEYS.iter().enumerate() {
+                if let Some(st) = summarize(mine.clone(), key) {
+                    self.values[k].push(st.mean);
+                    any = true;
+                }
+            }
+            limbs += usize::from(any);
+        }
+        self.trials.push((id.to_string(), limbs));
+    }
+
+    /// Limbs contributed in all.
+    pub fn limbs(&self) -> usize {
+        self.trials.iter().map(|t| t.1).sum()
+    }
+
+    /// The norms file (CSV as [`crate::report::norms`] reads it), or an error
+    /// when no variable has [`MIN_LIMBS`] limbs.
+    pub fn to_csv(&self) -> Result<String, String> {
+        let mut trials = self.trials.clone();
+        trials.sort();
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# gaitline {} norms build: {} trials, {} limbs; per-limb means, mean and SD (n-1) across limbs",
+            env!("CARGO_PKG_VERSION"),
+            trials.len(),
+            self.limbs()
+        );
+        let _ = writeln!(s, "# trials: {}", trials.iter().map(|t| t.0.as_str()).collect::<Vec<_>>().join(" "));
+        let mut skipped = Vec::new();
+        let mut body = String::from("variable,pct,mean,sd\n");
+        let mut rows = 0;
+        for (v, name) in VARIABLES.iter().enumerate() {
+            let c = &self.curves[v];
+            if c.len() < MIN_LIMBS {
+                skipped.push(format!("{name} ({} limbs)", c.len()));
+                continue;
+            }
+            let (m, sd) = mean_sd(c);
+            for p in 0..101 {
+                let _ = writeln!(body, "{name},{p},{:.4},{:.4}", m[p], sd[p]);
+            }
+            rows += 1;
+        }
+        for (k, key) in KEYS.iter().enumerate() {
+            let v = &self.values[k];
+            if v.len() < MIN_LIMBS {
+                skipped.push(format!("{key} ({} limbs)", v.len()));
+                continue;
+            }
+            let n = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / n;
+            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let _ = writeln!(body, "{key},,{mean:.6},{sd:.6}");
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(format!(
+                "no variable has the {MIN_LIMBS} limbs a norm needs ({} trials, {} limbs given)",
+                trials.len(),
+                self.limbs()
+            ));
+        }
+        if !skipped.is_empty() {
+            let _ = writeln!(s, "# left out, fewer than {MIN_LIMBS} limbs: {}", skipped.join(", "));
+        }
+        s.push_str(&body);
+        Ok(s)
+    }
+}
