@@ -27,6 +27,18 @@ enum Command {
     Simulate(SimulateArgs),
     /// Compare detected events with the files' events (or force-plate contacts) and ANALYSIS values.
     Evaluate(EvaluateArgs),
+    /// Join the report folders of `analyze --shard K/N` runs into one (summary.csv and trial folders).
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// The shards' report folders (each with its summary.csv).
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Folder for the merged reports.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Parser, Debug)]
@@ -124,9 +136,15 @@ struct AnalyzeArgs {
     /// Plug-in Gait: marker diameter in mm (for trials whose files and manifest do not say; default 14).
     #[arg(long, value_name = "MM")]
     marker_diameter: Option<f64>,
-    /// Print only failures and the final summary line.
+    /// Print only failures and the final summary line (no progress bar).
     #[arg(long, short)]
     quiet: bool,
+    /// Write only these outputs: `metrics` = metrics.json and the CSV tables (no charts, no HTML reports).
+    #[arg(long, value_name = "WHAT", value_parser = ["metrics"])]
+    only: Option<String>,
+    /// Analyse only shard K of N (1 <= K <= N): the trials whose id hashes to K; join shards with `gaitline merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
     /// Vertical force threshold for a force-plate contact, N.
     #[arg(long, default_value_t = 20.0, value_name = "N")]
     force_threshold: f64,
@@ -180,6 +198,27 @@ fn main() -> ExitCode {
         Some(Command::Inspect(a)) => inspect(a),
         Some(Command::Simulate(a)) => simulate(a),
         Some(Command::Evaluate(a)) => evaluate(a),
+        Some(Command::Merge(a)) => merge(a),
+    }
+}
+
+fn merge(a: MergeArgs) -> ExitCode {
+    match gaitline::batch::merge(&a.dirs, &a.out) {
+        Ok(m) => {
+            eprintln!(
+                "{} trials ({} failed) from {} shards, {} files; reports in {}",
+                m.trials,
+                m.failed,
+                a.dirs.len(),
+                m.files_copied,
+                a.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gaitline: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -304,6 +343,12 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         }
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
+    if let Some(sh) = &a.shard {
+        match gaitline::batch::Shard::parse(sh) {
+            Ok(sh) => specs.retain(|s| sh.contains(&s.id)),
+            Err(e) => return usage(e),
+        }
+    }
     for o in &orphans {
         if !a.quiet {
             eprintln!("note: {}: static trial without a matching motion trial (not analysed as gait)", o.display());
@@ -317,9 +362,12 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         use_file_events: a.use_file_events,
         ..Default::default()
     };
-    let opts = AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots, events };
+    let opts =
+        AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots && a.only.is_none(), events };
     let start = std::time::Instant::now();
-    let outcomes = pipeline::analyze_batch(&specs, &opts);
+    use std::io::IsTerminal;
+    let progress = gaitline::batch::Progress::new(specs.len(), !a.quiet && std::io::stderr().is_terminal());
+    let outcomes = gaitline::batch::run(&specs, &opts, &progress);
     let mut failed = 0;
     let mut frames = 0usize;
     for o in &outcomes {
@@ -341,15 +389,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     let secs = start.elapsed().as_secs_f64();
-    eprintln!(
-        "{} trials, {} failed, {} frames in {:.2} s ({:.0} frames/s); reports in {}",
-        outcomes.len(),
-        failed,
-        frames,
-        secs,
-        frames as f64 / secs.max(1e-9),
-        opts.out.display()
-    );
+    eprintln!("{}", gaitline::batch::summary_line(outcomes.len(), failed, frames, secs, &opts.out));
     if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
