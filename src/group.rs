@@ -24,12 +24,43 @@ pub const DATA_EXTENSIONS: [&str; 8] = ["c3d", "csv", "trc", "mot", "sto", "anc"
 const SIDECAR_SUFFIXES: [&str; 12] =
     ["_grf", "-grf", "grf", "_forces", "forces", "_markers", "markers", "_emg", "_analog", "_ik", "_force", "force"];
 
-/// Make a string safe as one path component.
+/// Longest trial id, in bytes (well under every file system's 255-byte limit,
+/// leaving room for the `-2` of a repeated id and the files' own names).
+pub const MAX_ID_LEN: usize = 100;
+
+/// Names an id may not take: the batch's own files in `--out`
+/// ([`crate::pipeline::write_summary`]) and the device names Windows
+/// reserves in every folder (`CON`, `NUL`, `COM1`, ...; with any extension).
+fn reserved_id(t: &str) -> bool {
+    let l = t.to_ascii_lowercase();
+    let base = l.split('.').next().unwrap_or("");
+    let device = matches!(base, "con" | "prn" | "aux" | "nul")
+        || (base.len() == 4
+            && (base.starts_with("com") || base.starts_with("lpt"))
+            && base.as_bytes()[3].is_ascii_digit());
+    device || matches!(l.as_str(), "summary.csv" | "index.html")
+}
+
+/// Make a string safe as one path component inside `--out`: only ASCII
+/// letters, digits, `-`, `_` and `.` are kept (every other character,
+/// separators and non-ASCII Unicode included, becomes `_`), leading and
+/// trailing dots are dropped (so no `.`, `..` or hidden name), the length is
+/// capped at [`MAX_ID_LEN`] bytes, and reserved names get a `_` suffix. No
+/// input can name a folder outside `--out` (OWASP path traversal).
 pub fn safe_id(s: &str) -> String {
-    let t: String =
-        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
-    let t = t.trim_start_matches('.').to_string();
-    if t.is_empty() { "trial".into() } else { t }
+    let t: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .take(MAX_ID_LEN)
+        .collect();
+    let t = t.trim_matches('.');
+    if t.is_empty() {
+        "trial".into()
+    } else if reserved_id(t) {
+        format!("{t}_")
+    } else {
+        t.to_string()
+    }
 }
 
 fn stem(p: &Path) -> String {
