@@ -303,6 +303,7 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
                 )
             },
             lang: Some(get("lang").to_string()).filter(|s| !s.is_empty()),
+            name: Some(get("name").to_string()).filter(|s| !s.is_empty()),
             marker_diameter_mm: num("marker_diameter_mm")?,
             inter_asis_mm: num("inter_asis_mm")?,
             asis_trochanter_mm: bi("asis_trochanter_mm")?,

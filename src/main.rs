@@ -151,6 +151,9 @@ struct AnalyzeArgs {
     /// Use the events stored in the files instead of detecting them (metrics.json notes it).
     #[arg(long)]
     use_file_events: bool,
+    /// Report language (en, de); default: the manifest's `lang` column per trial, else English.
+    #[arg(long, value_name = "CODE")]
+    lang: Option<String>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -303,6 +306,29 @@ fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
     Ok(group::group_files(&files, a.static_file.as_deref()))
 }
 
+/// `--lang` wins over the manifest's `lang` column; an unknown code is a
+/// usage error that lists the available ones.
+fn report_languages(a: &AnalyzeArgs, specs: &mut [TrialSpec]) -> Result<(), String> {
+    use gaitline::report::i18n;
+    let known = |c: &str| i18n::get(c).map(|l| l.code.clone());
+    let list = || i18n::available().join(", ");
+    if let Some(c) = &a.lang {
+        let code = known(c).ok_or_else(|| format!("--lang {c:?} is not a report language; available: {}", list()))?;
+        for s in specs.iter_mut() {
+            s.subject.lang = Some(code.clone());
+        }
+    }
+    for s in specs.iter_mut() {
+        if let Some(c) = s.subject.lang.clone() {
+            let code = known(&c).ok_or_else(|| {
+                format!("manifest: trial {}: lang {c:?} is not a report language; available: {}", s.id, list())
+            })?;
+            s.subject.lang = Some(code);
+        }
+    }
+    Ok(())
+}
+
 fn is_motion_file(p: &Path) -> bool {
     use std::io::Read;
     let mut head = vec![0u8; 64 * 1024];
@@ -336,6 +362,9 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
     }
     if specs.is_empty() {
         return usage("no trials found in the inputs");
+    }
+    if let Err(e) = report_languages(&a, &mut specs) {
+        return usage(e);
     }
     if let Some(j) = a.jobs {
         if j == 0 {

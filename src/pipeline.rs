@@ -127,6 +127,9 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
     {
         output::write_atomic(&dir.join("markers.png"), &png)?;
     }
+    for (name, bytes) in report_files(&t, &a, &m, opts)? {
+        output::write_atomic(&dir.join(name), &bytes)?;
+    }
     Ok(summary::Row {
         trial: t.id.clone(),
         status: "ok",
@@ -143,6 +146,57 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
         file_events: t.file_events.len(),
         metrics: summary::metric_cells(&m),
     })
+}
+
+/// The report language of a trial: the subject's `lang` (`--lang`, else the
+/// manifest's column), else English.
+pub fn report_lang(subject: &crate::model::Subject) -> Result<&'static crate::report::i18n::Lang, Error> {
+    use crate::report::i18n;
+    subject
+        .lang
+        .as_deref()
+        .and_then(i18n::get)
+        .or_else(|| i18n::get("en"))
+        .ok_or_else(|| Error::Other("no English report strings built in".into()))
+}
+
+/// The parameters of the run that the report lists.
+fn report_params(opts: &AnalyzeOptions, lang: &crate::report::i18n::Lang) -> Vec<crate::report::html::Param> {
+    use crate::report::html::{Param, ParamValue as V};
+    let e = &opts.events;
+    vec![
+        Param { key: "max_gap", value: V::Num(opts.clean.max_gap_s, 3, "s") },
+        Param { key: "force_threshold", value: V::Num(e.force_threshold_n, 0, "N") },
+        Param { key: "use_file_events", value: V::Flag(e.use_file_events) },
+        Param { key: "walk_filter", value: V::Num(e.walk_filter.cutoff_hz, 0, "Hz") },
+        Param { key: "run_filter", value: V::Num(e.run_filter.cutoff_hz, 0, "Hz") },
+        Param { key: "charts", value: V::Flag(opts.plots) },
+        Param { key: "language", value: V::Text(lang.code.clone()) },
+    ]
+}
+
+/// The report of one trial as (file name, bytes): every chart as
+/// `<name>.png` (none with `--no-plots`) and `report.html` (issue 7). Pure;
+/// the caller writes the files.
+pub fn report_files(
+    t: &Trial,
+    a: &Analysis,
+    m: &metrics::Metrics,
+    opts: &AnalyzeOptions,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    use crate::report::html::{Figure, ReportInput, render};
+    let lang = report_lang(&t.subject)?;
+    let charts = if opts.plots { crate::report::charts::all(t, a, lang, None)? } else { Vec::new() };
+    let figures: Vec<Figure> = charts
+        .iter()
+        .map(|c| Figure { name: c.name, title_key: c.title_key, png: &c.png, width: c.width, height: c.height })
+        .collect();
+    let params = report_params(opts, lang);
+    let html = render(&ReportInput { metrics: m, figures: &figures, params: &params, lang });
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(charts.len() + 1);
+    files.push(("report.html".into(), html.into_bytes()));
+    files.extend(charts.into_iter().map(|c| (format!("{}.png", c.name), c.png)));
+    Ok(files)
 }
 
 /// Analyse trials in parallel (rayon); outcomes come back in input order, so
@@ -169,5 +223,13 @@ pub fn write_summary(out: &Path, outcomes: &[Outcome]) -> Result<(), Error> {
             },
         })
         .collect();
-    output::write_atomic(&out.join("summary.csv"), &summary::to_csv(&rows)?)
+    output::write_atomic(&out.join("summary.csv"), &summary::to_csv(&rows)?)?;
+    // index.html in the trials' common report language, else English.
+    let mut langs = rows.iter().filter_map(|r| r.metric("lang"));
+    let first = langs.next().unwrap_or("en");
+    let code = if langs.all(|c| c == first) { first } else { "en" };
+    let lang = crate::report::i18n::get(code)
+        .or_else(|| crate::report::i18n::get("en"))
+        .ok_or_else(|| Error::Other("no English report strings built in".into()))?;
+    output::write_atomic(&out.join("index.html"), crate::report::index::render(&rows, lang).as_bytes())
 }

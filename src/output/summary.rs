@@ -65,7 +65,8 @@ const ANGLE_FEATURES: [&str; 3] = ["max_deg", "min_deg", "rom_deg"];
 ///   `left_cci_pct`, `right_cci_pct`, `hq_ratio_left_over_right`,
 ///   `si_hq_ratio_pct`;
 /// - `findings` (count), `findings_max_severity` (`none`/`mild`/`marked`),
-///   `finding_codes` (`;`-separated).
+///   `finding_codes` (`;`-separated);
+/// - `lang`: the language of the trial's `report.html`.
 pub fn metric_columns() -> Vec<String> {
     let mut c: Vec<String> =
         ["mode", "treadmill", "events", "left_strides", "right_strides"].iter().map(|s| s.to_string()).collect();
@@ -98,7 +99,7 @@ pub fn metric_columns() -> Vec<String> {
         c.push(x.to_string());
     }
     c.push("si_hq_ratio_pct".into());
-    c.extend(["findings", "findings_max_severity", "finding_codes"].iter().map(|s| s.to_string()));
+    c.extend(["findings", "findings_max_severity", "finding_codes", "lang"].iter().map(|s| s.to_string()));
     c
 }
 
@@ -194,6 +195,7 @@ pub fn metric_cells(m: &Metrics) -> Vec<String> {
     c.push(shown.len().to_string());
     c.push(shown.iter().map(|f| f.severity).max().map_or("none", |s| s.name()).to_string());
     c.push(shown.iter().map(|f| f.code).collect::<Vec<_>>().join(";"));
+    c.push(m.subject.lang.clone().unwrap_or_else(|| "en".into()));
     c
 }
 

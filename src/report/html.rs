@@ -12,7 +12,7 @@
 //! numbers use the language's notation ([`Lang::num`]).
 //!
 //! Every number shown that comes from `metrics.json` sits in an element
-//! `data-m="<json path>" data-d="<decimals>"` (and `data-s="100"` where a
+//! `data-m="<JSON Pointer (RFC 6901) into metrics.json>" data-d="<decimals>"` (and `data-s="100"` where a
 //! fraction is shown as a percentage), so that a test can check it against
 //! the file. Every string from a file (names, labels, notes) is escaped
 //! ([`esc`]).

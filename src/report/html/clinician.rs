@@ -8,12 +8,6 @@ use crate::output::metrics::{AngleStat, Metrics, StatOut};
 use crate::report::i18n::Lang;
 use std::fmt::Write as _;
 
-/// Robinson 1987 symmetry index (R − L) / (0.5 (R + L)) × 100 %, as in
-/// `spatiotemporal::symmetry_index` (None when the mean is ~0).
-fn si(l: f64, r: f64) -> Option<f64> {
-    crate::spatiotemporal::symmetry_index(l, r)
-}
-
 /// |SI| above this is flagged (the common 10 % cut-off, Robinson 1987 /
 /// Herzog 1989; arbitrary but widely used).
 const SI_FLAG_PCT: f64 = 10.0;
@@ -57,10 +51,10 @@ fn trial_and_subject(s: &mut String, m: &Metrics, l: &Lang) {
     }
     kv(s, l.t("report.formats"), &esc(&t.formats.join(", ")));
     if let Some(rate) = t.marker_rate_hz {
-        kv(s, l.t("report.marker_rate"), &format!("{} Hz", num(l, "trial.marker_rate_hz", rate, 0)));
+        kv(s, l.t("report.marker_rate"), &format!("{} Hz", num(l, "/trial/marker_rate_hz", rate, 0)));
     }
     kv(s, l.t("report.frames"), &format!("{}", t.frames));
-    kv(s, l.t("report.duration"), &format!("{} s", num(l, "trial.duration_s", t.duration_s, 2)));
+    kv(s, l.t("report.duration"), &format!("{} s", num(l, "/trial/duration_s", t.duration_s, 2)));
     if let Some(mode) = t.mode {
         kv(s, l.t("report.mode_label"), &esc(l.t(&format!("report.mode.{mode}"))));
     }
@@ -68,7 +62,7 @@ fn trial_and_subject(s: &mut String, m: &Metrics, l: &Lang) {
         kv(s, l.t("report.treadmill"), &esc(l.t(if tm { "report.yes" } else { "report.no" })));
     }
     if let Some(b) = t.belt_speed_m_s {
-        kv(s, l.t("report.belt_speed"), &format!("{} m/s", num(l, "trial.belt_speed_m_s", b, 2)));
+        kv(s, l.t("report.belt_speed"), &format!("{} m/s", num(l, "/trial/belt_speed_m_s", b, 2)));
     }
     kv(s, l.t("report.marker_set"), &format!("{} ({} {})", esc(&t.marker_set), t.markers, esc(l.t("report.markers"))));
     if let Some(ax) = &t.lab_axes {
@@ -83,10 +77,10 @@ fn trial_and_subject(s: &mut String, m: &Metrics, l: &Lang) {
         kv(s, l.t("report.subject"), &esc(n));
     }
     if let Some(v) = sub.mass_kg {
-        kv(s, l.t("report.mass"), &format!("{} kg", num(l, "subject.mass_kg", v, 1)));
+        kv(s, l.t("report.mass"), &format!("{} kg", num(l, "/subject/mass_kg", v, 1)));
     }
     if let Some(v) = sub.height_m {
-        kv(s, l.t("report.height"), &format!("{} m", num(l, "subject.height_m", v, 2)));
+        kv(s, l.t("report.height"), &format!("{} m", num(l, "/subject/height_m", v, 2)));
     }
     for (key, label, b) in [
         ("leg_length_mm", "report.leg_length", &sub.leg_length_mm),
@@ -95,14 +89,14 @@ fn trial_and_subject(s: &mut String, m: &Metrics, l: &Lang) {
     ] {
         if b.left.is_some() || b.right.is_some() {
             let part = |side: &str, v: Option<f64>| {
-                v.map(|v| format!("{} {} mm", side_word(l, side), num(l, &format!("subject.{key}.{side}"), v, 1)))
+                v.map(|v| format!("{} {} mm", side_word(l, side), num(l, &format!("/subject/{key}/{side}"), v, 1)))
             };
             let txt: Vec<String> = [part("left", b.left), part("right", b.right)].into_iter().flatten().collect();
             kv(s, l.t(label), &txt.join(", "));
         }
     }
     if let Some(v) = sub.marker_diameter_mm {
-        kv(s, l.t("report.marker_diameter"), &format!("{} mm", num(l, "subject.marker_diameter_mm", v, 1)));
+        kv(s, l.t("report.marker_diameter"), &format!("{} mm", num(l, "/subject/marker_diameter_mm", v, 1)));
     }
     if let Some(side) = sub.involved_side {
         kv(s, l.t("report.involved_side"), &side_word(l, side.name()));
@@ -177,7 +171,7 @@ fn data_quality(s: &mut String, m: &Metrics, l: &Lang) {
             let _ = write!(
                 s,
                 "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                num(l, &format!("events.{i}.time_s"), e.time_s, 3),
+                num(l, &format!("/events/{i}/time_s"), e.time_s, 3),
                 e.frame,
                 side_word(l, e.side.name()),
                 esc(l.t(&format!("report.event.{kind}"))),
@@ -202,10 +196,10 @@ fn data_quality(s: &mut String, m: &Metrics, l: &Lang) {
 fn stat_cell(l: &Lang, path: &str, st: Option<&StatOut>, d: usize) -> String {
     match st {
         Some(st) => {
-            let mut c = num(l, &format!("{path}.mean"), st.mean, d);
+            let mut c = num(l, &format!("{path}/mean"), st.mean, d);
             if let Some(sd) = st.sd {
                 c.push_str(" ± ");
-                c.push_str(&num(l, &format!("{path}.sd"), sd, d));
+                c.push_str(&num(l, &format!("{path}/sd"), sd, d));
             }
             format!("<td class=\"num\">{c}</td>")
         }
@@ -257,10 +251,10 @@ fn spatiotemporal(s: &mut String, m: &Metrics, l: &Lang) {
             s,
             "<tr><th>{}</th>{}{}{}{}</tr>",
             esc(l.t(&format!("report.param.{key}"))),
-            stat_cell(l, &format!("spatiotemporal.left.{key}"), lv, d),
-            stat_cell(l, &format!("spatiotemporal.right.{key}"), rv, d),
-            stat_cell(l, &format!("spatiotemporal.overall.{key}"), ov, d),
-            si_cell(l, Some(&format!("symmetry.{key}")), sym)
+            stat_cell(l, &format!("/spatiotemporal/left/{key}"), lv, d),
+            stat_cell(l, &format!("/spatiotemporal/right/{key}"), rv, d),
+            stat_cell(l, &format!("/spatiotemporal/overall/{key}"), ov, d),
+            si_cell(l, Some(&format!("/symmetry/{key}")), sym)
         );
     }
     s.push_str("</tbody></table>\n");
@@ -291,11 +285,11 @@ fn foot_strike(s: &mut String, m: &Metrics, l: &Lang) {
     };
     row(s, l.t("report.strike_pattern"), &|_, x| esc(l.t(&format!("report.strike.{}", x.pattern))));
     row(s, l.t("report.strike_angle"), &|side, x| {
-        let p = format!("foot_strike.{side}.angle_deg");
-        let mut c = num(l, &format!("{p}.mean"), x.angle_deg.mean, 1);
+        let p = format!("/foot_strike/{side}/angle_deg");
+        let mut c = num(l, &format!("{p}/mean"), x.angle_deg.mean, 1);
         if let Some(sd) = x.angle_deg.sd {
             c.push_str(" ± ");
-            c.push_str(&num(l, &format!("{p}.sd"), sd, 1));
+            c.push_str(&num(l, &format!("{p}/sd"), sd, 1));
         }
         c
     });
@@ -308,12 +302,12 @@ fn foot_strike(s: &mut String, m: &Metrics, l: &Lang) {
                 "midfoot" => x.shares.midfoot,
                 _ => x.shares.forefoot,
             };
-            format!("{} %", pct_of_fraction(l, &format!("foot_strike.{side}.shares.{class}"), v))
+            format!("{} %", pct_of_fraction(l, &format!("/foot_strike/{side}/shares/{class}"), v))
         });
     }
     if fs.values().any(|x| x.strike_index_pct.is_some()) {
         row(s, l.t("report.strike_index"), &|side, x| match &x.strike_index_pct {
-            Some(si) => format!("{} %", num(l, &format!("foot_strike.{side}.strike_index_pct.mean"), si.mean, 1)),
+            Some(si) => format!("{} %", num(l, &format!("/foot_strike/{side}/strike_index_pct/mean"), si.mean, 1)),
             None => "–".into(),
         });
     }
@@ -355,16 +349,16 @@ fn angles(s: &mut String, m: &Metrics, l: &Lang) {
             .and_then(|f| f.get(feat))
         {
             Some(st) => {
-                format!("<td class=\"num\">{}</td>", num(l, &format!("angles.{side}.{var}.{feat}.mean"), st.mean, 1))
+                format!("<td class=\"num\">{}</td>", num(l, &format!("/angles/{side}/{var}/{feat}/mean"), st.mean, 1))
             }
             None => "<td class=\"num\">–</td>".into(),
         };
-        let rom =
-            |f: Option<&std::collections::BTreeMap<&str, AngleStat>>| f.and_then(|f| f.get("rom_deg")).map(|x| x.mean);
-        let rom_si = match (rom(lv), rom(rv)) {
-            (Some(a), Some(b)) => si(a, b),
-            _ => None,
-        };
+        let rom_si = m
+            .symmetry
+            .as_ref()
+            .and_then(|x| x.angles.get(&format!("{var}.rom_deg")))
+            .and_then(|x| x.si_pct)
+            .map(|v| (format!("/symmetry/angles/{var}.rom_deg/si_pct"), v));
         let _ = write!(
             s,
             "<tr><th>{}</th>{}{}{}{}{}{}{}</tr>",
@@ -375,7 +369,7 @@ fn angles(s: &mut String, m: &Metrics, l: &Lang) {
             cell("right", rv, "min_deg"),
             cell("left", lv, "rom_deg"),
             cell("right", rv, "rom_deg"),
-            si_cell(l, None, rom_si)
+            si_cell(l, rom_si.as_ref().map(|x| x.0.as_str()), rom_si.as_ref().map(|x| x.1))
         );
     }
     s.push_str("</tbody></table>\n");
@@ -421,7 +415,7 @@ fn emg(s: &mut String, m: &Metrics, l: &Lang) {
                 esc(&c.name),
                 esc(&c.muscle.replace('_', " ")),
                 esc(l.t(&format!("report.group.{}", c.group))),
-                num(l, &format!("imbalance.emg.{name}.channels.{i}.rate_hz"), c.rate_hz, 0)
+                num(l, &format!("/imbalance/emg/{name}/channels/{i}/rate_hz"), c.rate_hz, 0)
             );
         }
     }
@@ -450,18 +444,18 @@ fn emg(s: &mut String, m: &Metrics, l: &Lang) {
     };
     row(s, l.t("report.cycles").into(), &|_, so| Some(so.cycles.to_string()));
     row(s, l.t("report.hq_cycle").into(), &|n, so| {
-        so.hq_ratio.map(|v| num(l, &format!("imbalance.emg.{n}.hq_ratio"), v, 2))
+        so.hq_ratio.map(|v| num(l, &format!("/imbalance/emg/{n}/hq_ratio"), v, 2))
     });
     row(s, l.t("report.hq_recording").into(), &|n, so| {
-        so.hq_ratio_recording.map(|v| num(l, &format!("imbalance.emg.{n}.hq_ratio_recording"), v, 2))
+        so.hq_ratio_recording.map(|v| num(l, &format!("/imbalance/emg/{n}/hq_ratio_recording"), v, 2))
     });
     row(s, l.t("report.cci").into(), &|n, so| {
-        so.cci_pct.map(|v| format!("{} %", num(l, &format!("imbalance.emg.{n}.cci_pct"), v, 1)))
+        so.cci_pct.map(|v| format!("{} %", num(l, &format!("/imbalance/emg/{n}/cci_pct"), v, 1)))
     });
     for phase in mt.phases_pct.keys() {
         let ph = l.t(&format!("report.phase.{phase}")).to_string();
         row(s, l.fill("report.hq_phase", &[("phase", &ph)]), &|n, so| {
-            so.hq_ratio_phases.get(phase).map(|v| num(l, &format!("imbalance.emg.{n}.hq_ratio_phases.{phase}"), *v, 2))
+            so.hq_ratio_phases.get(phase).map(|v| num(l, &format!("/imbalance/emg/{n}/hq_ratio_phases/{phase}"), *v, 2))
         });
     }
     for phase in mt.phases_pct.keys() {
@@ -469,29 +463,29 @@ fn emg(s: &mut String, m: &Metrics, l: &Lang) {
         row(s, l.fill("report.cci_phase", &[("phase", &ph)]), &|n, so| {
             so.cci_phases_pct
                 .get(phase)
-                .map(|v| format!("{} %", num(l, &format!("imbalance.emg.{n}.cci_phases_pct.{phase}"), *v, 1)))
+                .map(|v| format!("{} %", num(l, &format!("/imbalance/emg/{n}/cci_phases_pct/{phase}"), *v, 1)))
         });
     }
     row(s, l.t("report.ham_peak").into(), &|n, so| {
         so.hamstrings_timing
             .as_ref()
-            .map(|t| format!("{} %", num(l, &format!("imbalance.emg.{n}.hamstrings_timing.peak_pct"), t.peak_pct, 0)))
+            .map(|t| format!("{} %", num(l, &format!("/imbalance/emg/{n}/hamstrings_timing/peak_pct"), t.peak_pct, 0)))
     });
     row(s, l.t("report.quad_peak").into(), &|n, so| {
         so.quadriceps_timing
             .as_ref()
-            .map(|t| format!("{} %", num(l, &format!("imbalance.emg.{n}.quadriceps_timing.peak_pct"), t.peak_pct, 0)))
+            .map(|t| format!("{} %", num(l, &format!("/imbalance/emg/{n}/quadriceps_timing/peak_pct"), t.peak_pct, 0)))
     });
     s.push_str("</tbody></table>\n");
     if let Some(v) = e.hq_ratio_left_over_right {
         let _ =
-            write!(s, "<p>{}: {}", esc(l.t("report.hq_lr")), num(l, "imbalance.emg.hq_ratio_left_over_right", v, 2));
+            write!(s, "<p>{}: {}", esc(l.t("report.hq_lr")), num(l, "/imbalance/emg/hq_ratio_left_over_right", v, 2));
         if let Some(si) = e.hq_symmetry_index_pct {
             let _ = write!(
                 s,
                 "; {}: {} %",
                 esc(l.t("report.si_col")),
-                num(l, "imbalance.emg.hq_symmetry_index_pct", si, 1)
+                num(l, "/imbalance/emg/hq_symmetry_index_pct", si, 1)
             );
         }
         s.push_str("</p>\n");
@@ -566,16 +560,16 @@ fn findings(s: &mut String, m: &Metrics, l: &Lang) {
         let thr = match f.threshold_marked {
             Some(t) => format!(
                 "{} / {}",
-                num(l, &format!("imbalance.findings.{i}.threshold"), f.threshold, d),
-                num(l, &format!("imbalance.findings.{i}.threshold_marked"), t, d)
+                num(l, &format!("/imbalance/findings/{i}/threshold"), f.threshold, d),
+                num(l, &format!("/imbalance/findings/{i}/threshold_marked"), t, d)
             ),
-            None => num(l, &format!("imbalance.findings.{i}.threshold"), f.threshold, d),
+            None => num(l, &format!("/imbalance/findings/{i}/threshold"), f.threshold, d),
         };
         let _ = write!(
             s,
             "<dl class=\"kv\"><dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{} {thr}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl></div>\n",
             esc(l.t("report.value")),
-            num(l, &format!("imbalance.findings.{i}.value"), f.value, d),
+            num(l, &format!("/imbalance/findings/{i}/value"), f.value, d),
             esc(f.unit),
             esc(l.t("report.threshold")),
             esc(l.t(if f.direction == crate::imbalance::findings::Direction::Below {

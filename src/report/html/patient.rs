@@ -111,9 +111,9 @@ fn area_text(l: &Lang, m: &Metrics, area: &str, state: &str) -> String {
                         l,
                         "report.patient.pace",
                         &[
-                            ("speed", num(l, "spatiotemporal.overall.speed_m_s.mean", v.mean, 2)),
+                            ("speed", num(l, "/spatiotemporal/overall/speed_m_s/mean", v.mean, 2)),
                             ("kmh", esc(&l.num(v.mean * 3.6, 1))),
-                            ("cadence", num(l, "spatiotemporal.overall.cadence_steps_per_min.mean", c.mean, 0)),
+                            ("cadence", num(l, "/spatiotemporal/overall/cadence_steps_per_min/mean", c.mean, 0)),
                         ],
                     ));
                 }
@@ -122,7 +122,7 @@ fn area_text(l: &Lang, m: &Metrics, area: &str, state: &str) -> String {
                     out.push_str(&fill_html(
                         l,
                         "report.patient.stride_length",
-                        &[("length", num(l, "spatiotemporal.overall.stride_length_m.mean", sl.mean, 2))],
+                        &[("length", num(l, "/spatiotemporal/overall/stride_length_m/mean", sl.mean, 2))],
                     ));
                 }
                 if let Some(si) = m.symmetry.as_ref().and_then(|x| x.get("step_length_m")) {
