@@ -433,11 +433,11 @@ impl<'a> Bound<'a> {
         Ok(Bound { current: vec![Vector3::zeros(); markers.len()], markers, local: &tr.local })
     }
     /// The anatomical frame (rotation) in frame `i` and the fit residual.
-    fn pose(&mut self, i: usize) -> Option<(Matrix3<f64>, f64)> {
+    fn pose(&mut self, i: usize) -> Option<rigid::RigidFit> {
         for (c, m) in self.current.iter_mut().zip(&self.markers) {
             *c = at_mm(m, i);
         }
-        rigid::fit(self.local, &self.current).map(|f| (f.rotation, f.rms))
+        rigid::fit(self.local, &self.current)
     }
 }
 
@@ -456,9 +456,9 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
         }
     }
     let mut rms = [(0.0f64, 0usize); 7];
-    let mut acc = |k: usize, p: &Option<(Matrix3<f64>, f64)>| {
-        if let Some((_, e)) = p {
-            rms[k].0 += e;
+    let mut acc = |k: usize, p: &Option<rigid::RigidFit>| {
+        if let Some(f) = p {
+            rms[k].0 += f.rms;
             rms[k].1 += 1;
         }
     };
@@ -467,7 +467,7 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
     for i in 0..n {
         let pp = pelvis.pose(i);
         acc(0, &pp);
-        let pel = pp.map_or(nan, |p| p.0);
+        let pel = pp.map_or(nan, |p| p.rotation);
         let pa = joint_angles(&lab, &pel, YXZ);
         for s in 0..2 {
             let sg = SGN[s];
@@ -476,7 +476,7 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
             acc(1 + 3 * s, &tp);
             acc(2 + 3 * s, &sp);
             acc(3 + 3 * s, &fp);
-            let (th, sh) = (tp.map_or(nan, |p| p.0), sp.map_or(nan, |p| p.0));
+            let (th, sh) = (tp.map_or(nan, |p| p.rotation), sp.map_or(nan, |p| p.rotation));
             let hip = joint_angles(&pel, &th, YXZ);
             let knee = joint_angles(&th, &sh, YXZ);
             locks[s] += [pa, hip, knee].iter().filter(|c| c.gimbal_lock).count();
@@ -492,7 +492,7 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
                 sg * knee.angles[2],
             ];
             if foot[s].is_some() {
-                let ft = fp.map_or(nan, |p| p.0);
+                let ft = fp.map_or(nan, |p| p.rotation);
                 let ankle = joint_angles(&sh, &ft, YXZ);
                 locks[s] += ankle.gimbal_lock as usize;
                 let fx = ft.column(0);
