@@ -94,3 +94,187 @@ fn angle_chart_of_the_demo_walker() {
     let grey = count(&px, charts::NORM);
     assert!(grey > 3000, "norm band: {grey} grey pixels");
 }
+
+#[test]
+fn every_chart_of_every_demo_trial() {
+    let expect = [
+        ("runner_forefoot", vec!["spatiotemporal", "foot_strike", "markers"]),
+        ("runner_imbalance", vec!["spatiotemporal", "foot_strike", "emg", "hq", "markers"]),
+        ("walker", vec!["angles", "spatiotemporal", "foot_strike", "emg", "hq", "markers"]),
+    ];
+    let specs = demo_specs();
+    for (id, names) in expect {
+        let spec = specs.iter().find(|s| s.id == id).unwrap();
+        let (t, a) = load(spec);
+        let mut sizes = Vec::new();
+        for code in ["en", "de"] {
+            let lang = i18n::get(code).unwrap();
+            let start = std::time::Instant::now();
+            let charts = charts::all(&t, &a, lang, None).unwrap();
+            eprintln!("{id} {code}: {} charts in {:.1} ms", charts.len(), start.elapsed().as_secs_f64() * 1e3);
+            save(id, code, &charts);
+            let got: Vec<&str> = charts.iter().map(|c| c.name).collect();
+            assert_eq!(got, names, "{id} {code}");
+            for c in &charts {
+                let px = decode(c);
+                let want = match c.name {
+                    "angles" => charts::ANGLES_SIZE,
+                    "spatiotemporal" => charts::spatiotemporal_size(charts::spatiotemporal_rows(&a).len()),
+                    "foot_strike" => charts::FOOT_STRIKE_SIZE,
+                    "emg" => charts::EMG_SIZE,
+                    "hq" => charts::HQ_SIZE,
+                    _ => charts::timeline_size(t.duration_s()),
+                };
+                assert_eq!((c.width, c.height), want, "{id} {}", c.name);
+                // Every chart shows both sides in their colours.
+                let (l, r) = (count(&px, charts::LEFT), count(&px, charts::RIGHT));
+                assert!(l > 500 && r > 500, "{id} {}: left {l}, right {r} pixels", c.name);
+                assert!(c.title_key.starts_with("chart.") && lang.has(c.title_key), "{}", c.title_key);
+            }
+            sizes.push(charts.iter().map(|c| (c.name, c.width, c.height)).collect::<Vec<_>>());
+        }
+        assert_eq!(sizes[0], sizes[1], "{id}: English and German charts have the same sizes");
+    }
+}
+
+#[test]
+fn charts_are_deterministic_and_localised() {
+    let (t, a) = demo("runner_imbalance");
+    let en = i18n::get("en").unwrap();
+    let de = i18n::get("de").unwrap();
+    let a1 = charts::all(&t, &a, en, None).unwrap();
+    let a2 = charts::all(&t, &a, en, None).unwrap();
+    assert_eq!(a1, a2, "same input, same bytes");
+    let g = charts::all(&t, &a, de, None).unwrap();
+    for (e, d) in a1.iter().zip(&g) {
+        assert_ne!(e.png, d.png, "{}: German text differs", e.name);
+    }
+}
+
+#[test]
+fn spatiotemporal_chart_flags_the_simulated_step_asymmetry() {
+    let (t, a) = demo("runner_imbalance");
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/runner_imbalance.truth.json")).unwrap(),
+    )
+    .unwrap();
+    let (tl, tr) =
+        (truth["left"]["step_length_m"].as_f64().unwrap(), truth["right"]["step_length_m"].as_f64().unwrap());
+    let want = (tr - tl) / (0.5 * (tl + tr)) * 100.0;
+    let rows = charts::spatiotemporal_rows(&a);
+    let step = rows.iter().find(|r| r.0 == "step_length_m").unwrap();
+    let si = step.3.unwrap();
+    eprintln!("step length SI: chart {si:.2} %, truth {want:.2} %");
+    common::close(si, want, 2.0, "step length SI");
+    assert!(si > charts::SI_FLAG_PCT);
+    for r in rows.iter().filter(|r| r.0 != "step_length_m") {
+        assert!(r.3.is_none_or(|v| v.abs() < 5.0), "{}: SI {:?}", r.0, r.3);
+    }
+    let en = i18n::get("en").unwrap();
+    let (png, h) = charts::spatiotemporal_png(&a, en, None).unwrap().unwrap();
+    let c = Chart { name: "spatiotemporal", title_key: "", png, width: 1500, height: h };
+    let flag = count(&decode(&c), charts::FLAG);
+    assert!(flag > 30, "the flagged SI is drawn in the flag colour: {flag} pixels");
+    // The healthy walker has nothing flagged.
+    let (_, w) = demo("walker");
+    let (png, h) = charts::spatiotemporal_png(&w, en, None).unwrap().unwrap();
+    let c = Chart { name: "spatiotemporal", title_key: "", png, width: 1500, height: h };
+    assert_eq!(count(&decode(&c), charts::FLAG), 0);
+    let _ = t;
+}
+
+#[test]
+fn a_spatiotemporal_norm_draws_a_grey_band() {
+    let (_, a) = demo("walker");
+    let n = norms::parse(Path::new("n.csv"), b"variable,pct,mean,sd\ncadence_steps_per_min,,113.5,8.2\n").unwrap();
+    let en = i18n::get("en").unwrap();
+    let (png, h) = charts::spatiotemporal_png(&a, en, Some(&n)).unwrap().unwrap();
+    let grey = count(&decode(&Chart { name: "s", title_key: "", png, width: 1500, height: h }), charts::NORM);
+    // One panel (about 300 px wide) with a band 16.4 steps/min high on a ~145 steps/min axis.
+    assert!(grey > 2000, "{grey} grey pixels");
+}
+
+/// Rows (y) of the two dashed threshold lines of a foot-strike chart.
+fn threshold_rows(px: &[[u8; 3]], w: usize) -> Vec<usize> {
+    let c = charts::CUTOFF;
+    let rows: Vec<usize> = (0..px.len() / w)
+        .filter(|y| px[y * w..(y + 1) * w - 320].iter().filter(|p| **p == [c.0, c.1, c.2]).count() > 400)
+        .collect();
+    // Lines are 2 px thick: keep the first row of each.
+    rows.iter().copied().filter(|y| !rows.contains(&(y.wrapping_sub(1)))).collect()
+}
+
+#[test]
+fn foot_strikes_sit_in_their_class_zone() {
+    let en = i18n::get("en").unwrap();
+    for (id, forefoot) in [("runner_forefoot", true), ("walker", false)] {
+        let (t, a) = demo(id);
+        let png = charts::foot_strike_png(&t, &a, en).unwrap().unwrap();
+        let (w, h) = charts::FOOT_STRIKE_SIZE;
+        let px = decode(&Chart { name: "foot_strike", title_key: "", png, width: w, height: h });
+        let th = threshold_rows(&px, w as usize);
+        assert_eq!(th.len(), 2, "{id}: threshold rows {th:?}");
+        let (rear, fore) = (th[0], th[1]);
+        // Marker pixels of both sides in the plot (legend excluded).
+        let mut ys = Vec::new();
+        for (i, p) in px.iter().enumerate() {
+            let (x, y) = (i % w as usize, i / w as usize);
+            if x < w as usize - 320 && y > 90 && (*p == [204, 32, 32] || *p == [24, 86, 204]) {
+                ys.push(y);
+            }
+        }
+        assert!(ys.len() > 16 * 50, "{id}: {} marker pixels", ys.len());
+        if forefoot {
+            assert!(ys.iter().all(|&y| y > fore), "{id}: every step below the forefoot limit (row {fore})");
+        } else {
+            assert!(ys.iter().all(|&y| y < rear), "{id}: every step above the rearfoot limit (row {rear})");
+        }
+    }
+}
+
+#[test]
+fn emg_chart_shows_the_normal_windows_and_only_with_emg() {
+    let en = i18n::get("en").unwrap();
+    let (t, a) = demo("walker");
+    let png = charts::emg_png(&t, &a, en).unwrap().unwrap();
+    let (w, h) = charts::EMG_SIZE;
+    let px = decode(&Chart { name: "emg", title_key: "", png, width: w, height: h });
+    // Hamstrings 85-10 % and quadriceps (RF 55-65, vasti 95-20 %) windows over four ~580 px wide panels.
+    let win = count(&px, charts::EMG_WINDOW);
+    assert!(win > 100_000, "{win} window pixels");
+    let (t2, a2) = demo("runner_forefoot");
+    assert!(a2.emg.is_none());
+    assert!(charts::emg_png(&t2, &a2, en).unwrap().is_none());
+    assert!(charts::hq_png(&a2, en).unwrap().is_none());
+    // The windows follow Perry & Burnfield and scale with stance.
+    assert_eq!(charts::emg_normal_windows("ST"), &[(85.0, 10.0)]);
+    assert_eq!(charts::scale_pct(60.0, 40.0), 40.0);
+    assert_eq!(charts::scale_pct(80.0, 40.0), 70.0);
+}
+
+#[test]
+fn timeline_shows_every_event_with_its_source() {
+    use gaitline::events::Source;
+    for id in ["walker", "runner_imbalance"] {
+        let (t, a) = demo(id);
+        let marks = charts::timeline_marks(&t, &a.events.events);
+        for src in [Source::ForcePlate, Source::Kinematic] {
+            let want = a.events.events.iter().filter(|e| e.source == src).count();
+            assert_eq!(marks.iter().filter(|m| m.source == src).count(), want, "{id} {src:?}");
+        }
+        let file = marks.iter().filter(|m| m.source == Source::File).count();
+        let file_gait =
+            t.file_events.iter().filter(|f| gaitline::events::EventKind::from_file(&f.kind).is_some()).count();
+        assert_eq!(file, file_gait, "{id}: the file's events as a reference");
+        // Every mark lies inside the strips drawn.
+        let (w, h) = charts::timeline_size(t.duration_s());
+        let end = t.time0_s + (h - 166) as f64 / 420.0 * 10.0;
+        assert!(marks.iter().all(|m| m.time_s >= t.time0_s - 1e-9 && m.time_s <= end), "{id}");
+        let (png, hh) = charts::timeline_png(&t, &a, i18n::get("en").unwrap()).unwrap().unwrap();
+        assert_eq!((w, h), (1500, hh));
+        decode(&Chart { name: "markers", title_key: "", png, width: w, height: hh });
+    }
+    // A 30-s trial gets three 10-s strips.
+    assert_eq!(charts::timeline_size(30.0), charts::timeline_size(25.0));
+    assert!(charts::timeline_size(30.0).1 > charts::timeline_size(10.0).1);
+}

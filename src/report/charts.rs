@@ -5,22 +5,32 @@
 //! data; [`all`] gathers the charts a trial has, in report order.
 //!
 //! Conventions on every chart: left red solid, right blue dashed (colour
-//! plus line style, so that colour-blind readers and grey print still tell
-//! the sides apart), normative data in grey, labels ≥ 14 px with units, a
-//! legend, strings from `lang/<code>.toml` (section "chart labels") and
-//! numbers in the language's notation.
+//! plus line style or fill, so that colour-blind readers and grey print
+//! still tell the sides apart), normative data in grey, labels ≥ 14 px with
+//! units, a legend, strings from `lang/<code>.toml` (section "chart labels")
+//! and numbers in the language's notation.
 
 mod angles;
+mod bars;
 mod draw;
+mod emg;
+mod hq;
+mod strike;
+mod timeline;
 
 use crate::error::Error;
+use crate::events::Event;
 use crate::pipeline::Analysis;
 use crate::report::i18n::Lang;
 use crate::report::norms::Norms;
 use crate::trial::Trial;
 
 pub use angles::{LAYOUT as ANGLE_LAYOUT, foot_off_pct};
-pub use draw::{LEFT, NORM, RIGHT};
+pub use bars::SI_FLAG_PCT;
+pub use draw::{CUTOFF, FLAG, LEFT, NORM, RIGHT};
+pub use emg::{WINDOW as EMG_WINDOW, normal_windows as emg_normal_windows, scale_pct};
+pub use strike::THRESHOLDS_DEG as STRIKE_THRESHOLDS_DEG;
+pub use timeline::Mark;
 
 /// One rendered chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +44,23 @@ pub struct Chart {
     pub height: u32,
 }
 
-/// Size (width, height) in px of the joint-angle chart.
+/// Chart sizes in px (width, height). The spatiotemporal and timeline charts
+/// grow with their content: see [`spatiotemporal_size`] and [`timeline_size`].
 pub const ANGLES_SIZE: (u32, u32) = (angles::WIDTH, angles::HEIGHT);
+pub const FOOT_STRIKE_SIZE: (u32, u32) = (strike::WIDTH, strike::HEIGHT);
+pub const EMG_SIZE: (u32, u32) = (emg::WIDTH, emg::HEIGHT);
+pub const HQ_SIZE: (u32, u32) = (hq::WIDTH, hq::HEIGHT);
+
+/// Size of the spatiotemporal chart with `n` parameters (4 panels a row).
+pub fn spatiotemporal_size(n: usize) -> (u32, u32) {
+    (bars::WIDTH, bars::height(n))
+}
+
+/// Size of the event timeline of a trial lasting `duration_s` (one strip of
+/// [`timeline::STRIP_S`] s per row, at most 6 rows).
+pub fn timeline_size(duration_s: f64) -> (u32, u32) {
+    (timeline::WIDTH, timeline::height(timeline::strips(duration_s)))
+}
 
 /// Joint-angle curves over the gait cycle (Plug-in Gait, 0–100 % from foot
 /// strike to the next strike of the same foot) in the clinical layout: rows
@@ -46,23 +71,100 @@ pub const ANGLES_SIZE: (u32, u32) = (angles::WIDTH, angles::HEIGHT);
 /// has the variable. `None` without angle cycles.
 pub fn angles_png(a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Result<Option<Vec<u8>>, Error> {
     match &a.angle_cycles {
-        Some(c) => angles::png(c, &a.strides, lang, norms),
+        Some(c) => {
+            let model = match a.angles.as_ref().map_or("", |x| x.model) {
+                "plug-in-gait" => "Plug-in Gait",
+                m => m,
+            };
+            angles::png(c, model, &a.strides, lang, norms)
+        }
         None => Ok(None),
     }
 }
 
-/// Every chart the trial has data for, in report order.
+/// Per spatiotemporal key with data: (key, left stats, right stats, SI %),
+/// the numbers [`spatiotemporal_png`] draws.
+pub fn spatiotemporal_rows(a: &Analysis) -> Vec<bars::Row> {
+    bars::rows(&a.strides)
+}
+
+/// Spatiotemporal parameters, left against right: one panel per parameter
+/// with data ([`crate::spatiotemporal::KEYS`] order), bars of the mean with
+/// ±1 SD whiskers over the side's strides, the normative mean ± 1 SD in grey
+/// where `norms` has the key, and the Robinson et al. (1987) symmetry index
+/// SI = (R − L) / (0.5 (R + L)) × 100 % ([`crate::spatiotemporal::symmetry_index`]),
+/// flagged beyond ±[`SI_FLAG_PCT`] %. Returns the PNG and its height.
+pub fn spatiotemporal_png(a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Result<Option<(Vec<u8>, u32)>, Error> {
+    bars::png(&a.strides, lang, norms)
+}
+
+/// Foot-strike angle of every step over time (left ●, right ▲) against the
+/// Altman & Davis (2012) class thresholds (rearfoot > 8.0°, forefoot
+/// < −1.6°), zones shaded and named. `None` without foot strikes.
+pub fn foot_strike_png(t: &Trial, a: &Analysis, lang: &Lang) -> Result<Option<Vec<u8>>, Error> {
+    strike::png(&a.foot_strikes, t.time0_s, t.rate_hz, lang)
+}
+
+/// EMG linear envelopes per gait cycle: hamstrings and quadriceps per side,
+/// group mean ± 1 SD over the side's strides (envelopes as
+/// [`crate::imbalance::emg`] computes them, normalised to the trial's peak),
+/// the normal activation windows ([`emg_normal_windows`], Perry & Burnfield
+/// 2010) shaded and the side's foot off marked. `None` without EMG cycles.
+pub fn emg_png(t: &Trial, a: &Analysis, lang: &Lang) -> Result<Option<Vec<u8>>, Error> {
+    match &a.emg {
+        Some(e) => emg::png(t, &a.strides, e, lang),
+        None => Ok(None),
+    }
+}
+
+/// H:Q ratios against their cut-offs: the EMG activation ratio ∫H/∫Q per
+/// gait phase and over the cycle, left and right, with the symmetry index
+/// and its cut-offs ([`crate::imbalance::findings::EMG_SI_MILD`]); and, when
+/// the trial has a dynamometer file, the conventional, functional and mixed
+/// strength ratios with their cut-offs
+/// ([`crate::imbalance::dynamometer::Cutoffs`]). `None` without either.
+pub fn hq_png(a: &Analysis, lang: &Lang) -> Result<Option<Vec<u8>>, Error> {
+    hq::png(a.emg.as_ref(), a.imbalance.dynamometer.as_ref(), lang)
+}
+
+/// The event timeline: every gait event used (and the file's own events as
+/// a reference) in one lane per source (force plate, kinematic, file), foot
+/// strike ▲ and foot off ●, over the raw heel and toe marker heights, the
+/// whole trial in strips of 10 s. Returns the PNG and its height.
+pub fn timeline_png(t: &Trial, a: &Analysis, lang: &Lang) -> Result<Option<(Vec<u8>, u32)>, Error> {
+    timeline::png(t, &a.events.events, lang)
+}
+
+/// [`timeline_png`] for a list of events.
+pub fn timeline_events_png(t: &Trial, events: &[Event], lang: &Lang) -> Result<Option<(Vec<u8>, u32)>, Error> {
+    timeline::png(t, events, lang)
+}
+
+/// The events the timeline draws, in its lanes: the events used, and the
+/// file's own events (source `File`) unless the events used are those.
+pub fn timeline_marks(t: &Trial, events: &[Event]) -> Vec<timeline::Mark> {
+    timeline::marks(t, events)
+}
+
+/// Every chart the trial has data for, in report order: `angles`,
+/// `spatiotemporal`, `foot_strike`, `emg`, `hq`, `markers` (the event
+/// timeline; the name of the chart it replaces).
 pub fn all(t: &Trial, a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Result<Vec<Chart>, Error> {
-    let _ = t;
     let mut out = Vec::new();
-    if let Some(png) = angles_png(a, lang, norms)? {
-        out.push(Chart {
-            name: "angles",
-            title_key: "chart.angles.title",
-            png,
-            width: ANGLES_SIZE.0,
-            height: ANGLES_SIZE.1,
-        });
+    let mut push = |name, title_key, png: Option<Vec<u8>>, (width, height): (u32, u32)| {
+        if let Some(png) = png {
+            out.push(Chart { name, title_key, png, width, height });
+        }
+    };
+    push("angles", "chart.angles.title", angles_png(a, lang, norms)?, ANGLES_SIZE);
+    if let Some((png, h)) = spatiotemporal_png(a, lang, norms)? {
+        push("spatiotemporal", "chart.spatiotemporal.title", Some(png), (bars::WIDTH, h));
+    }
+    push("foot_strike", "chart.strike.title", foot_strike_png(t, a, lang)?, FOOT_STRIKE_SIZE);
+    push("emg", "chart.emg.title", emg_png(t, a, lang)?, EMG_SIZE);
+    push("hq", "chart.hq.title", hq_png(a, lang)?, HQ_SIZE);
+    if let Some((png, h)) = timeline_png(t, a, lang)? {
+        push("markers", "chart.timeline.title", Some(png), (timeline::WIDTH, h));
     }
     Ok(out)
 }

@@ -36,8 +36,15 @@ pub fn foot_off_pct(strides: &[Stride], side: Side) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-/// The chart; `None` without a cycle on either side.
-pub fn png(c: &AngleCycles, strides: &[Stride], lang: &Lang, norms: Option<&Norms>) -> Result<Option<Vec<u8>>, Error> {
+/// The chart; `None` without a cycle on either side. `model` names the
+/// angle model in the title.
+pub fn png(
+    c: &AngleCycles,
+    model: &str,
+    strides: &[Stride],
+    lang: &Lang,
+    norms: Option<&Norms>,
+) -> Result<Option<Vec<u8>>, Error> {
     if c.cycles.iter().all(|s| s.iter().all(|v| v.is_empty())) {
         return Ok(None);
     }
@@ -48,7 +55,8 @@ pub fn png(c: &AngleCycles, strides: &[Stride], lang: &Lang, norms: Option<&Norm
     draw::render(WIDTH, HEIGHT, |root| {
         root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
-        head.draw_text(lang.t("chart.angles.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
+        head.draw_text(&lang.fill("chart.angles.title_model", &[("model", model)]), &draw::bold(draw::TITLE), (16, 10))
+            .map_err(pe)?;
         let cols = head.split_evenly((1, 3));
         for (i, key) in ["chart.angles.sagittal", "chart.angles.frontal", "chart.angles.transverse"].iter().enumerate()
         {
@@ -154,10 +162,20 @@ fn panel(
             draw::side_line(&mut ch, vec![(f, lo), (f, hi)], s, 2)?;
         }
     }
+    let mut any = false;
     for s in 0..2 {
         if let Some(Some((m, _))) = stats[s].get(v) {
             draw::side_line(&mut ch, xs.iter().zip(m).map(|(a, b)| (*a, *b)).collect(), s, 3)?;
+            any = true;
         }
+    }
+    if !any {
+        let style = draw::font(draw::AXIS).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+        ch.draw_series(std::iter::once(Text::new(lang.t("chart.no_data").to_string(), (50.0, 0.5 * (lo + hi)), style)))
+            .map_err(pe)?;
     }
     Ok(())
 }
