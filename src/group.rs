@@ -163,7 +163,8 @@ pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialS
         // An isokinetic dynamometer table (`<stem>_dynamometer.csv`, known by
         // its header) is not motion data: the imbalance stage finds it beside
         // its trial's files (`imbalance::dynamometer::sidecar_for`).
-        if crate::imbalance::dynamometer::is_sidecar(f) {
+        // Likewise an MVC recording (`<stem>_mvc.*`): EMG normalisation only.
+        if crate::imbalance::dynamometer::is_sidecar(f) || crate::imbalance::is_mvc_name(f) {
             continue;
         }
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -64,20 +64,21 @@ pub struct Analysis {
     pub imbalance: crate::imbalance::Imbalance,
 }
 
-/// Run the analysis stages on a cleaned trial (pure, apart from reading a
-/// dynamometer side-car `<stem>_dynamometer.csv` beside the trial's files).
+/// Run the analysis stages on a cleaned trial (pure, apart from reading the
+/// imbalance side-cars beside the trial's files: `<stem>_dynamometer.csv`,
+/// `<stem>_emgmap.toml` / `emg_channels.toml`, `<stem>_mvc.*`).
 pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     let events = crate::events::detect(t, o);
     let foot_strikes = crate::footstrike::analyze(t, &events);
     let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
     let (angles, angle_notes) = crate::angles::compute(t);
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
-    let emg = crate::imbalance::emg::analyze(t, &strides, &crate::imbalance::emg::EmgOptions::default());
-    // The one read of this stage: a dynamometer side-car beside the trial's files.
-    let dyn_file = crate::imbalance::dynamometer::sidecar_for(&t.source_files)
-        .map(|p| crate::imbalance::dynamometer::read(&p));
+    // The one read of this stage: side-cars beside the trial's files
+    // (dynamometer table, EMG channel map, MVC recording).
+    let sidecars = crate::imbalance::SideCars::read(&t.source_files);
+    let emg = crate::imbalance::emg_evidence(t, &strides, &sidecars);
     let imbalance =
-        crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), dyn_file);
+        crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &sidecars);
     Analysis {
         events,
         foot_strikes,

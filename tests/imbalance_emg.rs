@@ -20,7 +20,10 @@ fn demo(stem: &str) -> (EmgImbalance, serde_json::Value) {
         .filter(|p| {
             let n = p.file_name().unwrap().to_string_lossy().to_string();
             n.starts_with(&format!("{stem}."))
-                || n.starts_with(&format!("{stem}_")) && !n.contains("static") && !n.contains("truth")
+                || n.starts_with(&format!("{stem}_"))
+                    && !n.contains("static")
+                    && !n.contains("truth")
+                    && !n.contains("dynamometer")
         })
         .filter(|p| !p.to_string_lossy().ends_with(".json"))
         .collect();
@@ -299,4 +302,117 @@ fn phase_windows_fit_the_stance_share() {
     assert!((w[2].2 - 30.0).abs() < 1e-12);
     assert!((w[3].2 - (36.0 + 27.0 / 40.0 * 64.0)).abs() < 1e-12);
     assert_eq!(w[4].2, 100.0);
+}
+
+#[test]
+fn rudolph_cci_and_normal_timing_windows() {
+    let h = vec![1.0; 101];
+    let q = vec![2.0; 101];
+    // (lower/higher)·(lower+higher) = 0.5·3 = 1.5 at every point; identical signals: 1·2 = 2.
+    assert!((emg::cci_rudolph(&h, &q, 0, 100).unwrap() - 1.5).abs() < 1e-12);
+    assert!((emg::cci_rudolph(&h, &h, 10, 30).unwrap() - 2.0).abs() < 1e-12);
+    assert_eq!(emg::cci_rudolph(&vec![0.0; 101], &vec![0.0; 101], 0, 100), Some(0.0));
+    assert_eq!(emg::cci_rudolph(&h, &q, 50, 101), None);
+    // Normal peak windows with 60 % stance: hamstrings 80-100 % and 0-15 %,
+    // quadriceps (terminal swing) 87-100 % and 0-30 %.
+    assert_eq!(emg::normal_peak_windows(MuscleGroup::Hamstrings, 60.0), [[80.0, 100.0], [0.0, 15.0]]);
+    assert_eq!(emg::normal_peak_windows(MuscleGroup::Quadriceps, 60.0), [[87.0, 100.0], [0.0, 30.0]]);
+    let t = emg::Timing { peak_pct: 50.0, active_pct: vec![] };
+    assert!(!emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0).peak_in_normal_window);
+    let t = emg::Timing { peak_pct: 92.0, active_pct: vec![] };
+    assert!(emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0).peak_in_normal_window);
+}
+
+/// A temporary folder holding copies of demo files (renamed by `rename`).
+fn tmp_copy(tag: &str, files: &[(&str, &str)]) -> PathBuf {
+    let src = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    let dir = std::env::temp_dir().join(format!("gaitline-emg-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (from, to) in files {
+        std::fs::copy(src.join(from), dir.join(to)).unwrap();
+    }
+    dir
+}
+
+fn analyse_dir(dir: &std::path::Path, files: &[&str]) -> (gaitline::pipeline::Analysis, serde_json::Value) {
+    let spec = TrialSpec {
+        id: "t".into(),
+        files: files.iter().map(|f| dir.join(f)).collect(),
+        static_file: None,
+        subject: Subject::default(),
+    };
+    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    let a = analyze_trial(&t, &Default::default());
+    let m = serde_json::from_slice(&gaitline::output::metrics::from_analysis(&t, &a).to_json()).unwrap();
+    (a, m)
+}
+
+#[test]
+fn a_channel_map_names_unknown_channels() {
+    let names = ["runner_imbalance.txt", "runner_imbalance_forces.txt"];
+    let dir = tmp_copy("map", &[(names[0], names[0]), (names[1], names[1])]);
+    // The EMG file with channel names the guesser does not know.
+    let emg_text =
+        std::fs::read_to_string(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/runner_imbalance_emg.txt")))
+            .unwrap();
+    let (head, body) = emg_text.split_once('\n').unwrap();
+    let old: Vec<&str> = head.split('\t').skip(1).collect();
+    let new_head: Vec<String> =
+        std::iter::once("Time".to_string()).chain((1..=old.len()).map(|i| format!("Sensor {i}"))).collect();
+    std::fs::write(dir.join("runner_imbalance_emg.txt"), format!("{}\n{body}", new_head.join("\t"))).unwrap();
+    let files = ["runner_imbalance.txt", "runner_imbalance_forces.txt", "runner_imbalance_emg.txt"];
+    let (a, _) = analyse_dir(&dir, &files);
+    assert!(a.emg.is_none(), "unknown names: no EMG evidence");
+    let mut map = String::from("# sensors of this session\n[channels]\n");
+    for (i, o) in old.iter().enumerate() {
+        map.push_str(&format!("\"Sensor {}\" = \"{o}\"\n", i + 1));
+    }
+    std::fs::write(dir.join("runner_imbalance_emgmap.toml"), &map).unwrap();
+    let (a, _) = analyse_dir(&dir, &files);
+    let mapped = a.emg.expect("mapped EMG");
+    let (want, _) = demo("runner_imbalance");
+    assert_eq!(mapped.channels.len(), 10);
+    for s in [Side::Left, Side::Right] {
+        assert_eq!(mapped.side(Some(s)).unwrap().hq_ratio, want.side(Some(s)).unwrap().hq_ratio, "{s:?}");
+    }
+    // A label the guesser does not know is an error naming file, line and column.
+    std::fs::write(
+        dir.join("runner_imbalance_emgmap.toml"),
+        "[channels]\n\"Sensor 1\" = \"R_BF\"\n\"Sensor 2\" = \"calf\"\n",
+    )
+    .unwrap();
+    let (a, m) = analyse_dir(&dir, &files);
+    assert!(a.emg.is_none());
+    let want = format!(
+        "emg channel map not used: {}:3:1: invalid value: \"calf\" is not a hamstring or quadriceps label (e.g. R_BF, \
+         L_ST, R_RF, L_VL, \"left semitendinosus\") (in Sensor 2)",
+        dir.join("runner_imbalance_emgmap.toml").display()
+    );
+    assert!(m["notes"].as_array().unwrap().iter().any(|n| n == &serde_json::json!(want)), "{}", m["notes"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_mvc_recording_normalises_each_channel() {
+    // The walker's own recording as its MVC: every channel then peaks at
+    // exactly 1 (its own maximum), and the method says MVC.
+    let dir = tmp_copy("mvc", &[("walker.csv", "walker.csv"), ("walker.csv", "walker_mvc.csv")]);
+    let (a, m) = analyse_dir(&dir, &["walker.csv"]);
+    let e = a.emg.unwrap();
+    assert!(e.mvc);
+    for c in &e.channels {
+        let max = c.envelope.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+        assert!((max - 1.0).abs() < 1e-12, "{}: {max}", c.name);
+        assert_eq!(c.mvc_peak, Some(c.peak));
+    }
+    assert!(m["imbalance"]["emg"]["method"]["normalisation"].as_str().unwrap().starts_with("MVC"));
+    assert!(
+        m["imbalance"]["emg"]["left"]["evidence"].as_str().unwrap().contains("maximal voluntary contraction (MVC)")
+    );
+    // The MVC file is not a trial of its own.
+    let (specs, _) = gaitline::group::group_files(&gaitline::group::scan(&dir).unwrap(), None);
+    assert_eq!(specs.len(), 1);
+    assert_eq!(specs[0].files, vec![dir.join("walker.csv")]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

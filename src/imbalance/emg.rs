@@ -123,6 +123,8 @@ pub struct EmgChannel {
     pub band_hz: Band,
     /// Peak of the envelope before normalisation, in the channel's unit.
     pub peak: f64,
+    /// Envelope peak of the channel's MVC recording, channel unit.
+    pub mvc_peak: Option<f64>,
     /// Mean of the normalised envelope over the recording.
     pub mean_envelope: f64,
     /// Normalised envelope, one value per sample (NaN where the input was).
@@ -157,6 +159,9 @@ pub struct SideEmg {
     /// Falconer & Winter CCI over the cycle, %.
     pub cci_pct: Option<f64>,
     pub cci_phases_pct: Vec<Option<f64>>,
+    /// Rudolph et al. 2000 CCI over the cycle and per phase ([`cci_rudolph`]).
+    pub cci_rudolph: Option<f64>,
+    pub cci_rudolph_phases: Vec<Option<f64>>,
     /// Timing of each group's mean cycle ([`timing`]); `None` without one.
     pub hamstrings_timing: Option<Timing>,
     pub quadriceps_timing: Option<Timing>,
@@ -173,9 +178,97 @@ pub struct EmgImbalance {
     pub left_right_ratio: Option<f64>,
     /// Robinson symmetry index of the H:Q ratio, %.
     pub symmetry_index_pct: Option<f64>,
-    /// Common divisor of the envelopes (the trial's peak), channel unit.
+    /// Common divisor of the envelopes (the trial's peak), channel unit
+    /// (NaN when normalised to MVC).
     pub normaliser: f64,
+    /// Whether every channel was normalised to its own MVC peak.
+    pub mvc: bool,
     pub notes: Vec<String>,
+}
+
+/// A channel-mapping file: EMG channel names the guesser does not know →
+/// a label it does (`R_BF`, `left semitendinosus`, `VL L`, ...).
+///
+/// Format (TOML), found beside the trial's files as `<stem>_emgmap.toml`, else
+/// `emg_channels.toml` in the trial's folder:
+///
+/// ```toml
+/// [channels]
+/// "Sensor 3" = "R_BF"
+/// "EMG 7" = "left semitendinosus"
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelMap {
+    pub path: std::path::PathBuf,
+    pub channels: std::collections::BTreeMap<String, String>,
+}
+
+/// Line and column (1-based) of byte offset `at` in `text`.
+fn line_col(text: &str, at: usize) -> (u64, u64) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() as u64 + 1;
+    (line, col)
+}
+
+impl ChannelMap {
+    /// Parse a mapping file; every target must be a hamstring or quadriceps
+    /// label [`muscle_of`] knows (errors name the file, line and column).
+    pub fn parse(path: &std::path::Path, text: &str) -> Result<ChannelMap, crate::error::ReadError> {
+        use crate::error::{Position, ReadError, ReadErrorKind};
+        let v: toml::Table = toml::from_str(text).map_err(|e| {
+            let pos =
+                e.span().map(|s| line_col(text, s.start)).map_or(Position::default(), |(l, c)| Position::cell(l, c));
+            ReadError::new(path, pos, ReadErrorKind::Format(e.message().to_string()))
+        })?;
+        let at = |key: &str| {
+            text.find(&format!("\"{key}\""))
+                .or_else(|| text.find(key))
+                .map(|i| line_col(text, i))
+                .map_or(Position::default(), |(l, c)| Position::cell(l, c))
+        };
+        let Some(table) = v.get("channels") else {
+            return Err(ReadError::file(path, ReadErrorKind::MissingHeader("table [channels]".into())));
+        };
+        let Some(table) = table.as_table() else {
+            return Err(ReadError::new(
+                path,
+                at("channels"),
+                ReadErrorKind::Format("[channels] must be a table".into()),
+            ));
+        };
+        let mut channels = std::collections::BTreeMap::new();
+        for (k, val) in table {
+            let Some(label) = val.as_str() else {
+                return Err(ReadError::new(
+                    path,
+                    at(k).with_field(k.clone()),
+                    ReadErrorKind::BadValue("the muscle label must be a string".into()),
+                ));
+            };
+            if !muscle_of(label).is_some_and(|m| m.0 != MuscleGroup::Other) {
+                return Err(ReadError::new(
+                    path,
+                    at(k).with_field(k.clone()),
+                    ReadErrorKind::BadValue(format!(
+                        "{label:?} is not a hamstring or quadriceps label (e.g. R_BF, L_ST, R_RF, L_VL, \"left semitendinosus\")"
+                    )),
+                ));
+            }
+            channels.insert(k.clone(), label.to_string());
+        }
+        Ok(ChannelMap { path: path.to_path_buf(), channels })
+    }
+}
+
+/// Extra inputs of [`analyze_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmgInputs<'a> {
+    pub channel_map: Option<&'a ChannelMap>,
+    /// Channels of an MVC recording (`<stem>_mvc.*`): each channel of the
+    /// trial is normalised to the envelope peak of the MVC channel with the
+    /// same name (mapped names included), processed the same way.
+    pub mvc: Option<&'a [crate::model::AnalogChannel]>,
 }
 
 impl EmgImbalance {
@@ -227,6 +320,63 @@ pub fn cci(h: &[f64], q: &[f64], a: usize, b: usize) -> Option<f64> {
     let sums: Vec<f64> = h.iter().zip(q).map(|(x, y)| x + y).collect();
     let (num, den) = (trapz(&mins, a, b), trapz(&sums, a, b));
     (den.abs() > 1e-12 && num.is_finite() && den.is_finite()).then(|| 200.0 * num / den)
+}
+
+/// Rudolph et al. (2000, Knee Surg Sports Traumatol Arthrosc 8:262–269)
+/// co-contraction index over `[a, b]` %: the mean over the window's points
+/// of (lower / higher) × (lower + higher) of the two envelopes (Rudolph sums
+/// over time; the mean keeps windows of different lengths comparable, as in
+/// Li et al. 2020, Front Bioeng Biotechnol 8:588908). In units of the
+/// normalised envelopes (trial peak = 1, or %MVC / 100).
+pub fn cci_rudolph(h: &[f64], q: &[f64], a: usize, b: usize) -> Option<f64> {
+    if b < a || b >= h.len().min(q.len()) {
+        return None;
+    }
+    let mut sum = 0.0;
+    for i in a..=b {
+        let (lo, hi) = if h[i] <= q[i] { (h[i], q[i]) } else { (q[i], h[i]) };
+        if hi > 1e-12 {
+            sum += lo / hi * (lo + hi);
+        }
+    }
+    let v = sum / (b - a + 1) as f64;
+    v.is_finite().then_some(v)
+}
+
+/// Normal windows of a muscle group's envelope peak in the gait cycle, %,
+/// for a side's stance share (Perry & Burnfield 2010, walking; Novacheck
+/// 1998, running: hamstrings peak from mid swing into loading response,
+/// quadriceps from terminal swing to the first half of stance):
+/// hamstrings `[stance + ½ swing, 100]` and `[0, ¼ stance]`; quadriceps
+/// `[terminal swing start, 100]` and `[0, ½ stance]`.
+pub fn normal_peak_windows(group: MuscleGroup, stance_pct: f64) -> [[f64; 2]; 2] {
+    let st = stance_pct.clamp(5.0, 95.0);
+    let r = |v: f64| (v * 100.0).round() / 100.0;
+    match group {
+        MuscleGroup::Hamstrings => [[r(st + 0.5 * (100.0 - st)), 100.0], [0.0, r(0.25 * st)]],
+        _ => [[r(st + 27.0 / 40.0 * (100.0 - st)), 100.0], [0.0, r(0.5 * st)]],
+    }
+}
+
+/// A group's timing against its normal peak windows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimingCheck {
+    pub normal_peak_windows_pct: [[f64; 2]; 2],
+    pub peak_in_normal_window: bool,
+    pub source: &'static str,
+}
+
+pub const TIMING_SOURCE: &str = "Perry & Burnfield 2010 (walking), Novacheck 1998 (running): hamstrings peak from \
+     mid swing into loading response, quadriceps from terminal swing into the first half of stance";
+
+/// Check a timing against the normal windows.
+pub fn check_timing(t: &Timing, group: MuscleGroup, stance_pct: f64) -> TimingCheck {
+    let w = normal_peak_windows(group, stance_pct);
+    TimingCheck {
+        normal_peak_windows_pct: w,
+        peak_in_normal_window: w.iter().any(|x| t.peak_pct >= x[0] && t.peak_pct <= x[1]),
+        source: TIMING_SOURCE,
+    }
 }
 
 /// When a muscle group is active in its mean 101-point cycle.
@@ -310,12 +460,27 @@ fn finite_mean(x: &[f64]) -> Option<f64> {
 }
 
 /// The EMG evidence of a trial: `None` when it has no hamstring or
-/// quadriceps channel.
+/// quadriceps channel. Names from [`muscle_of`] only; trial-peak
+/// normalisation.
 pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbalance> {
+    analyze_with(t, strides, o, &EmgInputs::default())
+}
+
+/// [`analyze`] with a channel map and an MVC recording. With an MVC channel
+/// for **every** channel used, each envelope is divided by its own MVC peak
+/// (fraction of MVC; Konrad 2005, The ABC of EMG; SENIAM); otherwise by the
+/// trial's peak, with a note naming the channels without MVC.
+pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInputs) -> Option<EmgImbalance> {
     let mut notes = Vec::new();
     let mut raw = Vec::new();
+    let label_of = |name: &str| -> String {
+        inp.channel_map
+            .and_then(|m| m.channels.get(name).or_else(|| m.channels.get(name.trim())))
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    };
     for ch in &t.analogs {
-        let Some((group, side, muscle)) = muscle_of(&ch.name) else { continue };
+        let Some((group, side, muscle)) = muscle_of(&label_of(&ch.name)) else { continue };
         if group == MuscleGroup::Other {
             continue;
         }
@@ -328,16 +493,41 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
         return None;
     }
     let peak_of = |e: &[f64]| e.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let normaliser = raw.iter().map(|r| peak_of(&r.4)).fold(0.0, f64::max);
+    let mut normaliser = raw.iter().map(|r| peak_of(&r.4)).fold(0.0, f64::max);
     if normaliser <= 0.0 {
         notes.push("emg: every hamstring and quadriceps channel is flat".into());
         return None;
     }
+    // MVC peaks by channel name (or by the mapped label).
+    let mvc_peaks: Vec<Option<f64>> = raw
+        .iter()
+        .map(|r| {
+            let m = inp.mvc?;
+            let want = label_of(&r.0.name);
+            let c = m.iter().find(|c| c.name == r.0.name).or_else(|| m.iter().find(|c| label_of(&c.name) == want))?;
+            let (env, _) = envelope(&c.data, c.rate_hz, o).ok()?;
+            Some(peak_of(&env)).filter(|p| *p > 0.0)
+        })
+        .collect();
+    let mvc = inp.mvc.is_some() && mvc_peaks.iter().all(Option::is_some);
+    if inp.mvc.is_some() && !mvc {
+        let missing: Vec<&str> =
+            raw.iter().zip(&mvc_peaks).filter(|(_, p)| p.is_none()).map(|(r, _)| r.0.name.as_str()).collect();
+        notes.push(format!(
+            "emg: MVC recording not used: no MVC channel (or a flat one) for {}; normalised to the trial's peak",
+            missing.join(", ")
+        ));
+    }
+    if mvc {
+        normaliser = f64::NAN;
+    }
     let mut channels: Vec<EmgChannel> = raw
         .into_iter()
-        .map(|(ch, group, side, muscle, env, band)| {
+        .zip(mvc_peaks)
+        .map(|((ch, group, side, muscle, env, band), mvc_peak)| {
             let peak = peak_of(&env);
-            let envelope: Vec<f64> = env.iter().map(|v| v / normaliser).collect();
+            let div = if mvc { mvc_peak.unwrap_or(f64::NAN) } else { normaliser };
+            let envelope: Vec<f64> = env.iter().map(|v| v / div).collect();
             EmgChannel {
                 name: ch.name.clone(),
                 group,
@@ -346,6 +536,7 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
                 rate_hz: ch.rate_hz,
                 band_hz: band,
                 peak,
+                mvc_peak: mvc_peak.filter(|_| mvc),
                 mean_envelope: finite_mean(&envelope).unwrap_or(f64::NAN),
                 envelope,
                 cycle: Vec::new(),
@@ -414,6 +605,20 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
             let a = (a.round() as usize).min(99);
             (a, (b.round() as usize).clamp(a + 1, 100))
         };
+        let (rud, rudp) = if both {
+            (
+                cci_rudolph(&h, &q, 0, 100),
+                phases
+                    .iter()
+                    .map(|p| {
+                        let (a, b) = win(p.1, p.2);
+                        cci_rudolph(&h, &q, a, b)
+                    })
+                    .collect(),
+            )
+        } else {
+            (None, Vec::new())
+        };
         let (hq, hqp, cc, ccp) = if both {
             (
                 hq_ratio(&h, &q, 0, 100),
@@ -452,6 +657,8 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
             hq_ratio_phases: hqp,
             cci_pct: cc,
             cci_phases_pct: ccp,
+            cci_rudolph: rud,
+            cci_rudolph_phases: rudp,
         });
     }
     let ratio_of = |s: Side| sides.iter().find(|x| x.side == Some(s)).map(|x| (x.hq_ratio, x.hq_ratio_recording));
@@ -465,7 +672,7 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
         }
         _ => (None, None),
     };
-    Some(EmgImbalance { channels, sides, left_right_ratio, symmetry_index_pct, normaliser, notes })
+    Some(EmgImbalance { channels, sides, left_right_ratio, symmetry_index_pct, normaliser, mvc, notes })
 }
 
 /// `imbalance.emg` of `metrics.json` (README, "Output contract").
@@ -496,6 +703,7 @@ pub struct MethodOut {
     pub filter: &'static str,
     pub normalisation: &'static str,
     pub cci: &'static str,
+    pub cci_rudolph: &'static str,
     /// Phase name → [start %, end %] of a normal walking cycle with 60 %
     /// stance (Perry & Burnfield 2010); each side fits them to its own stance
     /// share (`phases_pct` of the side).
@@ -515,6 +723,9 @@ pub struct ChannelOut {
     pub peak: f64,
     /// Mean normalised envelope over the recording.
     pub mean_envelope: f64,
+    /// Envelope peak of the MVC recording's channel (MVC normalisation only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mvc_peak: Option<f64>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
@@ -537,10 +748,20 @@ pub struct SideOut {
     pub cci_pct: Option<f64>,
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub cci_phases_pct: std::collections::BTreeMap<&'static str, f64>,
+    /// Rudolph et al. 2000 CCI (normalised-envelope units), cycle and phases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cci_rudolph: Option<f64>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub cci_rudolph_phases: std::collections::BTreeMap<&'static str, f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hamstrings_timing: Option<Timing>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quadriceps_timing: Option<Timing>,
+    /// The timings against their normal peak windows ([`check_timing`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hamstrings_timing_check: Option<TimingCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quadriceps_timing_check: Option<TimingCheck>,
     /// What the numbers rest on and how far they can be trusted.
     pub evidence: String,
 }
@@ -572,14 +793,24 @@ impl EmgImbalance {
             let phases = |v: &[Option<f64>], r: fn(f64) -> f64| {
                 PHASES.iter().zip(v).filter_map(|(p, x)| x.map(|x| (p.0, r(x)))).collect()
             };
-            let mut ev = format!(
-                "EMG: {nh} hamstring and {nq} quadriceps channel(s), {} gait cycle(s). Envelopes are normalised to \
-                 the trial's peak, not to a maximal voluntary contraction, so the H:Q ratio between different \
-                 muscles also reflects electrode placement and skin impedance; compare it between sides and \
-                 trials rather than with a fixed value. An EMG activation ratio is not the H:Q torque ratio of \
-                 a dynamometer.",
-                s.cycles
-            );
+            let mut ev = if self.mvc {
+                format!(
+                    "EMG: {nh} hamstring and {nq} quadriceps channel(s), {} gait cycle(s). Envelopes are normalised \
+                     to each channel's maximal voluntary contraction (MVC) recording, so the H:Q ratio compares \
+                     fractions of each muscle's maximal activation; it still depends on how maximal the MVC \
+                     efforts were. An EMG activation ratio is not the H:Q torque ratio of a dynamometer.",
+                    s.cycles
+                )
+            } else {
+                format!(
+                    "EMG: {nh} hamstring and {nq} quadriceps channel(s), {} gait cycle(s). Envelopes are normalised \
+                     to the trial's peak, not to a maximal voluntary contraction, so the H:Q ratio between different \
+                     muscles also reflects electrode placement and skin impedance; compare it between sides and \
+                     trials rather than with a fixed value. An EMG activation ratio is not the H:Q torque ratio of \
+                     a dynamometer.",
+                    s.cycles
+                )
+            };
             if nh == 0 || nq == 0 {
                 ev.push_str(" No ratio: a muscle group has no channel.");
             } else if s.side.is_none() {
@@ -598,6 +829,7 @@ impl EmgImbalance {
                         band_hz: c.band_hz,
                         peak: format!("{:.3e}", c.peak).parse().unwrap_or(c.peak),
                         mean_envelope: r4(c.mean_envelope),
+                        mvc_peak: c.mvc_peak.map(|p| format!("{p:.3e}").parse().unwrap_or(p)),
                     })
                     .collect(),
                 hq_ratio_recording: s.hq_ratio_recording.map(r4),
@@ -612,8 +844,20 @@ impl EmgImbalance {
                 hq_ratio_phases: phases(&s.hq_ratio_phases, r4),
                 cci_pct: s.cci_pct.map(r2),
                 cci_phases_pct: phases(&s.cci_phases_pct, r2),
+                cci_rudolph: s.cci_rudolph.map(r4),
+                cci_rudolph_phases: phases(&s.cci_rudolph_phases, r4),
                 hamstrings_timing: s.hamstrings_timing.clone(),
                 quadriceps_timing: s.quadriceps_timing.clone(),
+                hamstrings_timing_check: s
+                    .hamstrings_timing
+                    .as_ref()
+                    .filter(|_| s.cycles > 0)
+                    .map(|t| check_timing(t, MuscleGroup::Hamstrings, s.stance_pct)),
+                quadriceps_timing_check: s
+                    .quadriceps_timing
+                    .as_ref()
+                    .filter(|_| s.cycles > 0)
+                    .map(|t| check_timing(t, MuscleGroup::Quadriceps, s.stance_pct)),
                 evidence: ev,
             }
         };
@@ -623,8 +867,13 @@ impl EmgImbalance {
                 band_pass_hz: o.band_hz,
                 envelope_low_pass_hz: o.envelope_hz,
                 filter: "Butterworth, order 2 per pass, forward-backward (zero lag)",
-                normalisation: "trial peak (largest envelope of the hamstring and quadriceps channels)",
+                normalisation: if self.mvc {
+                    "MVC (each channel divided by the envelope peak of its channel in the MVC recording)"
+                } else {
+                    "trial peak (largest envelope of the hamstring and quadriceps channels)"
+                },
                 cci: "Falconer & Winter 1985: 2·∫min(H,Q)/∫(H+Q) × 100 %",
+                cci_rudolph: "Rudolph et al. 2000: mean over the window of (lower/higher)·(lower+higher)",
                 phases_pct: PHASES.iter().map(|p| (p.0, [p.1, p.2])).collect(),
             },
             left: get(Some(Side::Left)),
