@@ -152,8 +152,8 @@ pub(crate) fn side_word(l: &Lang, side: &str) -> String {
 }
 
 /// The `<img>` of one figure, as a data URI.
-pub(crate) fn figure_html(s: &mut String, l: &Lang, f: &Figure) {
-    let title = esc(l.t(f.title_key));
+pub(crate) fn figure_html(s: &mut String, l: &Lang, f: &Figure, trial: &str) {
+    let title = esc(&l.fill(f.title_key, &[("trial", trial)]));
     let _ = write!(
         s,
         "<figure class=\"chart\"><img src=\"data:image/png;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{title}\">\
@@ -200,6 +200,7 @@ td.flag{background:#fff4e5!important;font-weight:600}
 .light.grey .state{color:var(--grey)}
 .card{border:1px solid var(--line);border-radius:8px;padding:.6em 1em;margin:.6em 0;break-inside:avoid}
 .card h3{margin-top:.2em}
+.card.mild{border-left:6px solid #d4a72c}.card.marked{border-left:6px solid var(--red)}
 .sev-marked{color:var(--red);font-weight:700}.sev-mild{color:var(--amber);font-weight:700}
 figure.chart{margin:1em 0;break-inside:avoid}
 figure.chart img{max-width:100%;height:auto;border:1px solid var(--line)}

@@ -20,17 +20,35 @@ pub(super) fn render(s: &mut String, r: &ReportInput) {
         esc(l.t("report.clinician.title"))
     );
     let _ = writeln!(s, "<p class=\"view-note\">{}</p>", esc(l.t("report.clinician.intro")));
+    // Each chart sits after the table it illustrates; charts of unknown
+    // sections are gathered under "Charts".
+    let mut used = vec![false; r.figures.len()];
+    let mut charts = |s: &mut String, names: &[&str]| {
+        for (i, f) in r.figures.iter().enumerate() {
+            if names.contains(&f.name) && !used[i] {
+                used[i] = true;
+                figure_html(s, l, f, &r.metrics.trial.id);
+            }
+        }
+    };
     trial_and_subject(s, r.metrics, l);
     data_quality(s, r.metrics, l);
+    charts(s, &["markers", "events", "timeline"]);
     spatiotemporal(s, r.metrics, l);
+    charts(s, &["spatiotemporal"]);
     foot_strike(s, r.metrics, l);
+    charts(s, &["foot_strike"]);
     angles(s, r.metrics, l);
+    charts(s, &["angles"]);
     emg(s, r.metrics, l);
+    charts(s, &["emg", "hq"]);
     findings(s, r.metrics, l);
-    if !r.figures.is_empty() {
+    if used.iter().any(|u| !u) {
         let _ = writeln!(s, "<h2>{}</h2>", esc(l.t("report.charts")));
-        for f in r.figures {
-            figure_html(s, l, f);
+        for (i, f) in r.figures.iter().enumerate() {
+            if !used[i] {
+                figure_html(s, l, f, &r.metrics.trial.id);
+            }
         }
     }
     software(s, r);
@@ -120,35 +138,41 @@ fn data_quality(s: &mut String, m: &Metrics, l: &Lang) {
             ],
         ))
     );
-    // Events: counts per side, kind and source.
-    let mut counts: std::collections::BTreeMap<(&str, &str, &str), usize> = Default::default();
+    // Events: one row per source, counts per side and kind.
+    let kind_of = |k: &crate::model::EventKind| match k {
+        crate::model::EventKind::FootStrike => "foot_strike",
+        crate::model::EventKind::FootOff => "foot_off",
+        _ => "other",
+    };
+    let cols = [("left", "foot_strike"), ("left", "foot_off"), ("right", "foot_strike"), ("right", "foot_off")];
+    let mut counts: std::collections::BTreeMap<&str, [usize; 4]> = Default::default();
     for e in &m.events {
-        let kind = match e.kind {
-            crate::model::EventKind::FootStrike => "foot_strike",
-            crate::model::EventKind::FootOff => "foot_off",
-            _ => "other",
-        };
-        *counts.entry((e.source, e.side.name(), kind)).or_default() += 1;
+        if let Some(c) = cols.iter().position(|&(side, kind)| side == e.side.name() && kind == kind_of(&e.kind)) {
+            counts.entry(e.source).or_default()[c] += 1;
+        }
     }
     if counts.is_empty() {
         let _ = writeln!(s, "<p>{}</p>", esc(l.t("report.no_events")));
     } else {
-        let _ = write!(
-            s,
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
-            esc(l.t("report.event_source")),
-            esc(l.t("report.side_label")),
-            esc(l.t("report.event_kind")),
-            esc(l.t("report.count"))
-        );
-        for ((src, side, kind), n) in &counts {
+        let _ = write!(s, "<table><thead><tr><th>{}</th>", esc(l.t("report.event_source")));
+        for (side, kind) in cols {
+            let cls = if side == "left" { "l" } else { "r" };
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{n}</td></tr>",
-                esc(l.t(&format!("report.source.{src}"))),
-                side_word(l, side),
-                esc(l.t(&format!("report.event.{kind}")))
+                "<th class=\"num {cls}\">{}</th>",
+                esc(&l.fill(
+                    "report.event_column",
+                    &[("side", l.t(&format!("report.side.{side}"))), ("event", l.t(&format!("report.event.{kind}")))]
+                ))
             );
+        }
+        s.push_str("</tr></thead><tbody>");
+        for (src, n) in &counts {
+            let _ = write!(s, "<tr><td>{}</td>", esc(l.t(&format!("report.source.{src}"))));
+            for x in n {
+                let _ = write!(s, "<td class=\"num\">{x}</td>");
+            }
+            s.push_str("</tr>");
         }
         s.push_str("</tbody></table>\n");
         let _ = write!(
@@ -163,11 +187,7 @@ fn data_quality(s: &mut String, m: &Metrics, l: &Lang) {
             esc(l.t("report.event_source"))
         );
         for (i, e) in m.events.iter().enumerate() {
-            let kind = match e.kind {
-                crate::model::EventKind::FootStrike => "foot_strike",
-                crate::model::EventKind::FootOff => "foot_off",
-                _ => "other",
-            };
+            let kind = kind_of(&e.kind);
             let _ = write!(
                 s,
                 "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -546,7 +566,7 @@ fn findings(s: &mut String, m: &Metrics, l: &Lang) {
         let sev = f.severity.name();
         let _ = write!(
             s,
-            "<div class=\"card\"><h3>{}{}</h3><p><span class=\"sev-{sev}\">{}</span> · {} · {}</p><p>{}</p>",
+            "<div class=\"card {sev}\"><h3>{}{}</h3><p><span class=\"sev-{sev}\">{}</span> · {} · {}</p><p>{}</p>",
             esc(&fill_finding(l, &format!("finding.{}.title", f.code), f)),
             f.side.map(|x| format!(" ({})", side_word(l, x.name()))).unwrap_or_default(),
             esc(l.t(&format!("report.severity.{sev}"))),

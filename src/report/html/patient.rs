@@ -182,7 +182,8 @@ fn meaning(s: &mut String, l: &Lang, m: &Metrics) {
     for f in findings {
         let _ = writeln!(
             s,
-            "<div class=\"card\"><h3>{}</h3><p>{}</p></div>",
+            "<div class=\"card {}\"><h3>{}</h3><p>{}</p></div>",
+            f.severity.name(),
             esc(&fill_finding(l, &format!("finding.{}.title", f.code), f)),
             esc(&fill_finding(l, &format!("finding.{}.patient", f.code), f))
         );
