@@ -21,6 +21,7 @@ pub mod norms;
 pub mod output;
 pub mod pipeline;
 pub mod plausibility;
+pub mod privacy;
 pub mod report;
 pub mod simulate;
 pub mod spatiotemporal;

@@ -151,6 +151,12 @@ struct AnalyzeArgs {
     /// Use the events stored in the files instead of detecting them (metrics.json notes it).
     #[arg(long)]
     use_file_events: bool,
+    /// Pseudonymous outputs: no subject or file names; trial ids become keyed hashes (README, "Privacy").
+    #[arg(long)]
+    anonymize: bool,
+    /// Secret key of the --anonymize pseudonyms (better: env GAITLINE_ANON_KEY; without a key they are guessable).
+    #[arg(long, value_name = "KEY", requires = "anonymize")]
+    anonymize_key: Option<String>,
     /// Report language (en, de); default: the manifest's `lang` column per trial, else English.
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
@@ -391,12 +397,34 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         use_file_events: a.use_file_events,
         ..Default::default()
     };
-    let opts =
-        AnalyzeOptions { out: a.out.clone(), force_format, clean, plots: !a.no_plots && a.only.is_none(), events };
+    let anonymize = a.anonymize.then(|| {
+        let key = a.anonymize_key.clone().or_else(|| std::env::var("GAITLINE_ANON_KEY").ok());
+        let anon = gaitline::privacy::Anonymizer::new(key.as_deref());
+        if !anon.keyed {
+            eprintln!(
+                "warning: --anonymize without a key (--anonymize-key or GAITLINE_ANON_KEY): the pseudonyms are plain \
+                 hashes of the file names and can be guessed"
+            );
+        }
+        anon
+    });
+    let opts = AnalyzeOptions {
+        out: a.out.clone(),
+        force_format,
+        clean,
+        plots: !a.no_plots && a.only.is_none(),
+        events,
+        anonymize,
+    };
     let start = std::time::Instant::now();
     use std::io::IsTerminal;
     let progress = gaitline::batch::Progress::new(specs.len(), !a.quiet && std::io::stderr().is_terminal());
-    let outcomes = gaitline::batch::run(&specs, &opts, &progress);
+    let mut outcomes = gaitline::batch::run(&specs, &opts, &progress);
+    if let Some(anon) = &opts.anonymize {
+        for (o, s) in outcomes.iter_mut().zip(&specs) {
+            anon.scrub_outcome(o, s);
+        }
+    }
     let mut failed = 0;
     let mut frames = 0usize;
     for o in &outcomes {

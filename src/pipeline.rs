@@ -19,6 +19,9 @@ pub struct AnalyzeOptions {
     pub clean: CleanOptions,
     pub plots: bool,
     pub events: crate::events::EventOptions,
+    /// `--anonymize`: pseudonymous ids, no subject or file names in any
+    /// output ([`crate::privacy`]); applied by [`load_trial_with`].
+    pub anonymize: Option<crate::privacy::Anonymizer>,
 }
 
 /// Read every file of a trial and clean it. Pure apart from reading the files.
@@ -38,6 +41,21 @@ pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions)
         }
     }
     Ok(t)
+}
+
+/// [`load_trial`] with the options of `analyze`: with `--anonymize` the trial
+/// (or its error) leaves with a pseudonymous id and without subject or file
+/// names, at the input edge, so that no later stage can write them.
+pub fn load_trial_with(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<Trial, Error> {
+    let r = load_trial(spec, opts.force_format, &opts.clean);
+    match (&opts.anonymize, r) {
+        (None, r) => r,
+        (Some(a), Ok(mut t)) => {
+            a.scrub_trial(&mut t, spec);
+            Ok(t)
+        }
+        (Some(a), Err(e)) => Err(a.scrub_error(&e, spec)),
+    }
 }
 
 /// The analysis stages of one trial: events, foot strikes, strides, angles,
@@ -103,7 +121,7 @@ pub struct Outcome {
 
 /// Analyse one trial and write its outputs under `opts.out/<id>/`.
 pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::Row, Error> {
-    let t = load_trial(spec, opts.force_format, &opts.clean)?;
+    let t = load_trial_with(spec, opts)?;
     let a = analyze_trial(&t, &opts.events);
     let m = metrics::from_analysis(&t, &a);
     let dir = opts.out.join(&t.id);

@@ -219,6 +219,7 @@ fn pipeline_writes_angle_outputs() {
         clean: CleanOptions::default(),
         plots: false,
         events: Default::default(),
+        anonymize: None,
     };
     gaitline::pipeline::analyze_one(&spec, &opts).unwrap();
     let dir = out.join("pig");

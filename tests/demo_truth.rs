@@ -23,6 +23,7 @@ fn demo_trials_recover_their_truth() {
         clean: CleanOptions::default(),
         plots: false,
         events: Default::default(),
+        anonymize: None,
     };
     let mut failures = Vec::new();
     for spec in &specs {

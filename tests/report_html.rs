@@ -517,6 +517,7 @@ fn one_report_is_generated_in_under_a_second() {
         clean: Default::default(),
         plots: true,
         events: Default::default(),
+        anonymize: None,
     };
     let t = load_trial(spec, None, &opts.clean).unwrap();
     let a = analyze_trial(&t, &opts.events);
