@@ -44,7 +44,7 @@ pub fn png(
         root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(lang.t("chart.hq.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
-        legend(&head, lang)?;
+        legend(&head, hd, lang)?;
         let (ea, da) = match (he, hd) {
             (true, true) => {
                 let (a, b) = body.split_horizontally(WIDTH * 11 / 20);
@@ -64,7 +64,7 @@ pub fn png(
     Ok(Some(png))
 }
 
-fn legend(head: &Area, lang: &Lang) -> Result<(), Error> {
+fn legend(head: &Area, cutoffs: bool, lang: &Lang) -> Result<(), Error> {
     let (mut x, y) = (16, 54);
     for s in 0..2 {
         swatch(head, x, y, s)?;
@@ -72,8 +72,10 @@ fn legend(head: &Area, lang: &Lang) -> Result<(), Error> {
         head.draw_text(name, &draw::font(draw::AXIS), (x + 34, y)).map_err(pe)?;
         x += 140;
     }
-    head.draw(&PathElement::new(vec![(x, y + 9), (x + 40, y + 9)], draw::CUTOFF.stroke_width(2))).map_err(pe)?;
-    head.draw_text(lang.t("chart.hq.cutoff_legend"), &draw::font(draw::AXIS), (x + 50, y)).map_err(pe)?;
+    if cutoffs {
+        head.draw(&PathElement::new(vec![(x, y + 9), (x + 40, y + 9)], draw::CUTOFF.stroke_width(2))).map_err(pe)?;
+        head.draw_text(lang.t("chart.hq.cutoff_legend"), &draw::font(draw::AXIS), (x + 50, y)).map_err(pe)?;
+    }
     Ok(())
 }
 
