@@ -136,6 +136,9 @@ struct AnalyzeArgs {
     /// Plug-in Gait: marker diameter in mm (for trials whose files and manifest do not say; default 14).
     #[arg(long, value_name = "MM")]
     marker_diameter: Option<f64>,
+    /// Vicon `.vsk` with the subject's measurements (leg length, knee and ankle widths, ...), for every trial; the manifest's values win, the files' come last.
+    #[arg(long, value_name = "FILE")]
+    vsk: Option<PathBuf>,
     /// Print only failures and the final summary line (no progress bar).
     #[arg(long, short)]
     quiet: bool,
@@ -356,6 +359,15 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         && !(d > 0.0 && d < 100.0)
     {
         return usage(format!("--marker-diameter must be between 0 and 100 mm, got {d}"));
+    }
+    if let Some(p) = &a.vsk {
+        let vsk = std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|text| gaitline::angles::vsk::subject(&text));
+        match vsk {
+            Ok(v) => specs.iter_mut().for_each(|s| s.subject.merge(&v)),
+            Err(e) => return usage(format!("{}: {e}", p.display())),
+        }
     }
     // Flags fill what the manifest leaves open; values in the files come last.
     for s in &mut specs {

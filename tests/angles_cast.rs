@@ -438,3 +438,56 @@ fn opensim_sets_through_cast() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// `--vsk`: subject measurements from a Vicon `.vsk`.
+
+/// `gaitline analyze --vsk Test.vsk` puts the .vsk's measurements into every
+/// trial's subject (they win over the files'); a file without any is a usage
+/// error (exit 2) naming the file.
+#[test]
+fn vsk_option_sets_the_subject() {
+    let bin = env!("CARGO_BIN_EXE_gaitline");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let dir = std::env::temp_dir().join(format!("gaitline-vsk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.vsk");
+    std::fs::write(&bad, "<KinematicModel><Parameter NAME=\"HipWidth\" VALUE=\"1\"/></KinematicModel>").unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["analyze", data.join("walker.csv").to_str().unwrap(), "--vsk", bad.to_str().unwrap(), "-q"])
+        .args(["--out", dir.join("out").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}: no subject measurements (Bodymass, Height, LeftLegLength, ...) in the .vsk",
+            bad.display()
+        )),
+        "{err}"
+    );
+    let Some(vsk) = common::data_file("pycgm-cadop/Test_Files__Test.vsk") else {
+        std::fs::remove_dir_all(&dir).unwrap();
+        return;
+    };
+    let out = std::process::Command::new(bin)
+        .args(["analyze", data.join("walker.csv").to_str().unwrap(), "--no-plots", "-q"])
+        .args(["--static", data.join("walker_static.c3d").to_str().unwrap()])
+        .args(["--vsk", vsk.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/walker/metrics.json")).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let s = &m["subject"];
+    assert_eq!(s["mass_kg"], 85.0);
+    assert_eq!(s["height_m"], 1.679);
+    assert_eq!(s["leg_length_mm"]["left"], 877.0);
+    assert_eq!(s["leg_length_mm"]["right"], 866.0);
+    assert_eq!(s["knee_width_mm"]["left"], 144.0);
+    assert_eq!(s["ankle_width_mm"]["right"], 89.0);
+    assert_eq!(s["inter_asis_mm"], 306.0);
+    assert_eq!(m["angles"]["model"], "plug-in-gait");
+}

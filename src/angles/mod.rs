@@ -8,12 +8,14 @@
 //!   systems technique, ISB joint coordinate systems).
 //! - [`rigid`]: least-squares rigid fit of a marker cluster (used by [`cast`]).
 //! - [`cycles`]: angles cut at foot strikes and normalised to 101 points.
+//! - [`vsk`]: subject measurements from a Vicon `.vsk` (`--vsk`).
 
 pub mod cardan;
 pub mod cast;
 pub mod cycles;
 pub mod pig;
 pub mod rigid;
+pub mod vsk;
 
 pub use cardan::{Axis, Cardan, cardan, joint_angles};
 pub use pig::{HipCentre, PigAngles, PigCalibration, PigOptions, VARIABLES};
