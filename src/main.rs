@@ -139,6 +139,9 @@ struct AnalyzeArgs {
     /// Vicon `.vsk` with the subject's measurements (leg length, knee and ankle widths, ...), for every trial; the manifest's values win, the files' come last.
     #[arg(long, value_name = "FILE")]
     vsk: Option<PathBuf>,
+    /// Normative data for the charts: CSV `variable,pct,mean,sd` (README, "Norms file"), drawn as grey bands.
+    #[arg(long, value_name = "FILE")]
+    norms: Option<PathBuf>,
     /// Print only failures and the final summary line (no progress bar).
     #[arg(long, short)]
     quiet: bool,
@@ -420,6 +423,13 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         }
         anon
     });
+    let norms = match &a.norms {
+        None => None,
+        Some(p) => match gaitline::report::norms::read(p) {
+            Ok(n) => Some(n),
+            Err(e) => return usage(format!("--norms: {e}")),
+        },
+    };
     let opts = AnalyzeOptions {
         out: a.out.clone(),
         force_format,
@@ -427,6 +437,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         plots: !a.no_plots && a.only.is_none(),
         events,
         anonymize,
+        norms,
     };
     let start = std::time::Instant::now();
     use std::io::IsTerminal;

@@ -22,6 +22,8 @@ pub struct AnalyzeOptions {
     /// `--anonymize`: pseudonymous ids, no subject or file names in any
     /// output ([`crate::privacy`]); applied by [`load_trial_with`].
     pub anonymize: Option<crate::privacy::Anonymizer>,
+    /// `--norms FILE`: normative bands for the charts ([`crate::report::norms`]).
+    pub norms: Option<crate::report::norms::Norms>,
 }
 
 /// Read every file of a trial and clean it. Pure apart from reading the files.
@@ -141,11 +143,6 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
     if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.strides.iter().any(|v| !v.is_empty())) {
         output::write_atomic(&dir.join("stride_cycles.csv"), &metrics::stride_cycles_csv(&t, c))?;
     }
-    if opts.plots
-        && let Some(png) = output::plot::markers_png(&t, &a.events.events)?
-    {
-        output::write_atomic(&dir.join("markers.png"), &png)?;
-    }
     for (name, bytes) in report_files(&t, &a, &m, opts)? {
         output::write_atomic(&dir.join(name), &bytes)?;
     }
@@ -205,7 +202,7 @@ pub fn report_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     use crate::report::html::{Figure, ReportInput, render};
     let lang = report_lang(&t.subject)?;
-    let charts = if opts.plots { crate::report::charts::all(t, a, lang, None)? } else { Vec::new() };
+    let charts = if opts.plots { crate::report::charts::all(t, a, lang, opts.norms.as_ref())? } else { Vec::new() };
     let figures: Vec<Figure> = charts
         .iter()
         .map(|c| Figure { name: c.name, title_key: c.title_key, png: &c.png, width: c.width, height: c.height })

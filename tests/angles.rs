@@ -220,6 +220,7 @@ fn pipeline_writes_angle_outputs() {
         plots: false,
         events: Default::default(),
         anonymize: None,
+        norms: None,
     };
     gaitline::pipeline::analyze_one(&spec, &opts).unwrap();
     let dir = out.join("pig");

@@ -24,6 +24,7 @@ fn demo_trials_recover_their_truth() {
         plots: false,
         events: Default::default(),
         anonymize: None,
+        norms: None,
     };
     let mut failures = Vec::new();
     for spec in &specs {

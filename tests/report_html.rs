@@ -518,6 +518,7 @@ fn one_report_is_generated_in_under_a_second() {
         plots: true,
         events: Default::default(),
         anonymize: None,
+        norms: None,
     };
     let t = load_trial(spec, None, &opts.clean).unwrap();
     let a = analyze_trial(&t, &opts.events);
