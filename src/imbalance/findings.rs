@@ -273,7 +273,12 @@ fn emg_findings(e: &EmgImbalance) -> Vec<Finding> {
     let mut out = Vec::new();
     let l = e.side(Some(Side::Left));
     let rt = e.side(Some(Side::Right));
-    if let (Some(si), Some(l), Some(rt)) = (e.symmetry_index_pct, l, rt) {
+    // Only from gait-cycle ratios of both sides: a recording-level ratio (an
+    // EMG file without strides) mixes every activity and is too weak for a finding.
+    if let (Some(si), Some(l), Some(rt)) = (e.symmetry_index_pct, l, rt)
+        && l.cycles > 0
+        && rt.cycles > 0
+    {
         let sv = sev(si.abs(), EMG_SI_MILD, EMG_SI_MARKED);
         if sv > Severity::None {
             // SI = (R − L)/mean of the H:Q ratios: the lower ratio is the weaker hamstring side.
