@@ -278,3 +278,53 @@ fn timeline_shows_every_event_with_its_source() {
     assert_eq!(charts::timeline_size(30.0), charts::timeline_size(25.0));
     assert!(charts::timeline_size(30.0).1 > charts::timeline_size(10.0).1);
 }
+
+fn run(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gaitline")).args(args).output().unwrap()
+}
+
+#[test]
+fn analyze_norms_flag_draws_the_band_and_rejects_a_bad_file() {
+    let dir = std::env::temp_dir().join(format!("gaitline-charts-norms-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, a) = demo("walker");
+    // A knee-flexion norm 5° above the walker's own left mean, ±3°.
+    let vi = gaitline::angles::VARIABLES.iter().position(|v| *v == "knee_flexion").unwrap();
+    let (m, _) = gaitline::angles::cycles::mean_sd(&a.angle_cycles.as_ref().unwrap().cycles[0][vi]);
+    let mut csv = String::from("variable,pct,mean,sd\n");
+    for p in (0..=100).step_by(5) {
+        csv.push_str(&format!("knee_flexion,{p},{:.3},3\n", m[p] + 5.0));
+    }
+    let good = dir.join("norms.csv");
+    std::fs::write(&good, &csv).unwrap();
+    let walker = concat!(env!("CARGO_MANIFEST_DIR"), "/data/walker.csv");
+    let out = dir.join("out");
+    let stat = concat!(env!("CARGO_MANIFEST_DIR"), "/data/walker_static.c3d");
+    let o = run(&[
+        "analyze",
+        walker,
+        "--static",
+        stat,
+        "--out",
+        out.to_str().unwrap(),
+        "--norms",
+        good.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let png = std::fs::read(out.join("walker/angles.png")).unwrap();
+    let (w, h) = charts::ANGLES_SIZE;
+    let px = decode(&Chart { name: "angles", title_key: "", png, width: w, height: h });
+    let grey = count(&px, charts::NORM);
+    assert!(grey > 3000, "norm band in reports/walker/angles.png: {grey} grey pixels");
+
+    let bad = dir.join("bad_norms.csv");
+    std::fs::write(&bad, "variable,pct,mean,sd\nknee_flexion,0,1,2\nknee_flexion,5,x,2\n").unwrap();
+    let o = run(&["analyze", walker, "--out", out.to_str().unwrap(), "--norms", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "a bad norms file is a usage error");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let want = format!("--norms: {}:3:3: expected a number, found \"x\" (in mean)", bad.display());
+    assert!(err.contains(&want), "stderr: {err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
