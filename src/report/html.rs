@@ -215,7 +215,8 @@ footer{margin-top:2em;border-top:1px solid var(--line);color:var(--muted);font-s
 body{max-width:none;padding:0;font-size:11pt}
 .views,.view-note{display:none}
 h2,h3{break-after:avoid}
-table,figure,.card,.light,.kv,tr{break-inside:avoid}
+table,figure,.card,.light,.kv,tr,.keep{break-inside:avoid}
+details{display:none}
 figure.chart img{max-width:100%;border:none}
 a{color:inherit;text-decoration:none}
 }

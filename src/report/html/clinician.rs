@@ -31,16 +31,24 @@ pub(super) fn render(s: &mut String, r: &ReportInput) {
             }
         }
     };
-    trial_and_subject(s, r.metrics, l);
-    data_quality(s, r.metrics, l);
+    // In print a section's heading, notes and table stay on one page
+    // (a `keep` block; a block longer than a page still breaks inside).
+    let keep = |s: &mut String, f: &dyn Fn(&mut String)| {
+        s.push_str("<div class=\"keep\">");
+        f(s);
+        s.push_str("</div>\n");
+    };
+    let m = r.metrics;
+    keep(s, &|s| trial_and_subject(s, m, l));
+    keep(s, &|s| data_quality(s, m, l));
     charts(s, &["markers", "events", "timeline"]);
-    spatiotemporal(s, r.metrics, l);
+    keep(s, &|s| spatiotemporal(s, m, l));
     charts(s, &["spatiotemporal"]);
-    foot_strike(s, r.metrics, l);
+    keep(s, &|s| foot_strike(s, m, l));
     charts(s, &["foot_strike"]);
-    angles(s, r.metrics, l);
+    keep(s, &|s| angles(s, m, l));
     charts(s, &["angles"]);
-    emg(s, r.metrics, l);
+    keep(s, &|s| emg(s, m, l));
     charts(s, &["emg", "hq"]);
     findings(s, r.metrics, l);
     if used.iter().any(|u| !u) {
