@@ -308,10 +308,9 @@ fn emg_findings(e: &EmgImbalance) -> Vec<Finding> {
     }
     for s in e.sides.iter().filter(|s| s.cycles > 0) {
         let (Some(side), Some(t)) = (s.side, s.hamstrings_timing.as_ref()) else { continue };
-        let st = s.stance_pct;
-        let (from, to) = (st + 0.5 * (100.0 - st), 0.25 * st);
-        let normal = t.peak_pct >= from || t.peak_pct <= to;
-        if !normal {
+        let check = super::emg::check_timing(t, crate::clean::muscles::MuscleGroup::Hamstrings, s.stance_pct);
+        let [[from, _], [_, to]] = check.normal_peak_windows_pct;
+        if !check.peak_in_normal_window {
             out.push(Finding {
                 code: "hamstring_timing_abnormal",
                 severity: Severity::Mild,
@@ -471,7 +470,7 @@ pub fn recommend(findings: &[Finding]) -> Vec<Recommendation> {
         sides.sort();
         (why, sides)
     };
-    let strength = ["hq_dyn_conventional_low", "hq_functional_low", "hq_emg_asymmetry", "hq_emg_low"];
+    let strength = ["hq_dyn_conventional_low", "hq_functional_low", "hq_emg_asymmetry"];
     let stretch = ["hamstring_stretch_asymmetry", "terminal_swing_knee_extension"];
     let mut out = Vec::new();
     let mut add = |code: &'static str, (why, sides): (Vec<&'static str>, Vec<Side>)| {
