@@ -339,6 +339,8 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
             recommendations: a.recommendations.clone(),
         });
     }
+    // Physiologically impossible values: data-quality notes, never findings.
+    m.notes.extend(crate::plausibility::notes(&m, &a.strides));
     m
 }
 
