@@ -438,6 +438,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         events,
         anonymize,
         norms,
+        tables_only: a.only.as_deref() == Some("metrics"),
     };
     let start = std::time::Instant::now();
     use std::io::IsTerminal;

@@ -24,6 +24,9 @@ pub struct AnalyzeOptions {
     pub anonymize: Option<crate::privacy::Anonymizer>,
     /// `--norms FILE`: normative bands for the charts ([`crate::report::norms`]).
     pub norms: Option<crate::report::norms::Norms>,
+    /// `--only metrics`: tables only (metrics.json and the CSVs), no charts
+    /// and no `report.html` (issue 8).
+    pub tables_only: bool,
 }
 
 /// Read every file of a trial and clean it. Pure apart from reading the files.
@@ -143,8 +146,10 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
     if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.strides.iter().any(|v| !v.is_empty())) {
         output::write_atomic(&dir.join("stride_cycles.csv"), &metrics::stride_cycles_csv(&t, c))?;
     }
-    for (name, bytes) in report_files(&t, &a, &m, opts)? {
-        output::write_atomic(&dir.join(name), &bytes)?;
+    if !opts.tables_only {
+        for (name, bytes) in report_files(&t, &a, &m, opts)? {
+            output::write_atomic(&dir.join(name), &bytes)?;
+        }
     }
     Ok(summary::Row {
         trial: t.id.clone(),

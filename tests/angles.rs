@@ -221,6 +221,7 @@ fn pipeline_writes_angle_outputs() {
         events: Default::default(),
         anonymize: None,
         norms: None,
+        tables_only: false,
     };
     gaitline::pipeline::analyze_one(&spec, &opts).unwrap();
     let dir = out.join("pig");

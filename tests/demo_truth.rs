@@ -25,6 +25,7 @@ fn demo_trials_recover_their_truth() {
         events: Default::default(),
         anonymize: None,
         norms: None,
+        tables_only: false,
     };
     let mut failures = Vec::new();
     for spec in &specs {

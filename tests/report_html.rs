@@ -519,6 +519,7 @@ fn one_report_is_generated_in_under_a_second() {
         events: Default::default(),
         anonymize: None,
         norms: None,
+        tables_only: false,
     };
     let t = load_trial(spec, None, &opts.clean).unwrap();
     let a = analyze_trial(&t, &opts.events);
