@@ -207,3 +207,27 @@ fn every_code_has_its_texts_in_every_language() {
         assert!(why.contains(if code == "en" { "does not make a diagnosis" } else { "keine Diagnose" }), "{why}");
     }
 }
+
+#[test]
+fn varied_healthy_dataset_trials_yield_no_finding() {
+    // The benchmark dataset's varied healthy subjects (speed, mode, treadmill,
+    // noise, gaps, variability up to 1.5, lab frames, all four formats), 12 s each.
+    let dir = std::env::temp_dir().join(format!("gaitline-findings-ds-{}", std::process::id()));
+    for i in 0..12 {
+        let (cfg, fmt) = gaitline::simulate::write::dataset_config(i, 7);
+        let cfg = cfg.with_duration(12.0);
+        let stem = format!("d{i}");
+        let files: Vec<PathBuf> = write_trial(&simulate(&cfg), &dir, &stem, fmt)
+            .unwrap()
+            .into_iter()
+            .filter(|p| !p.to_string_lossy().ends_with(".json"))
+            .collect();
+        let spec =
+            gaitline::group::TrialSpec { id: stem.clone(), files, static_file: None, subject: Subject::default() };
+        let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+        let a = analyze_trial(&t, &Default::default());
+        assert!(a.imbalance.kinematic.is_some(), "{stem}: strides");
+        assert!(a.findings.is_empty(), "{stem} ({:?}): {:?}", cfg.mode, a.findings);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
