@@ -18,13 +18,15 @@ pub fn register_fonts() {
     });
 }
 
-/// Encode an RGB buffer as PNG (fast compression; deterministic bytes).
+/// Encode an RGB buffer as PNG (deterministic bytes). `Balanced` compression:
+/// half the bytes of `Fast` for the report charts (anti-aliased text and
+/// shaded bands), about 10 ms more per chart.
 pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
+    enc.set_compression(png::Compression::Balanced);
     let e = |e: png::EncodingError| Error::Other(format!("PNG encoding: {e}"));
     let mut wr = enc.write_header().map_err(e)?;
     wr.write_image_data(rgb).map_err(e)?;
