@@ -190,7 +190,8 @@ th.l{color:var(--left)}th.r{color:var(--right)}
 td.flag{background:#fff4e5!important;font-weight:600}
 .kv{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1.2em;margin:.4em 0 1em}
 .kv dt{color:var(--muted)}.kv dd{margin:0}
-.lights{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:12px;margin:.6em 0 1.2em}
+.lights{display:grid;grid-template-columns:repeat(2,1fr);gap:12px;margin:.6em 0 1.2em}
+@media (max-width:700px){.lights{grid-template-columns:1fr}}
 .light{border:1px solid var(--line);border-left:10px solid var(--grey);border-radius:8px;padding:.6em .9em;break-inside:avoid}
 .light h3{margin:0 0 .2em}
 .light .state{font-weight:700}

@@ -79,8 +79,9 @@ pub fn render(rows: &[Row], l: &Lang) -> String {
         ("report.index.col.strike_right", ""),
         ("report.index.col.findings", "num"),
         ("report.index.col.severity", ""),
+        ("report.index.col.which", ""),
     ];
-    s.push_str("<table class=\"sortable\" id=\"trials\"><thead><tr>");
+    s.push_str("<div class=\"wide\"><table class=\"sortable\" id=\"trials\"><thead><tr>");
     for (k, class) in heads {
         let _ = write!(
             s,
@@ -102,9 +103,16 @@ pub fn render(rows: &[Row], l: &Lang) -> String {
             "mild" => "1",
             _ => "0",
         };
+        let which: Vec<String> = r
+            .metric("finding_codes")
+            .unwrap_or("")
+            .split(';')
+            .filter(|c| !c.is_empty())
+            .map(|c| esc(l.t(&format!("finding.{c}.title"))))
+            .collect();
         let _ = writeln!(
             s,
-            "<tr>{}{}{}{}{}{}{}{}{}{}</tr>",
+            "<tr>{}{}{}{}{}{}{}{}{}{}{}</tr>",
             cell(&r.trial, &link, ""),
             word("mode", "report.mode."),
             num_cell(l, r, "speed_m_s", 2),
@@ -118,10 +126,11 @@ pub fn render(rows: &[Row], l: &Lang) -> String {
                 sev_rank,
                 &format!("<span class=\"sev-{sev}\">{}</span>", esc(l.t(&format!("report.severity.{sev}")))),
                 ""
-            )
+            ),
+            cell(r.metric("finding_codes").unwrap_or(""), &which.join("<br>"), "which")
         );
     }
-    s.push_str("</tbody></table>\n");
+    s.push_str("</tbody></table></div>\n");
     let failed: Vec<&Row> = rows.iter().filter(|r| r.status != "ok").collect();
     let _ = writeln!(s, "<h2>{}</h2>", esc(l.t("report.index.failed")));
     if failed.is_empty() {
@@ -172,13 +181,15 @@ body{margin:0 auto;max-width:1200px;padding:0 24px 24px;font:15px/1.5 system-ui,
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92rem}
 th,td{border:1px solid #d0d7de;padding:.3em .55em;text-align:left;vertical-align:top}
-thead th{background:#f6f8fa;cursor:pointer;user-select:none;white-space:nowrap}
+thead th{background:#f6f8fa;cursor:pointer;user-select:none;vertical-align:bottom}
+.wide{overflow-x:auto}
 thead th[aria-sort=ascending]::after{content:" ▲"}thead th[aria-sort=descending]::after{content:" ▼"}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tbody tr:nth-child(even) td{background:#fbfcfd}
 .sev-marked{color:#c62828;font-weight:700}.sev-mild{color:#9a6700;font-weight:700}.sev-none{color:#1a7f37}
 td.err{color:#8c1d18;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.86rem}
 .note{color:#59636e;font-size:.9rem}
+td.which{font-size:.85rem;max-width:22em}
 @media print{@page{size:A4 landscape;margin:12mm}body{max-width:none;padding:0}tr{break-inside:avoid}}
 "#;
 
