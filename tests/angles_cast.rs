@@ -491,3 +491,22 @@ fn vsk_option_sets_the_subject() {
     assert_eq!(s["inter_asis_mm"], 306.0);
     assert_eq!(m["angles"]["model"], "plug-in-gait");
 }
+
+/// Speed: CAST angles of a 10,000-frame trial (seven cluster fits a frame,
+/// both sides) take 25-45 ms in release on the shared 2-core machine; the
+/// bound catches a tenfold regression, not noise.
+#[test]
+fn cast_speed_10k_frames() {
+    let opts = CastOptions { leg_length_mm: Some(900.0), ..Default::default() };
+    let mut t = synthetic_trial("walk", 10_000, true, &opts);
+    t.static_trial = Some(Box::new(synthetic_trial("static", 20, false, &opts)));
+    let cal = cast::calibrate(&t, &opts).unwrap();
+    let t0 = std::time::Instant::now();
+    let a = cast::angles_with(&t, &cal).unwrap();
+    let ms = t0.elapsed().as_secs_f64() * 1000.0;
+    eprintln!("CAST, 10,000 frames: {ms:.1} ms");
+    assert_eq!(a.values[1][var("knee_flexion")].len(), 10_000);
+    if !cfg!(debug_assertions) {
+        assert!(ms < 400.0, "{ms} ms");
+    }
+}
