@@ -1,5 +1,8 @@
 //! Joint-angle curves over the gait cycle in the clinical layout.
 
+// The side index addresses several parallel arrays (stats, foot off, counts).
+#![allow(clippy::needless_range_loop)]
+
 use super::draw::{self, Area, pe};
 use crate::angles::VARIABLES;
 use crate::angles::cycles::{AngleCycles, mean_sd};
@@ -9,6 +12,9 @@ use crate::report::i18n::Lang;
 use crate::report::norms::Norms;
 use crate::spatiotemporal::Stride;
 use plotters::prelude::*;
+
+/// Mean and SD curves of one variable and side (`None`: no cycle).
+type MeanSd = Option<([f64; 101], [f64; 101])>;
 
 pub const WIDTH: u32 = 1500;
 pub const HEIGHT: u32 = 1640;
@@ -48,7 +54,7 @@ pub fn png(
     if c.cycles.iter().all(|s| s.iter().all(|v| v.is_empty())) {
         return Ok(None);
     }
-    let stats: [Vec<Option<([f64; 101], [f64; 101])>>; 2] =
+    let stats: [Vec<MeanSd>; 2] =
         std::array::from_fn(|s| c.cycles[s].iter().map(|cy| (!cy.is_empty()).then(|| mean_sd(cy))).collect());
     let n_cycles: [usize; 2] = std::array::from_fn(|s| c.cycles[s].iter().map(|v| v.len()).max().unwrap_or(0));
     let fo = [foot_off_pct(strides, Side::Left), foot_off_pct(strides, Side::Right)];
@@ -90,7 +96,7 @@ pub fn png(
 fn panel(
     area: &Area,
     v: usize,
-    stats: &[Vec<Option<([f64; 101], [f64; 101])>>; 2],
+    stats: &[Vec<MeanSd>; 2],
     fo: [Option<f64>; 2],
     lang: &Lang,
     norms: Option<&Norms>,
@@ -215,7 +221,11 @@ fn legend(area: &Area, n: [usize; 2], fo: [Option<f64>; 2], lang: &Lang, norms: 
     }
     let pct = |v: Option<f64>| v.map(|p| format!("{} %", lang.num(p, 1))).unwrap_or_else(|| "–".into());
     let text = lang.fill("chart.angles.foot_off", &[("left", &pct(fo[0])), ("right", &pct(fo[1]))]);
-    area.draw(&PathElement::new(vec![(x0 + 25, y - 2), (x0 + 25, y + 22)], draw::INK.stroke_width(2))).map_err(pe)?;
+    area.draw(&PathElement::new(vec![(x0 + 16, y - 2), (x0 + 16, y + 22)], draw::LEFT.stroke_width(2))).map_err(pe)?;
+    for k in 0..3 {
+        let a = y - 2 + k * 9;
+        area.draw(&PathElement::new(vec![(x0 + 34, a), (x0 + 34, a + 5)], draw::RIGHT.stroke_width(2))).map_err(pe)?;
+    }
     area.draw_text(&text, &f, (x0 + 64, y)).map_err(pe)?;
     Ok(())
 }

@@ -52,7 +52,7 @@ fn cut(env: &[f64], rate: f64, ch_t0: f64, t0: f64, t1: f64) -> Option<[f64; 101
     let mut out = [0.0; 101];
     for (k, o) in out.iter_mut().enumerate() {
         let x = (t0 + (t1 - t0) * k as f64 / 100.0 - ch_t0) * rate;
-        if !(x >= 0.0) {
+        if x.is_nan() || x < 0.0 {
             return None;
         }
         let i = x.floor() as usize;
