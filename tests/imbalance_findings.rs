@@ -231,3 +231,28 @@ fn varied_healthy_dataset_trials_yield_no_finding() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn too_few_strides_make_no_kinematic_finding() {
+    use gaitline::imbalance::kinematic::{KinematicEvidence, KinematicSide};
+    let side = |cycles: usize, knee: f64| KinematicSide {
+        cycles,
+        strikes: cycles,
+        knee_flexion_terminal_swing_min_deg: Some(knee),
+        ..Default::default()
+    };
+    for (n, want) in [(2, 0), (3, 1)] {
+        let k = KinematicEvidence { left: side(n, 2.0), right: side(n, 14.0), method: "" };
+        let f = findings::assess(&findings::Inputs { kinematic: Some(&k), strides: [n, n], ..Default::default() });
+        assert_eq!(f.len(), want, "{n} strides: {:?}", codes(&f));
+        if want == 1 {
+            // 12 deg more flexion on the right: marked (> 10 deg), right side, low confidence (< 5 cycles).
+            assert_eq!(
+                (f[0].code, f[0].severity, f[0].side),
+                ("terminal_swing_knee_extension", Severity::Marked, Some(Side::Right))
+            );
+            assert_eq!(f[0].confidence, Confidence::Low);
+            assert_eq!(f[0].value, 12.0);
+        }
+    }
+}

@@ -165,6 +165,8 @@ pub struct Inputs<'a> {
     pub dynamometer: Option<&'a DynamometerResult>,
     pub kinematic: Option<&'a KinematicEvidence>,
     pub symmetry: Option<&'a Symmetry>,
+    /// Strides per side (left, right).
+    pub strides: [usize; 2],
 }
 
 /// EMG H:Q symmetry index thresholds, % (our choice: simulated healthy
@@ -176,6 +178,10 @@ pub const SOURCE_EMG_SI: &str = "Robinson et al. 1987 SI of the EMG H:Q activati
      choice (healthy simulated trials within 10 %), not published cut-offs";
 /// Strides per side below which EMG and kinematic findings have low confidence.
 pub const MIN_CYCLES: usize = 5;
+/// Strides (or angle cycles) per side below which no kinematic or
+/// spatiotemporal asymmetry finding is made (our choice: one or two strides
+/// a side are within stride-to-stride variability).
+pub const MIN_STRIDES_FOR_FINDING: usize = 3;
 pub const SOURCE_TIMING: &str = "Perry & Burnfield 2010 (Gait Analysis, 2nd ed.): hamstrings active from mid swing \
      through loading response, peak in terminal swing; Novacheck 1998 (Gait Posture 7:77-95) for running";
 /// Left/right difference of terminal-swing knee flexion, deg (our choice).
@@ -240,7 +246,7 @@ pub fn assess(i: &Inputs) -> Vec<Finding> {
     if let Some(k) = i.kinematic {
         out.extend(kinematic_findings(k, i.mode));
     }
-    if let Some(s) = i.symmetry {
+    if let Some(s) = i.symmetry.filter(|_| i.strides.iter().all(|&n| n >= MIN_STRIDES_FOR_FINDING)) {
         let worst = SPATIO_KEYS
             .iter()
             .filter_map(|k| s.spatiotemporal.get(k).map(|v| (*k, *v)))
@@ -338,6 +344,7 @@ fn emg_findings(e: &EmgImbalance) -> Vec<Finding> {
 fn kinematic_findings(k: &KinematicEvidence, mode: Option<Mode>) -> Vec<Finding> {
     let mut out = Vec::new();
     let cycles = k.left.cycles.min(k.right.cycles);
+    let enough = cycles >= MIN_STRIDES_FOR_FINDING;
     let mut diff = |code: &'static str,
                     get: fn(&super::kinematic::KinematicSide) -> Option<f64>,
                     lower_is_affected: bool,
@@ -347,7 +354,7 @@ fn kinematic_findings(k: &KinematicEvidence, mode: Option<Mode>) -> Vec<Finding>
                     source: &'static str,
                     muscle: &'static str,
                     what: &str| {
-        let (Some(l), Some(rt)) = (get(&k.left), get(&k.right)) else { return };
+        let (true, Some(l), Some(rt)) = (enough, get(&k.left), get(&k.right)) else { return };
         let d = rt - l;
         let sv = sev(d.abs(), mild, marked);
         if sv == Severity::None {
@@ -407,7 +414,9 @@ fn kinematic_findings(k: &KinematicEvidence, mode: Option<Mode>) -> Vec<Finding>
     );
     if mode == Some(Mode::Run) {
         for (side, s) in [(Side::Left, &k.left), (Side::Right, &k.right)] {
-            let Some(v) = s.heel_ahead_of_pelvis_leg_lengths else { continue };
+            let Some(v) = s.heel_ahead_of_pelvis_leg_lengths.filter(|_| s.strikes >= MIN_STRIDES_FOR_FINDING) else {
+                continue;
+            };
             let sv = sev(v, OVERSTRIDE_MILD, OVERSTRIDE_MARKED);
             if sv > Severity::None {
                 out.push(Finding {

@@ -15,6 +15,7 @@ pub mod kinematic;
 pub mod symmetry;
 
 use crate::error::ReadError;
+use crate::model::Side;
 use crate::spatiotemporal::Stride;
 use crate::trial::Trial;
 
@@ -136,6 +137,7 @@ pub fn assess(
         dynamometer: dynamometer.as_ref(),
         kinematic: kinematic.as_ref(),
         symmetry: symmetry.as_ref(),
+        strides: [Side::Left, Side::Right].map(|x| strides.iter().filter(|s| s.side == Some(x)).count()),
     });
     let recommendations = findings::recommend(&found);
     Imbalance { kinematic, dynamometer, symmetry, findings: found, recommendations, notes }
