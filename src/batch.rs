@@ -196,57 +196,66 @@ fn merge_err(path: &Path, message: impl Into<String>) -> Error {
     Error::Other(format!("{}: {}", path.display(), message.into()))
 }
 
-/// One data row of a shard's `summary.csv`, kept as its raw bytes.
-struct RawRow {
-    trial: String,
-    failed: bool,
+/// One row of a shard's `summary.csv`, back as the outcome it was written
+/// from, with the shard it came from and its ordering key.
+struct ShardRow {
     folder: String,
-    raw: Vec<u8>,
     shard: PathBuf,
+    outcome: Outcome,
 }
 
-/// Rows of one `summary.csv`: its header bytes and each record's raw bytes.
-fn read_summary(path: &Path, shard: &Path) -> Result<(Vec<u8>, Vec<RawRow>), Error> {
+/// The rows of one shard's `summary.csv` (columns as this gaitline writes
+/// them: [`crate::output::summary::columns`]).
+fn read_summary(path: &Path, shard: &Path) -> Result<Vec<ShardRow>, Error> {
+    use crate::output::summary::{COLUMNS, Row, columns};
     let bytes = std::fs::read(path).map_err(|e| merge_err(path, e.to_string()))?;
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
-    let mut starts = Vec::new();
-    let mut recs = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        let start = rdr.position().byte() as usize;
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {
-                starts.push(start);
-                recs.push(rec.clone());
-            }
-            Ok(false) => break,
-            Err(e) => return Err(merge_err(path, format!("not a summary.csv: {e}"))),
-        }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+    let head = rdr.headers().map_err(|e| merge_err(path, format!("not a summary.csv: {e}")))?.clone();
+    if head.iter().ne(columns().iter().map(String::as_str)) {
+        return Err(merge_err(path, "its columns are not this gaitline's summary.csv columns (another version?)"));
     }
-    starts.push(bytes.len());
-    let Some(head) = recs.first() else { return Err(merge_err(path, "empty summary.csv")) };
-    let col = |name: &str| head.iter().position(|c| c == name);
-    let (Some(ti), Some(si), Some(fi)) = (col("trial"), col("status"), col("source_files")) else {
-        return Err(merge_err(path, "not a gaitline summary.csv (no trial, status and source_files columns)"));
-    };
-    let header = bytes[starts[0]..starts[1]].to_vec();
-    let rows = recs
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, r)| {
-            let first_file = r.get(fi).unwrap_or("").split(';').next().unwrap_or("");
-            let folder = Path::new(first_file).parent().map(|p| p.display().to_string()).unwrap_or_default();
-            RawRow {
-                trial: r.get(ti).unwrap_or("").to_string(),
-                failed: r.get(si) == Some("failed"),
-                folder,
-                raw: bytes[starts[i]..starts[i + 1]].to_vec(),
-                shard: shard.to_path_buf(),
-            }
-        })
-        .collect();
-    Ok((header, rows))
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| merge_err(path, format!("not a summary.csv: {e}")))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let bad = |col: &str, v: &str| merge_err(path, format!("line {line}: {col} {v:?} is not a number"));
+        let cell = |i: usize| rec.get(i).unwrap_or("");
+        let count = |i: usize| cell(i).parse::<usize>().map_err(|_| bad(COLUMNS[i], cell(i)));
+        let real = |i: usize| match cell(i) {
+            "" => Ok(None),
+            v => v.parse::<f64>().map(Some).map_err(|_| bad(COLUMNS[i], v)),
+        };
+        let files: Vec<String> =
+            if cell(3).is_empty() { Vec::new() } else { cell(3).split(';').map(str::to_string).collect() };
+        let folder =
+            files.first().and_then(|f| Path::new(f).parent()).map(|p| p.display().to_string()).unwrap_or_default();
+        let result = match cell(1) {
+            "ok" => Ok(Row {
+                trial: cell(0).to_string(),
+                status: "ok",
+                error: cell(2).to_string(),
+                source_files: files.clone(),
+                marker_rate_hz: real(4)?,
+                frames: count(5)?,
+                duration_s: real(6)?,
+                markers: count(7)?,
+                marker_set: cell(8).to_string(),
+                vertical_axis: cell(9).to_string(),
+                progression: cell(10).to_string(),
+                analog_channels: count(11)?,
+                file_events: count(12)?,
+                metrics: rec.iter().skip(COLUMNS.len()).map(str::to_string).collect(),
+            }),
+            "failed" => Err(Error::Other(cell(2).to_string())),
+            v => return Err(merge_err(path, format!("line {line}: status {v:?} is neither ok nor failed"))),
+        };
+        rows.push(ShardRow {
+            folder,
+            shard: shard.to_path_buf(),
+            outcome: Outcome { id: cell(0).to_string(), files: files.iter().map(PathBuf::from).collect(), result },
+        });
+    }
+    Ok(rows)
 }
 
 /// Copy a folder's files (recursively) into `to`, each written whole
@@ -273,51 +282,40 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, Error> {
 }
 
 /// Join the report folders of `gaitline analyze --shard K/N` runs into
-/// `out`: one `summary.csv` with every shard's rows (the header must be the
-/// same in all), ordered as one run over the same folders orders them (by
-/// the first source file's folder, then by trial id), and each trial's
-/// folder copied. A trial found in two shards is an error (overlapping
-/// shards or a repeated folder).
+/// `out`: each trial's folder copied, and `summary.csv` and `index.html`
+/// written from all shards' rows by [`crate::pipeline::write_summary`], the
+/// code a single run uses, with the rows in the order one run over the same
+/// folders gives them (by the first source file's folder, then trial id).
+/// A trial found in two shards is an error (overlapping shards or a
+/// repeated folder), as are shards written by another gaitline version.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, Error> {
-    let mut header: Option<(Vec<u8>, PathBuf)> = None;
-    let mut rows: Vec<RawRow> = Vec::new();
-    for d in dirs {
-        let path = d.join("summary.csv");
-        let (h, r) = read_summary(&path, d)?;
-        match &header {
-            None => header = Some((h, path)),
-            Some((h0, p0)) if *h0 != h => {
-                return Err(merge_err(
-                    &path,
-                    format!("its columns differ from {}'s (shards of different gaitline versions?)", p0.display()),
-                ));
-            }
-            Some(_) => {}
-        }
-        rows.extend(r);
+    if dirs.is_empty() {
+        return Err(merge_err(out, "no shard folders given"));
     }
-    let Some((header, _)) = header else { return Err(merge_err(out, "no shard folders given")) };
-    rows.sort_by(|a, b| (&a.folder, &a.trial).cmp(&(&b.folder, &b.trial)));
+    let mut rows: Vec<ShardRow> = Vec::new();
+    for d in dirs {
+        rows.extend(read_summary(&d.join("summary.csv"), d)?);
+    }
+    rows.sort_by(|a, b| (&a.folder, &a.outcome.id).cmp(&(&b.folder, &b.outcome.id)));
     for w in rows.windows(2) {
-        if w[0].trial == w[1].trial && w[0].folder == w[1].folder {
+        if w[0].outcome.id == w[1].outcome.id && w[0].folder == w[1].folder {
             return Err(merge_err(
                 &w[1].shard.join("summary.csv"),
-                format!("trial {:?} is also in {}", w[1].trial, w[0].shard.join("summary.csv").display()),
+                format!("trial {:?} is also in {}", w[1].outcome.id, w[0].shard.join("summary.csv").display()),
             ));
         }
     }
-    let mut merged = Merged { trials: rows.len(), failed: rows.iter().filter(|r| r.failed).count(), files_copied: 0 };
+    let failed = rows.iter().filter(|r| r.outcome.result.is_err()).count();
+    let mut merged = Merged { trials: rows.len(), failed, files_copied: 0 };
     for r in &rows {
-        let from = r.shard.join(&r.trial);
-        if !r.trial.is_empty() && from.is_dir() && from != out.join(&r.trial) {
-            merged.files_copied += copy_tree(&from, &out.join(&r.trial))?;
+        let id = &r.outcome.id;
+        let from = r.shard.join(id);
+        if !id.is_empty() && from.is_dir() && from != out.join(id) {
+            merged.files_copied += copy_tree(&from, &out.join(id))?;
         }
     }
-    let mut csv = header;
-    for r in &rows {
-        csv.extend_from_slice(&r.raw);
-    }
-    crate::output::write_atomic(&out.join("summary.csv"), &csv)?;
+    let outcomes: Vec<Outcome> = rows.into_iter().map(|r| r.outcome).collect();
+    crate::pipeline::write_summary(out, &outcomes)?;
     Ok(merged)
 }
 

@@ -64,19 +64,31 @@ fn shards_and_merge_reproduce_one_run() {
     let d = tmpdir("merge");
     let data = d.join("data");
     simulate(7, &data);
+    // One trial that fails (a bad number), so that failed rows merge too.
+    std::fs::write(data.join("broken.txt"), "Time\tAX\tAY\tAZ\n0\t1\t2\t3\n0.01\t1\tx\t3\n").unwrap();
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let single = d.join("single");
-    ok(&["analyze", &s(&data), "--out", &s(&single), "--only", "metrics", "--quiet", "--jobs", "2"]);
+    let analyze = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["analyze", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--only", "metrics"];
+        args.extend(["--quiet"].iter().chain(extra));
+        run(&args)
+    };
+    let o = analyze(&single, &["--jobs", "2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     let all = trials(&single.join("summary.csv"));
-    assert_eq!(all.len(), 7);
+    assert_eq!(all.len(), 8);
+    let summary = std::fs::read_to_string(single.join("summary.csv")).unwrap();
+    assert!(summary.contains("broken,failed,"), "{summary}");
 
     // Three shards: disjoint, together every trial.
     let mut seen = Vec::new();
     let mut dirs = Vec::new();
     for k in 1..=3 {
         let out = d.join(format!("shard{k}"));
-        ok(&["analyze", &s(&data), "--out", &s(&out), "--only", "metrics", "--quiet", "--shard", &format!("{k}/3")]);
-        seen.extend(trials(&out.join("summary.csv")));
+        let o = analyze(&out, &["--shard", &format!("{k}/3")]);
+        let ids = trials(&out.join("summary.csv"));
+        assert_eq!(o.status.code(), Some(if ids.iter().any(|t| t == "broken") { 1 } else { 0 }));
+        seen.extend(ids);
         dirs.push(s(&out));
     }
     seen.sort();
@@ -84,19 +96,20 @@ fn shards_and_merge_reproduce_one_run() {
     expect.sort();
     assert_eq!(seen, expect);
 
-    // Merged: summary.csv byte for byte, and every trial file, as the single run.
+    // Merged: summary.csv and index.html byte for byte, and every trial file, as the single run.
     let merged = d.join("merged");
     let mut args: Vec<&str> = vec!["merge"];
     args.extend(dirs.iter().map(String::as_str));
     let m = s(&merged);
     args.extend(["--out", &m]);
     let err = ok(&args);
-    assert!(err.starts_with("7 trials (0 failed) from 3 shards, "), "{err}");
+    assert!(err.starts_with("8 trials (1 failed) from 3 shards, "), "{err}");
     let (a, b) = (tree(&single), tree(&merged));
     let trial_files = |t: &BTreeMap<PathBuf, Vec<u8>>| -> Vec<PathBuf> {
         t.keys().filter(|p| p.components().count() > 1).cloned().collect()
     };
     assert_eq!(a[Path::new("summary.csv")], b[Path::new("summary.csv")]);
+    assert!(a[Path::new("index.html")] == b[Path::new("index.html")], "index.html differs");
     assert_eq!(trial_files(&a), trial_files(&b));
     assert!(trial_files(&a).len() >= 7 * 2);
     for f in trial_files(&a) {
