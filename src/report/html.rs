@@ -107,10 +107,10 @@ pub fn render(r: &ReportInput) -> String {
         esc(&l.code),
         esc(&title)
     );
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<header class=\"top\"><h1>{}</h1><p class=\"who\">{}</p>\
-         <nav class=\"views\" aria-label=\"{}\"><a href=\"#patient\">{}</a><a href=\"#clinician\">{}</a></nav></header>\n",
+         <nav class=\"views\" aria-label=\"{}\"><a href=\"#patient\">{}</a><a href=\"#clinician\">{}</a></nav></header>",
         esc(l.t("report.heading")),
         who_line(r),
         esc(l.t("report.view.switch")),
@@ -154,10 +154,10 @@ pub(crate) fn side_word(l: &Lang, side: &str) -> String {
 /// The `<img>` of one figure, as a data URI.
 pub(crate) fn figure_html(s: &mut String, l: &Lang, f: &Figure, trial: &str) {
     let title = esc(&l.fill(f.title_key, &[("trial", trial)]));
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<figure class=\"chart\"><img src=\"data:image/png;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{title}\">\
-         <figcaption>{title}</figcaption></figure>\n",
+         <figcaption>{title}</figcaption></figure>",
         base64(f.png),
         f.width,
         f.height

@@ -136,9 +136,9 @@ pub fn render(rows: &[Row], l: &Lang) -> String {
     if failed.is_empty() {
         let _ = writeln!(s, "<p>{}</p>", esc(l.t("report.index.none_failed")));
     } else {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<table id=\"failed\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            "<table id=\"failed\"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             esc(l.t("report.index.col.trial")),
             esc(l.t("report.source_files")),
             esc(l.t("report.index.reason"))

@@ -593,9 +593,9 @@ fn findings(s: &mut String, m: &Metrics, l: &Lang) {
             ),
             None => num(l, &format!("/imbalance/findings/{i}/threshold"), f.threshold, d),
         };
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<dl class=\"kv\"><dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{} {thr}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl></div>\n",
+            "<dl class=\"kv\"><dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{} {thr}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl></div>",
             esc(l.t("report.value")),
             num(l, &format!("/imbalance/findings/{i}/value"), f.value, d),
             esc(f.unit),

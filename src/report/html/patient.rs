@@ -80,9 +80,9 @@ pub(super) fn render(s: &mut String, r: &ReportInput) {
     let _ = writeln!(s, "<h3>{}</h3>\n<div class=\"lights\">", esc(l.t("report.patient.summary")));
     for area in AREAS {
         let state = light(m, area);
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<div class=\"light {state}\" data-light=\"{area}\"><h3>{}</h3><p class=\"state\">{}</p><p>{}</p></div>\n",
+            "<div class=\"light {state}\" data-light=\"{area}\"><h3>{}</h3><p class=\"state\">{}</p><p>{}</p></div>",
             esc(l.t(&format!("report.patient.area.{area}"))),
             esc(l.t(&format!("report.patient.state.{state}"))),
             area_text(l, m, area, state)
