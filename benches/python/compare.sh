@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# gaitline against a typical Python pipeline (benches/python/pipeline.py) on
+# the same files, one trial at a time (issue 8 target: each trial >= 50x
+# faster end to end).
+#
+#   benches/python/compare.sh [WORKDIR]      (default /tmp/gaitline-pycompare)
+#
+# Needs python3 with pandas, scipy and matplotlib (`pip install pandas scipy
+# matplotlib`); not part of CI. With GAITLINE_DATA set, RBDS0041runT252
+# (treadmill running, 4,500 frames + forces) is included. Three simulated
+# 30-s trials are written as delimited text (markers, force plates, EMG), the
+# format both pipelines read.
+#
+# For each trial and pipeline: the best of REPEATS runs (default 3), single
+# threaded (gaitline --jobs 1; numpy/scipy with one BLAS thread):
+#   python_in    seconds inside the script for the trial (imports excluded)
+#   python_all   wall time of `python3 pipeline.py` for that one trial
+#                (interpreter start-up and imports included)
+#   gl_charts    wall time of `gaitline analyze <files> --jobs 1` (all charts
+#                and report.html)
+#   gl_tables    the same with `--only metrics`
+# and the ratios python / gaitline.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+W=${1:-/tmp/gaitline-pycompare}
+REPEATS=${REPEATS:-3}
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+cargo build --release --quiet
+GL=target/release/gaitline
+rm -rf "$W" && mkdir -p "$W/sim"
+$GL simulate --format delimited --duration 30 --mode walk --out "$W/sim" --stem simwalk --seed 11 2>/dev/null
+$GL simulate --format delimited --duration 30 --mode run --treadmill --out "$W/sim" --stem simrun --seed 12 2>/dev/null
+$GL simulate --format delimited --duration 30 --mode walk --treadmill --speed 1.1 --out "$W/sim" --stem simwalk_tm --seed 13 2>/dev/null
+
+# trial name | marker file | all files of the trial
+TRIALS=()
+if [[ -n "${GAITLINE_DATA:-}" ]]; then
+  R="$GAITLINE_DATA/rbds-fukuchi-running/RBDS0041runT252"
+  TRIALS+=("RBDS0041runT252|$R.txt|$R.txt ${R}forces.txt")
+fi
+for s in simwalk simrun simwalk_tm; do
+  TRIALS+=("$s|$W/sim/$s.txt|$W/sim/$s.txt $W/sim/${s}_forces.txt $W/sim/${s}_emg.txt")
+done
+
+best() { sort -g | head -1; }
+wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+
+printf '%-18s %10s %10s %10s %10s %12s %12s %12s\n' trial python_in python_all gl_charts gl_tables in/charts all/charts in/tables
+for t in "${TRIALS[@]}"; do
+  IFS='|' read -r name marker files <<<"$t"
+  pin=$(for _ in $(seq "$REPEATS"); do
+    python3 benches/python/pipeline.py "$W/py" "$marker" 2>/dev/null | head -1 |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["total_s"])'
+  done | best)
+  pall=$(for _ in $(seq "$REPEATS"); do wall python3 benches/python/pipeline.py "$W/py" "$marker"; done | best)
+  # shellcheck disable=SC2086
+  gch=$(for _ in $(seq "$REPEATS"); do wall $GL analyze $files --out "$W/gl" --jobs 1 --quiet; done | best)
+  # shellcheck disable=SC2086
+  gtb=$(for _ in $(seq "$REPEATS"); do wall $GL analyze $files --out "$W/gl" --jobs 1 --quiet --only metrics; done | best)
+  printf '%-18s %10.3f %10.3f %10.4f %10.4f %12.1f %12.1f %12.1f\n' "$name" "$pin" "$pall" "$gch" "$gtb" \
+    "$(echo "$pin / $gch" | bc -l)" "$(echo "$pall / $gch" | bc -l)" "$(echo "$pin / $gtb" | bc -l)"
+done
