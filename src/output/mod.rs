@@ -11,6 +11,11 @@ use std::io::Write;
 use std::path::Path;
 
 /// Write `bytes` to `path` atomically (temporary file + rename).
+///
+/// The temporary file is `.<name>.<pid>.tmp` beside the target. A run that is
+/// killed mid-write leaves at most such a file (never half a target); the
+/// next successful write of the same target removes the temporary files of
+/// processes that no longer run ([`remove_stale_temps`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let werr = |e: std::io::Error| Error::Write { path: path.to_path_buf(), message: e.to_string() };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -25,8 +30,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
+    } else {
+        remove_stale_temps(dir, &name);
     }
     result.map_err(werr)
+}
+
+/// Whether a file name is a temporary file of [`write_atomic`] for `name`,
+/// and the id of the process that wrote it.
+pub fn temp_owner(file_name: &str, name: &str) -> Option<u32> {
+    let mid = file_name.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.')?.strip_suffix(".tmp")?;
+    mid.parse().ok()
+}
+
+/// Remove `.<name>.<pid>.tmp` files in `dir` left by processes that are gone
+/// (killed mid-write). A process counts as gone when `/proc` is mounted and
+/// has no entry for it; elsewhere nothing is removed.
+pub fn remove_stale_temps(dir: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let me = std::process::id();
+    for e in entries.flatten() {
+        let f = e.file_name();
+        let Some(pid) = temp_owner(&f.to_string_lossy(), name) else { continue };
+        if pid != me && !proc.join(pid.to_string()).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -42,6 +75,24 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed() {
+        let dir = std::env::temp_dir().join(format!("gaitline-stale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Process ids above the kernel's pid_max (at most 2^22) never run.
+        let dead = dir.join(".a.json.4999999.tmp");
+        let other = dir.join(".b.json.4999999.tmp");
+        std::fs::write(&dead, b"{\"half").unwrap();
+        std::fs::write(&other, b"x").unwrap();
+        assert_eq!(temp_owner(".a.json.4999999.tmp", "a.json"), Some(4999999));
+        assert_eq!(temp_owner(".a.json.x.tmp", "a.json"), None);
+        assert_eq!(temp_owner("a.json", "a.json"), None);
+        write_atomic(&dir.join("a.json"), b"{}").unwrap();
+        assert!(!dead.exists() || !Path::new("/proc/self").exists(), "the dead writer's temporary is removed");
+        assert!(other.exists(), "another target's temporary is left to its own next write");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
