@@ -256,3 +256,64 @@ fn too_few_strides_make_no_kinematic_finding() {
         }
     }
 }
+
+#[test]
+fn kinematic_and_spatiotemporal_cut_offs() {
+    use gaitline::events::Mode;
+    use gaitline::imbalance::kinematic::{KinematicEvidence, KinematicSide};
+    use gaitline::imbalance::symmetry::Symmetry;
+    let side = |ham: f64, lr: f64, ahead: f64| KinematicSide {
+        cycles: 6,
+        strikes: 6,
+        hamstring_length_peak_mm: Some(ham),
+        knee_flexion_loading_excursion_deg: Some(lr),
+        heel_ahead_of_pelvis_leg_lengths: Some(ahead),
+        ..Default::default()
+    };
+    let run = |l: KinematicSide, r: KinematicSide, mode: Mode| {
+        let k = KinematicEvidence { left: l, right: r, method: "" };
+        findings::assess(&findings::Inputs {
+            kinematic: Some(&k),
+            strides: [6, 6],
+            mode: Some(mode),
+            ..Default::default()
+        })
+        .into_iter()
+        .map(|f| (f.code, f.severity, f.side))
+        .collect::<Vec<_>>()
+    };
+    // At the thresholds: nothing (a finding needs more than the threshold).
+    assert!(run(side(40.0, 15.0, 0.40), side(30.0, 10.0, 0.40), Mode::Run).is_empty());
+    // Hamstring stretch 10.5 mm less on the left: mild, left; loading response
+    // 10.5 deg less on the right: marked, right; heel 0.51 leg lengths ahead
+    // on the right while running: marked, right; the same in walking: none.
+    let l = side(30.0, 20.5, 0.30);
+    let r = side(40.5, 10.0, 0.51);
+    assert_eq!(
+        run(l.clone(), r.clone(), Mode::Run),
+        vec![
+            ("hamstring_stretch_asymmetry", Severity::Mild, Some(Side::Left)),
+            ("quadriceps_demand_asymmetry", Severity::Marked, Some(Side::Right)),
+            ("overstriding", Severity::Marked, Some(Side::Right)),
+        ]
+    );
+    assert_eq!(run(l, r, Mode::Walk).len(), 2);
+    // Spatiotemporal: the largest |SI| of step length/time, stance, contact time.
+    let sym = |si: f64| {
+        let mut s = Symmetry { threshold_pct: 10.0, ..Default::default() };
+        s.spatiotemporal.insert("step_time_s", si);
+        s.spatiotemporal.insert("step_width_m", 80.0); // not a finding parameter
+        s
+    };
+    let st = |si: f64, n: usize| {
+        let s = sym(si);
+        findings::assess(&findings::Inputs { symmetry: Some(&s), strides: [n, n], ..Default::default() })
+            .into_iter()
+            .map(|f| (f.severity, f.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(st(10.0, 6), vec![]);
+    assert_eq!(st(-10.5, 6), vec![(Severity::Mild, 10.5)]);
+    assert_eq!(st(20.5, 6), vec![(Severity::Marked, 20.5)]);
+    assert_eq!(st(20.5, 2), vec![]);
+}
