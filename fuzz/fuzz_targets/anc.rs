@@ -1,0 +1,13 @@
+//! Fuzz the anc reader: any bytes give a recording or an error that names
+//! the file; never a panic, a hang or an allocation the input cannot back.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let path = Path::new("fuzz.anc");
+    if let Err(e) = gaitline::io::anc::read(path, data) {
+        assert!(e.to_string().starts_with("fuzz.anc"), "error does not name the file: {e}");
+    }
+});

@@ -1,0 +1,13 @@
+//! Fuzz the c3d reader: any bytes give a recording or an error that names
+//! the file; never a panic, a hang or an allocation the input cannot back.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+fuzz_target!(|data: &[u8]| {
+    let path = Path::new("fuzz.c3d");
+    if let Err(e) = gaitline::io::c3d::read(path, data) {
+        assert!(e.to_string().starts_with("fuzz.c3d"), "error does not name the file: {e}");
+    }
+});
