@@ -242,6 +242,13 @@ fn emg_chart_shows_the_normal_windows_and_only_with_emg() {
     // Hamstrings 85-10 % and quadriceps (RF 55-65, vasti 95-20 %) windows over four ~580 px wide panels.
     let win = count(&px, charts::EMG_WINDOW);
     assert!(win > 100_000, "{win} window pixels");
+    assert!(count(&px, charts::EMG_PEAK_WINDOW) > 4 * 2000, "the findings' peak windows");
+    // Running: no walking activation windows, the peak windows only.
+    let (tr, ar) = demo("runner_imbalance");
+    let png = charts::emg_png(&tr, &ar, en).unwrap().unwrap();
+    let px = decode(&Chart { name: "emg", title_key: "", png, width: w, height: h });
+    assert_eq!(count(&px, charts::EMG_WINDOW), 0);
+    assert!(count(&px, charts::EMG_PEAK_WINDOW) > 4 * 2000);
     let (t2, a2) = demo("runner_forefoot");
     assert!(a2.emg.is_none());
     assert!(charts::emg_png(&t2, &a2, en).unwrap().is_none());

@@ -28,7 +28,7 @@ use crate::trial::Trial;
 pub use angles::{LAYOUT as ANGLE_LAYOUT, foot_off_pct};
 pub use bars::SI_FLAG_PCT;
 pub use draw::{CUTOFF, FLAG, LEFT, NORM, RIGHT};
-pub use emg::{WINDOW as EMG_WINDOW, normal_windows as emg_normal_windows, scale_pct};
+pub use emg::{PEAK_WINDOW as EMG_PEAK_WINDOW, WINDOW as EMG_WINDOW, normal_windows as emg_normal_windows, scale_pct};
 pub use strike::THRESHOLDS_DEG as STRIKE_THRESHOLDS_DEG;
 pub use timeline::Mark;
 
@@ -108,11 +108,13 @@ pub fn foot_strike_png(t: &Trial, a: &Analysis, lang: &Lang) -> Result<Option<Ve
 /// EMG linear envelopes per gait cycle: hamstrings and quadriceps per side,
 /// group mean ± 1 SD over the side's strides (envelopes as
 /// [`crate::imbalance::emg`] computes them, normalised to the trial's peak),
-/// the normal activation windows ([`emg_normal_windows`], Perry & Burnfield
-/// 2010) shaded and the side's foot off marked. `None` without EMG cycles.
+/// the normal activation windows of walking ([`emg_normal_windows`], Perry &
+/// Burnfield 2010; not in running) shaded, the normal peak windows the
+/// findings check ([`crate::imbalance::emg::normal_peak_windows`]) as a bar
+/// along the top, and the side's foot off marked. `None` without EMG cycles.
 pub fn emg_png(t: &Trial, a: &Analysis, lang: &Lang) -> Result<Option<Vec<u8>>, Error> {
     match &a.emg {
-        Some(e) => emg::png(t, &a.strides, e, lang),
+        Some(e) => emg::png(t, &a.strides, e, a.events.mode == Some(crate::events::Mode::Run), lang),
         None => Ok(None),
     }
 }

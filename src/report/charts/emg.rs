@@ -14,10 +14,13 @@ use plotters::prelude::*;
 
 pub const WIDTH: u32 = 1500;
 pub const HEIGHT: u32 = 1000;
-const HEAD: u32 = 120;
+const HEAD: u32 = 150;
 
 /// Shade of the normal activation windows.
 pub const WINDOW: RGBColor = RGBColor(222, 236, 214);
+/// The normal peak windows the EMG findings check
+/// ([`crate::imbalance::emg::normal_peak_windows`]): a bar along the top.
+pub const PEAK_WINDOW: RGBColor = RGBColor(86, 140, 70);
 
 /// Normal activation windows in walking, % of a cycle with 60 % stance
 /// (Perry & Burnfield 2010, Gait Analysis, 2nd ed., chapters "Hip" and
@@ -95,7 +98,15 @@ pub fn group_cycles(t: &Trial, strides: &[Stride], e: &EmgImbalance, s: &SideEmg
         .collect()
 }
 
-pub fn png(t: &Trial, strides: &[Stride], e: &EmgImbalance, lang: &Lang) -> Result<Option<Vec<u8>>, Error> {
+/// `running`: the walking activation windows are not drawn (they do not
+/// hold for running); the normal peak windows are.
+pub fn png(
+    t: &Trial,
+    strides: &[Stride],
+    e: &EmgImbalance,
+    running: bool,
+    lang: &Lang,
+) -> Result<Option<Vec<u8>>, Error> {
     let groups = [MuscleGroup::Hamstrings, MuscleGroup::Quadriceps];
     let sides = [Side::Left, Side::Right];
     // [group][side] cycles.
@@ -178,9 +189,17 @@ pub fn png(t: &Trial, strides: &[Stride], e: &EmgImbalance, lang: &Lang) -> Resu
                     .y_label_formatter(&|y| lang.num(*y, 2))
                     .draw()
                     .map_err(pe)?;
-                for (a, b) in &spans {
+                for (a, b) in spans.iter().filter(|_| !running) {
                     ch.draw_series(std::iter::once(Rectangle::new([(*a, 0.0), (*b, ymax)], WINDOW.filled())))
                         .map_err(pe)?;
+                }
+                for w in crate::imbalance::emg::normal_peak_windows(*g, s.stance_pct) {
+                    let (a, b) = (w[0], w[1]);
+                    ch.draw_series(std::iter::once(Rectangle::new(
+                        [(a, 0.96 * ymax), (b, ymax)],
+                        PEAK_WINDOW.filled(),
+                    )))
+                    .map_err(pe)?;
                 }
                 // Foot off: the side's mean stance share.
                 draw::side_line(&mut ch, vec![(s.stance_pct, 0.0), (s.stance_pct, ymax)], si, 2)?;
@@ -199,8 +218,10 @@ pub fn png(t: &Trial, strides: &[Stride], e: &EmgImbalance, lang: &Lang) -> Resu
         }
         // Legend: the third header line.
         let y = 82;
-        head.draw(&Rectangle::new([(16, y), (56, y + 20)], WINDOW.filled())).map_err(pe)?;
-        head.draw_text(lang.t("chart.emg.normal"), &draw::font(draw::AXIS), (66, y + 1)).map_err(pe)?;
+        if !running {
+            head.draw(&Rectangle::new([(16, y), (56, y + 20)], WINDOW.filled())).map_err(pe)?;
+            head.draw_text(lang.t("chart.emg.normal"), &draw::font(draw::AXIS), (66, y + 1)).map_err(pe)?;
+        }
         let x1 = 760;
         head.draw(&PathElement::new(vec![(x1, y + 10), (x1 + 40, y + 10)], draw::LEFT.stroke_width(3))).map_err(pe)?;
         for k in 0..3 {
@@ -209,6 +230,9 @@ pub fn png(t: &Trial, strides: &[Stride], e: &EmgImbalance, lang: &Lang) -> Resu
                 .map_err(pe)?;
         }
         head.draw_text(lang.t("chart.emg.mean_sd"), &draw::font(draw::AXIS), (x1 + 100, y + 1)).map_err(pe)?;
+        let y = 116;
+        head.draw(&Rectangle::new([(16, y + 4), (56, y + 14)], PEAK_WINDOW.filled())).map_err(pe)?;
+        head.draw_text(lang.t("chart.emg.peak_window"), &draw::font(draw::AXIS), (66, y + 1)).map_err(pe)?;
         Ok(())
     })?;
     Ok(Some(png))
