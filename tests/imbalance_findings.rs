@@ -317,3 +317,36 @@ fn kinematic_and_spatiotemporal_cut_offs() {
     assert_eq!(st(20.5, 6), vec![(Severity::Marked, 20.5)]);
     assert_eq!(st(20.5, 2), vec![]);
 }
+
+#[test]
+fn symmetry_object_keeps_its_keys_and_adds_angle_peaks() {
+    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
+    let spec = gaitline::group::TrialSpec {
+        id: "walker".into(),
+        files: vec![d.join("walker.csv")],
+        static_file: Some(d.join("walker_static.c3d")),
+        subject: Subject::default(),
+    };
+    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    let a = analyze_trial(&t, &Default::default());
+    let m: serde_json::Value =
+        serde_json::from_slice(&gaitline::output::metrics::from_analysis(&t, &a).to_json()).unwrap();
+    let s = &m["symmetry"];
+    // The spatiotemporal SIs stay flat numbers under their keys: Robinson SI of the side means.
+    let mean = |side: Side| {
+        let v: Vec<f64> = a.strides.iter().filter(|x| x.side == Some(side)).filter_map(|x| x.step_length_m).collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let (l, r) = (mean(Side::Left), mean(Side::Right));
+    let want = ((r - l) / (0.5 * (r + l)) * 100.0 * 1000.0).round() / 1000.0;
+    assert_eq!(s["step_length_m"].as_f64().unwrap(), want);
+    assert_eq!(s["threshold_pct"], 10.0);
+    assert!(s["method"].as_str().unwrap().starts_with("Robinson et al. 1987"));
+    // Angle peaks: both sides, R − L, and an SI where the mean is at least 5 deg from zero.
+    let k = &s["angles"]["knee_flexion.max_deg"];
+    let (kl, kr) = (k["left"].as_f64().unwrap(), k["right"].as_f64().unwrap());
+    assert!((k["difference_deg"].as_f64().unwrap() - (kr - kl)).abs() < 2e-3);
+    assert!(kl > 50.0 && k["si_pct"].as_f64().unwrap().abs() < 10.0);
+    assert!(s["angles"]["pelvis_obliquity.max_deg"].get("si_pct").is_none(), "mean near 0 deg: no SI");
+    assert_eq!(s["exceeding"], serde_json::json!([]), "the healthy walker");
+}
