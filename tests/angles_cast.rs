@@ -162,7 +162,8 @@ fn synthetic_clusters_recover_the_angles() {
             for s in 0..2 {
                 let sg = if s == 0 { -1.0 } else { 1.0 };
                 let a_s = sides[s];
-                // Foot progression: the foot's x axis in the floor plane.
+                // Foot progression: the foot's long (x) axis out of the lab's
+                // progression-vertical plane.
                 let r = |d: f64| d.to_radians();
                 let pel = rot(Axis::Y, r(p[0])) * rot(Axis::X, r(-p[1])) * rot(Axis::Z, r(p[2]));
                 let ft = pel
@@ -175,7 +176,7 @@ fn synthetic_clusters_recover_the_angles() {
                     * rot(Axis::Y, r(-a_s[6]))
                     * rot(Axis::X, r(sg * a_s[7]))
                     * rot(Axis::Z, r(sg * a_s[8]));
-                let prog = sg * ft[(1, 0)].atan2(ft[(0, 0)]).to_degrees();
+                let prog = sg * ft[(1, 0)].asin().to_degrees();
                 let want = [
                     p[0],
                     sg * p[1],
@@ -292,6 +293,13 @@ fn rbds0041_against_visual3d() {
         // RMS 3.11; 7.36, offset -0.57; +5.31
         ("ankle_rotation", "ankleAngY25", [3.7, 7.9], [(-1.1, 0.0), (4.8, 5.8)]),
     ];
+    // Foot progression (no Visual3D curve): external in stance, -10.2 and
+    // -11.2 deg over 5-30 %; ROM 12.4 and 4.6 deg (no spin in swing).
+    for s in 0..2 {
+        let fp = means[s][var("foot_progression")].unwrap();
+        let stance = fp[5..30].iter().sum::<f64>() / 25.0;
+        assert!((-12.0..-8.5).contains(&stance) && rom(&fp) < 14.0, "{stance} {}", rom(&fp));
+    }
     for (v, col, rms_max, off) in pins {
         for (s, side) in ["L", "R"].iter().enumerate() {
             let ours = means[s][var(v)].unwrap();
@@ -367,6 +375,11 @@ fn hamner_running_against_opensim_ik() {
         // ROM ours 53.5/48.3, IK 52.9/47.0; r 0.997/0.998
         ("ankle_dorsiflexion", "ankle_angle", 1.0, [1.1, 1.8]),
     ];
+    // Foot progression ROM 6.8 and 11.7 deg: no spin when the foot points
+    // down in swing.
+    for s in 0..2 {
+        assert!(rom(&means[s][var("foot_progression")].unwrap()) < 13.0);
+    }
     for (v, ikname, sign, rom_tol) in pins {
         for (s, sd) in ["l", "r"].iter().enumerate() {
             let ours = means[s][var(v)].unwrap();

@@ -45,8 +45,11 @@
 //!   rotation, dorsiflexion, inversion positive; pelvis tilt (anterior +),
 //!   obliquity (this side up +) and rotation (this side forward +) as the
 //!   pelvis in the progression frame (the trial's canonical frame); foot
-//!   progression = angle of the foot's x axis in the floor plane from the
-//!   progression direction (internal +). Zero positions differ from Plug-in
+//!   progression = angle of the foot's long (x) axis out of the
+//!   progression-vertical plane (internal +), i.e. the second angle of the
+//!   foot in the progression frame for the sequence pitch (Y), yaw (Z), roll
+//!   (X), as Plug-in Gait takes it after the pitch: a floor-plane angle would
+//!   spin when the foot points down in swing. Zero positions differ from Plug-in
 //!   Gait's: all joint angles are 0 when the anatomical frames are aligned,
 //!   and the foot's long axis is the heel → metatarsal line.
 
@@ -495,8 +498,9 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
                 let ft = fp.map_or(nan, |p| p.rotation);
                 let ankle = joint_angles(&sh, &ft, YXZ);
                 locks[s] += ankle.gimbal_lock as usize;
-                let fx = ft.column(0);
-                row.extend([-ankle.angles[0], sg * ankle.angles[1], sg * ankle.angles[2], sg * fx.y.atan2(fx.x)]);
+                // Pitch, then yaw about the foot's vertical axis, then roll.
+                let prog = joint_angles(&lab, &ft, [Axis::Y, Axis::Z, Axis::X]);
+                row.extend([-ankle.angles[0], sg * ankle.angles[1], sg * ankle.angles[2], sg * prog.angles[1]]);
             }
             for (v, a) in row.iter().enumerate() {
                 values[s][v][i] = a.to_degrees();
