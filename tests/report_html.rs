@@ -261,6 +261,23 @@ fn required_paths(m: &Value) -> Vec<String> {
             }
         }
     }
+    // Dynamometer ratios and LSIs, kinematic evidence per side.
+    let dy = &m["imbalance"]["dynamometer"];
+    for kind in ["conventional", "functional", "mixed"] {
+        for i in 0..dy[kind].as_array().map_or(0, Vec::len) {
+            need.push(format!("/imbalance/dynamometer/{kind}/{i}/ratio"));
+        }
+    }
+    for i in 0..dy["lsi"].as_array().map_or(0, Vec::len) {
+        need.push(format!("/imbalance/dynamometer/lsi/{i}/lsi_pct"));
+    }
+    for side in ["left", "right"] {
+        for (k, v) in m["imbalance"]["kinematic"][side].as_object().into_iter().flatten() {
+            if v.is_number() {
+                need.push(format!("/imbalance/kinematic/{side}/{k}"));
+            }
+        }
+    }
     if let Some(f) = m["imbalance"]["findings"].as_array() {
         for i in 0..f.len() {
             need.push(format!("/imbalance/findings/{i}/value"));

@@ -71,9 +71,10 @@ pub struct ReportInput<'a> {
 }
 
 /// Decimals shown for a `metrics.json` key (by its unit suffix): metres and
-/// seconds 3, speed 2, cadence, percentages and degrees 1, ratios 2.
+/// seconds 3, speed, ratios and leg lengths 2, cadence, percentages,
+/// degrees, mm and N·m 1.
 pub fn decimals(key: &str) -> usize {
-    if key.ends_with("_m_s") || key.contains("ratio") {
+    if key.ends_with("_m_s") || key.contains("ratio") || key.ends_with("_leg_lengths") {
         2
     } else if key.ends_with("_m") || key.ends_with("_s") {
         3

@@ -49,6 +49,8 @@ pub(super) fn render(s: &mut String, r: &ReportInput) {
     keep(s, &|s| angles(s, m, l));
     charts(s, &["angles"]);
     keep(s, &|s| emg(s, m, l));
+    keep(s, &|s| dynamometer(s, m, l));
+    keep(s, &|s| kinematic(s, m, l));
     charts(s, &["emg", "hq"]);
     findings(s, r.metrics, l);
     if used.iter().any(|u| !u) {
@@ -651,4 +653,139 @@ fn software(s: &mut String, r: &ReportInput) {
     }
     s.push_str("</dl>\n");
     let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(l.t("report.methods")));
+}
+
+/// A number of a `serde_json` view of `metrics.json` at `path` (tagged).
+fn jnum(l: &Lang, path: &str, v: &serde_json::Value, d: usize) -> String {
+    v.as_f64().map_or_else(|| "–".to_string(), |x| num(l, path, x, d))
+}
+
+/// `l.t(key)`, or `fallback` when the language files lack the key.
+fn t_or<'a>(l: &'a Lang, key: &'a str, fallback: &'a str) -> &'a str {
+    let t = l.t(key);
+    if t == key { fallback } else { t }
+}
+
+/// `imbalance.dynamometer`: H:Q ratios (conventional, functional, mixed) and
+/// limb symmetry indices from the isokinetic table, with the stage's caveat.
+fn dynamometer(s: &mut String, m: &Metrics, l: &Lang) {
+    let Some(d) = m.imbalance.as_ref().and_then(|i| i.dynamometer.as_ref()) else { return };
+    let v = serde_json::to_value(d).unwrap_or_default();
+    let _ = writeln!(s, "<h2>{}</h2>", esc(l.t("report.dyn.title")));
+    if let Some(f) = v["file"].as_str() {
+        let _ = writeln!(s, "<p class=\"note\">{}: {}</p>", esc(l.t("report.source_files")), esc(f));
+    }
+    let sev = |x: &serde_json::Value| {
+        let name = x["severity"].as_str().unwrap_or("none");
+        format!("<span class=\"sev-{name}\">{}</span>", esc(l.t(&format!("report.severity.{name}"))))
+    };
+    let _ = write!(
+        s,
+        "<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+        esc(l.t("report.dyn.ratio_type")),
+        esc(l.t("report.side_label")),
+        esc(l.t("report.dyn.velocities")),
+        esc(l.t("report.dyn.hamstrings_nm")),
+        esc(l.t("report.dyn.quadriceps_nm")),
+        esc(l.t("report.dyn.ratio")),
+        esc(l.t("report.dyn.assessment"))
+    );
+    for kind in ["conventional", "functional", "mixed"] {
+        for (i, x) in v[kind].as_array().into_iter().flatten().enumerate() {
+            let p = format!("/imbalance/dynamometer/{kind}/{i}");
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{} / {} °/s</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(l.t(&format!("report.dyn.kind.{kind}"))),
+                side_word(l, x["side"].as_str().unwrap_or("")),
+                jnum(l, &format!("{p}/hamstrings_velocity_deg_s"), &x["hamstrings_velocity_deg_s"], 0),
+                jnum(l, &format!("{p}/quadriceps_velocity_deg_s"), &x["quadriceps_velocity_deg_s"], 0),
+                jnum(l, &format!("{p}/hamstrings_nm"), &x["hamstrings_nm"], 1),
+                jnum(l, &format!("{p}/quadriceps_nm"), &x["quadriceps_nm"], 1),
+                jnum(l, &format!("{p}/ratio"), &x["ratio"], 2),
+                sev(x)
+            );
+        }
+    }
+    s.push_str("</tbody></table>\n");
+    if let Some(lsi) = v["lsi"].as_array().filter(|a| !a.is_empty()) {
+        let _ = write!(
+            s,
+            "<table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num l\">{}</th>\
+             <th class=\"num r\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+            esc(l.t("report.muscle")),
+            esc(l.t("report.dyn.contraction")),
+            esc(l.t("report.dyn.velocity")),
+            esc(l.t("report.dyn.left_nm")),
+            esc(l.t("report.dyn.right_nm")),
+            esc(l.t("report.dyn.lsi")),
+            esc(l.t("report.dyn.assessment"))
+        );
+        for (i, x) in lsi.iter().enumerate() {
+            let p = format!("/imbalance/dynamometer/lsi/{i}");
+            let muscle = x["muscle"].as_str().unwrap_or("");
+            let contraction = x["contraction"].as_str().unwrap_or("");
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{} °/s</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{} %</td><td>{}</td></tr>",
+                esc(l.t(&format!("report.group.{muscle}"))),
+                esc(l.t(&format!("report.dyn.contraction_kind.{contraction}"))),
+                jnum(l, &format!("{p}/velocity_deg_s"), &x["velocity_deg_s"], 0),
+                jnum(l, &format!("{p}/left_nm"), &x["left_nm"], 1),
+                jnum(l, &format!("{p}/right_nm"), &x["right_nm"], 1),
+                jnum(l, &format!("{p}/lsi_pct"), &x["lsi_pct"], 1),
+                sev(x)
+            );
+        }
+        s.push_str("</tbody></table>\n");
+    }
+    if let Some(c) = v["caveat"].as_str() {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(c));
+    }
+}
+
+/// `imbalance.kinematic`: per side the kinematic evidence (terminal swing,
+/// hamstring length estimate, heel ahead of the pelvis, loading response).
+fn kinematic(s: &mut String, m: &Metrics, l: &Lang) {
+    let Some(k) = m.imbalance.as_ref().and_then(|i| i.kinematic.as_ref()) else { return };
+    let v = serde_json::to_value(k).unwrap_or_default();
+    let mut keys: Vec<String> = Vec::new();
+    for side in ["left", "right"] {
+        for (key, x) in v[side].as_object().into_iter().flatten() {
+            if x.is_number() && !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "<h2>{}</h2>", esc(l.t("report.kin.title")));
+    lr_head(s, l, l.t("report.measure"), &[]);
+    for key in &keys {
+        let label_key = format!("report.kin.{key}");
+        let d = if key.ends_with("_mm") || key.ends_with("_deg") || key.ends_with("_pct") {
+            1
+        } else if matches!(key.as_str(), "cycles" | "strikes") {
+            0
+        } else {
+            decimals(key)
+        };
+        let _ = write!(s, "<tr><th>{}</th>", esc(t_or(l, &label_key, key)));
+        for side in ["left", "right"] {
+            let _ = write!(
+                s,
+                "<td class=\"num\">{}</td>",
+                jnum(l, &format!("/imbalance/kinematic/{side}/{key}"), &v[side][key.as_str()], d)
+            );
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>\n");
+    if let Some(mt) = v["method"].as_str() {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(mt));
+    }
 }
