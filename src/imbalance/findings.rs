@@ -304,10 +304,10 @@ fn emg_findings(e: &EmgImbalance) -> Vec<Finding> {
                 direction: Direction::Above,
                 source: SOURCE_EMG_SI,
                 detail: format!(
-                    "EMG H:Q activation ratio left {} / right {} (SI {si:+.1} %, {cycles} cycles a side); \
-                     trial-peak normalised, no MVC",
+                    "EMG H:Q activation ratio left {} / right {} (SI {si:+.1} %, {cycles} cycles a side); {}",
                     l.hq_ratio.or(l.hq_ratio_recording).map_or("-".into(), |v| format!("{v:.2}")),
                     rt.hq_ratio.or(rt.hq_ratio_recording).map_or("-".into(), |v| format!("{v:.2}")),
+                    if e.mvc { "MVC-normalised" } else { "trial-peak normalised, no MVC" },
                 ),
             });
         }
