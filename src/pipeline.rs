@@ -100,8 +100,7 @@ pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     // (dynamometer table, EMG channel map, MVC recording).
     let sidecars = crate::imbalance::SideCars::read(&t.source_files);
     let emg = crate::imbalance::emg_evidence(t, &strides, &sidecars);
-    let imbalance =
-        crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &sidecars);
+    let imbalance = crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &sidecars);
     Analysis {
         events,
         foot_strikes,
