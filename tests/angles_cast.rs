@@ -523,3 +523,53 @@ fn cast_speed_10k_frames() {
         assert!(ms < 400.0, "{ms} ms");
     }
 }
+
+/// Gait2392 subject01 walking through CAST against the Gait2354 IK result
+/// frame by frame over its 0.4-1.6 s (one stride per side does not fit
+/// inside): correlation and range of motion of the sagittal angles.
+#[test]
+fn gait2392_walk_against_opensim_ik_per_frame() {
+    let Some(t) = load(
+        &[
+            "opensim-models/Gait2392_Simbody__subject01_walk1.trc",
+            "opensim-models/Gait2392_Simbody__subject01_walk1_grf.mot",
+        ],
+        "opensim-models/Gait2392_Simbody__subject01_static.trc",
+    ) else {
+        return;
+    };
+    let ik = gaitline::io::read_file(
+        &common::data_file("opensim-models/Gait2354_Simbody__OutputReference__subject01_walk1_ik.mot").unwrap(),
+        None,
+    )
+    .unwrap()
+    .reference;
+    let a = cast::angles(&t, &CastOptions::default()).unwrap();
+    // (ours, OpenSim, sign, min r, max |ROM difference|, per side): measured
+    // r 0.992/0.993, 0.996/0.995, 0.827/0.949; ROM differences 1.8/4.0,
+    // 2.9/3.3, 0.7/4.7 deg.
+    let pins: [(&str, &str, f64, [f64; 2], [f64; 2]); 3] = [
+        ("hip_flexion", "hip_flexion", 1.0, [0.985, 0.985], [2.3, 4.5]),
+        ("knee_flexion", "knee_angle", -1.0, [0.99, 0.99], [3.4, 3.8]),
+        ("ankle_dorsiflexion", "ankle_angle", 1.0, [0.8, 0.93], [1.2, 5.2]),
+    ];
+    for (v, ikname, sign, min_r, rom_tol) in pins {
+        for (s, sd) in ["l", "r"].iter().enumerate() {
+            let r = ik.iter().find(|r| r.name == format!("{ikname}_{sd}")).unwrap();
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            for (j, x) in r.data.iter().enumerate() {
+                let i = ((r.time0_s + j as f64 / r.rate_hz - t.time0_s) * t.rate_hz).round();
+                let o = a.values[s][var(v)].get(i as usize).copied().unwrap_or(f64::NAN);
+                if i >= 0.0 && o.is_finite() && x.is_finite() {
+                    ours.push(o);
+                    theirs.push(sign * x);
+                }
+            }
+            let (ro, rt, corr) = (rom(&ours), rom(&theirs), correlation(&ours, &theirs));
+            eprintln!("{sd} {v:20} {} frames: ROM ours {ro:5.1} OpenSim {rt:5.1}, r {corr:.3}", ours.len());
+            assert!(ours.len() >= 70, "{sd} {v}: {} frames", ours.len());
+            assert!(corr >= min_r[s], "{sd} {v}: r {corr:.3}");
+            assert!((ro - rt).abs() <= rom_tol[s], "{sd} {v}: ROM {ro:.1} vs {rt:.1}");
+        }
+    }
+}
