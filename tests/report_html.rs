@@ -4,6 +4,8 @@
 //! text, strings from files are escaped, the index lists failures with their
 //! reasons, and `--lang` rejects unknown codes.
 
+mod common;
+
 use gaitline::report::html::{CSP, base64};
 use gaitline::report::i18n;
 use serde_json::Value;
@@ -559,4 +561,39 @@ fn one_report_is_generated_in_under_a_second() {
     if !cfg!(debug_assertions) {
         assert!(best < 1.0, "report generation took {best:.2} s");
     }
+}
+
+/// Real lab recordings (`GAITLINE_DATA`): a Plug-in Gait C3D, an EMG C3D and
+/// an RBDS running trial give well-formed reports whose numbers are those of
+/// their `metrics.json`, in German.
+#[test]
+fn real_trials_give_well_formed_reports_with_their_numbers() {
+    let files: Vec<PathBuf> = [
+        "btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d",
+        "btkdata/C3DSamples__others__1123x01EMG.c3d",
+        "rbds-fukuchi-running/RBDS0041runT252.txt",
+        "rbds-fukuchi-running/RBDS0041runT252forces.txt",
+    ]
+    .iter()
+    .filter_map(|f| common::data_file(f))
+    .collect();
+    if files.is_empty() {
+        return;
+    }
+    let out = tmpdir("real");
+    let o = bin().args(["analyze", "--quiet", "--lang", "de", "--out"]).arg(&out).args(&files).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut checked = 0;
+    for trial in ["C3DSamples__PiG__PiG_Motion-FlatFoot-Full", "C3DSamples__others__1123x01EMG", "RBDS0041runT252"] {
+        let html = read(&out.join(trial).join("report.html"));
+        let toks = parse(&html).unwrap_or_else(|e| panic!("{trial}: not well-formed: {e}"));
+        let m = metrics(&out, trial);
+        let shown = check_numbers(&toks, &m, "de");
+        let missing: Vec<String> = required_paths(&m).into_iter().filter(|p| !shown.contains(p)).collect();
+        assert!(missing.is_empty(), "{trial}: not in the report: {missing:?}");
+        checked += shown.len();
+    }
+    assert!(checked > 150, "only {checked} numbers checked");
+    parse(&read(&out.join("index.html"))).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
 }
