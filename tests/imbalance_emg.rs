@@ -321,6 +321,18 @@ fn rudolph_cci_and_normal_timing_windows() {
     assert!(!emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0).peak_in_normal_window);
     let t = emg::Timing { peak_pct: 92.0, active_pct: vec![] };
     assert!(emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0).peak_in_normal_window);
+    // PiG_Motion's left semitendinosus: active 0-17 % and 82-100 %, peak 92 %:
+    // one burst from 82 % to 17 % of the next cycle; 35 of its 37 active
+    // points inside the normal windows (80-100 %, 0-15 %).
+    let t = emg::Timing { peak_pct: 92.0, active_pct: vec![[0.0, 17.0], [82.0, 100.0]] };
+    let c = emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0);
+    assert_eq!(c.main_burst_pct, Some([82.0, 17.0]));
+    assert_eq!(c.active_in_normal_window_pct, 94.6);
+    let t = emg::Timing { peak_pct: 5.0, active_pct: vec![[0.0, 17.0], [40.0, 50.0], [82.0, 100.0]] };
+    assert_eq!(emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0).main_burst_pct, Some([82.0, 17.0]));
+    let t = emg::Timing { peak_pct: 45.0, active_pct: vec![[40.0, 50.0]] };
+    let c = emg::check_timing(&t, MuscleGroup::Hamstrings, 60.0);
+    assert_eq!((c.main_burst_pct, c.active_in_normal_window_pct), (Some([40.0, 50.0]), 0.0));
 }
 
 /// A temporary folder holding copies of demo files (renamed by `rename`).

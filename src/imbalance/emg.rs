@@ -363,7 +363,26 @@ pub fn normal_peak_windows(group: MuscleGroup, stance_pct: f64) -> [[f64; 2]; 2]
 pub struct TimingCheck {
     pub normal_peak_windows_pct: [[f64; 2]; 2],
     pub peak_in_normal_window: bool,
+    /// Onset and offset of the burst holding the peak, % (the burst may wrap:
+    /// onset 82, offset 17 = from 82 % to 17 % of the next cycle).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_burst_pct: Option<[f64; 2]>,
+    /// Share of the active cycle points inside the normal windows, %.
+    pub active_in_normal_window_pct: f64,
     pub source: &'static str,
+}
+
+/// The active interval holding the peak, merged across 100 % → 0 %.
+fn main_burst(t: &Timing) -> Option<[f64; 2]> {
+    let i = t.active_pct.iter().position(|w| t.peak_pct >= w[0] && t.peak_pct <= w[1])?;
+    let w = t.active_pct[i];
+    let first = t.active_pct.first().filter(|f| f[0] == 0.0);
+    let last = t.active_pct.last().filter(|l| l[1] == 100.0);
+    Some(match (first, last) {
+        (Some(f), Some(l)) if w == *l && f != l => [w[0], f[1]],
+        (Some(f), Some(l)) if w == *f && f != l => [l[0], w[1]],
+        _ => w,
+    })
 }
 
 pub const TIMING_SOURCE: &str = "Perry & Burnfield 2010 (walking), Novacheck 1998 (running): hamstrings peak from \
@@ -372,9 +391,21 @@ pub const TIMING_SOURCE: &str = "Perry & Burnfield 2010 (walking), Novacheck 199
 /// Check a timing against the normal windows.
 pub fn check_timing(t: &Timing, group: MuscleGroup, stance_pct: f64) -> TimingCheck {
     let w = normal_peak_windows(group, stance_pct);
+    let inside = |p: f64| w.iter().any(|x| p >= x[0] && p <= x[1]);
+    let (mut n, mut k) = (0usize, 0usize);
+    for a in &t.active_pct {
+        let mut p = a[0];
+        while p <= a[1] {
+            n += 1;
+            k += inside(p) as usize;
+            p += 1.0;
+        }
+    }
     TimingCheck {
         normal_peak_windows_pct: w,
-        peak_in_normal_window: w.iter().any(|x| t.peak_pct >= x[0] && t.peak_pct <= x[1]),
+        peak_in_normal_window: inside(t.peak_pct),
+        main_burst_pct: main_burst(t),
+        active_in_normal_window_pct: if n > 0 { (k as f64 / n as f64 * 1000.0).round() / 10.0 } else { 0.0 },
         source: TIMING_SOURCE,
     }
 }
