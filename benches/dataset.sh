@@ -6,6 +6,9 @@
 #   benches/dataset.sh [N] [WORKDIR]          (defaults: 1000, /tmp/gaitline-dataset)
 #   SCALING=1 benches/dataset.sh 100          also --jobs 1 vs --jobs 2, pinned
 #                                             with taskset to CPUs 0 and 0,1
+#   OUT=/dev/shm/x benches/dataset.sh 100     reports written there (tmpfs: the
+#                                             per-file fsync of write_atomic
+#                                             costs nothing, so CPU alone is timed)
 #
 # Prints a table (step, wall s, peak RSS MB, frames/s, MB/s of input) and
 # leaves the /usr/bin/time reports in WORKDIR/*.time. The bare parse is
@@ -20,7 +23,8 @@ W=${2:-/tmp/gaitline-dataset}
 cargo build --release --quiet
 cargo bench --bench bare_parse --no-run --quiet 2>/dev/null
 GL=$PWD/target/release/gaitline
-mkdir -p "$W"
+O=${OUT:-$W}
+mkdir -p "$W" "$O"
 uptime
 
 # step name, then the command; records wall seconds and peak RSS.
@@ -40,17 +44,17 @@ if [[ ! -f "$W/data/.complete-$N" ]]; then
   rows+=("$(measure simulate "$GL" simulate --dataset "$N" --out "$W/data")")
   touch "$W/data/.complete-$N"
 fi
-BYTES=$(find "$W/data" -type f ! -name '*.json' ! -name '.complete*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+BYTES=$(find "$W/data" -type f ! -name '*.json' ! -name '.complete*' -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 FILES=$(find "$W/data" -type f ! -name '*.json' ! -name '.complete*' | wc -l)
 
-rows+=("$(measure analyze_charts "$GL" analyze "$W/data" --out "$W/out_charts" --quiet)")
-rows+=("$(measure analyze_tables "$GL" analyze "$W/data" --out "$W/out_tables" --quiet --only metrics)")
+rows+=("$(measure analyze_charts "$GL" analyze "$W/data" --out "$O/out_charts" --quiet)")
+rows+=("$(measure analyze_tables "$GL" analyze "$W/data" --out "$O/out_tables" --quiet --only metrics)")
 if [[ "${SCALING:-0}" == 1 ]]; then
-  rows+=("$(measure tables_jobs1 taskset -c 0 "$GL" analyze "$W/data" --out "$W/out_j1" --quiet --only metrics --jobs 1)")
-  rows+=("$(measure tables_jobs2 taskset -c 0,1 "$GL" analyze "$W/data" --out "$W/out_j2" --quiet --only metrics --jobs 2)")
+  rows+=("$(measure tables_jobs1 taskset -c 0 "$GL" analyze "$W/data" --out "$O/out_j1" --quiet --only metrics --jobs 1)")
+  rows+=("$(measure tables_jobs2 taskset -c 0,1 "$GL" analyze "$W/data" --out "$O/out_j2" --quiet --only metrics --jobs 2)")
 fi
-FRAMES=$(awk -F, 'NR>1 && $2=="ok" {s+=$6} END {print s}' "$W/out_tables/summary.csv")
-FAILED=$(awk -F, 'NR>1 && $2=="failed"' "$W/out_tables/summary.csv" | wc -l)
+FRAMES=$(awk -F, 'NR>1 && $2=="ok" {s+=$6} END {printf "%d", s}' "$O/out_tables/summary.csv")
+FAILED=$(awk -F, 'NR>1 && $2=="failed"' "$O/out_tables/summary.csv" | wc -l)
 BARE=$(find target/release/deps -maxdepth 1 -type f -executable -name 'bare_parse-*' -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2)
 /usr/bin/time -v "$BARE" "$W/data" >"$W/bare.out" 2>"$W/bare.time"
 

@@ -133,12 +133,18 @@ impl Progress {
             }
         }
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.draw(done);
+    }
+
+    /// Draw the bar for `done` trials (at most every 100 ms but always the
+    /// last), when enabled.
+    fn draw(&self, done: usize) {
         if !self.enabled {
             return;
         }
         let Ok(mut last) = self.last_draw.lock() else { return };
         let now = Instant::now();
-        if done < self.total && last.is_some_and(|t| now - t < Duration::from_millis(100)) {
+        if done > 0 && done < self.total && last.is_some_and(|t| now - t < Duration::from_millis(100)) {
             return;
         }
         *last = Some(now);
@@ -168,6 +174,7 @@ impl Progress {
 /// Analyse `specs` in parallel like [`crate::pipeline::analyze_batch`],
 /// reporting each finished trial to `progress`; outcomes in input order.
 pub fn run(specs: &[TrialSpec], opts: &AnalyzeOptions, progress: &Progress) -> Vec<Outcome> {
+    progress.draw(0);
     let out = specs
         .par_iter()
         .map(|s| {
