@@ -189,7 +189,9 @@ fn a_spatiotemporal_norm_draws_a_grey_band() {
     let n = norms::parse(Path::new("n.csv"), b"variable,pct,mean,sd\ncadence_steps_per_min,,113.5,8.2\n").unwrap();
     let en = i18n::get("en").unwrap();
     let (png, h) = charts::spatiotemporal_png(&a, en, Some(&n)).unwrap().unwrap();
-    let grey = count(&decode(&Chart { name: "s", title_key: "", png, width: 1500, height: h }), charts::NORM);
+    let c = Chart { name: "spatiotemporal", title_key: "", png, width: 1500, height: h };
+    save("walker-norms-st", "en", std::slice::from_ref(&c));
+    let grey = count(&decode(&c), charts::NORM);
     // One panel (about 300 px wide) with a band 16.4 steps/min high on a ~145 steps/min axis.
     assert!(grey > 2000, "{grey} grey pixels");
 }

@@ -9,9 +9,12 @@ use crate::spatiotemporal::{KEYS, Stat, Stride, summarize, symmetry_index};
 use plotters::prelude::*;
 
 pub const WIDTH: u32 = 1500;
-const HEAD: u32 = 90;
+const HEAD: u32 = 112;
 const ROW: u32 = 330;
 const COLS: usize = 4;
+
+/// Edges of a normative band drawn over the bars.
+const NORM_EDGE: RGBColor = RGBColor(110, 110, 100);
 
 /// Robinson symmetry index beyond which a parameter is flagged, % (the
 /// widely used 10 % cut-off; arbitrary, domain reference §3.9).
@@ -63,6 +66,12 @@ pub fn png(strides: &[Stride], lang: &Lang, norms: Option<&Norms>) -> Result<Opt
             (16, 48),
         )
         .map_err(pe)?;
+        if let Some(n) = norms.filter(|n| rows.iter().any(|r| n.value(r.0).is_some())) {
+            let name = n.source.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            head.draw(&Rectangle::new([(16, 78), (56, 96)], draw::NORM.filled())).map_err(pe)?;
+            head.draw_text(&lang.fill("chart.norm_band", &[("file", &name)]), &draw::font(draw::AXIS), (66, 78))
+                .map_err(pe)?;
+        }
         let panels = body.split_evenly((rows.len().div_ceil(COLS), COLS));
         for (row, area) in rows.iter().zip(panels.iter()) {
             panel(area, row, lang, norms)?;
@@ -147,6 +156,14 @@ fn panel(area: &Area, row: &Row, lang: &Lang, norms: Option<&Norms>) -> Result<(
             )),
         )))
         .map_err(pe)?;
+    }
+    // The norm's edges again over the bars, dashed, so that the range shows
+    // where a bar covers the band.
+    if let Some(n) = norm {
+        for y in [n.mean - n.sd, n.mean + n.sd] {
+            ch.draw_series(DashedLineSeries::new(vec![(0.0, y), (2.0, y)], 6, 4, NORM_EDGE.stroke_width(2)))
+                .map_err(pe)?;
+        }
     }
     let si_text = match si {
         Some(v) => {
