@@ -133,20 +133,26 @@ fn area_text(l: &Lang, m: &Metrics, area: &str, state: &str) -> String {
         }
         "foot" => {
             if let Some(fs) = &m.foot_strike {
-                for side in ["left", "right"] {
-                    if let Some(x) = fs.get(side) {
-                        out.push_str(&esc(&l.fill(
-                            &format!("report.patient.foot_lands.{side}"),
-                            &[("how", l.t(&format!("report.patient.strike.{}", x.pattern)))],
-                        )));
-                        out.push(' ');
+                let how = |p: &str| l.t(&format!("report.patient.strike.{p}")).to_string();
+                match (fs.get("left"), fs.get("right")) {
+                    // Both feet alike: one sentence instead of two identical ones.
+                    (Some(a), Some(b)) if a.pattern == b.pattern => {
+                        out.push_str(&esc(&l.fill("report.patient.foot_both", &[("how", &how(a.pattern))])));
+                    }
+                    _ => {
+                        for side in ["left", "right"] {
+                            if let Some(x) = fs.get(side) {
+                                out.push_str(&esc(
+                                    &l.fill(&format!("report.patient.foot_lands.{side}"), &[("how", &how(x.pattern))])
+                                ));
+                                out.push(' ');
+                            }
+                        }
+                        if foot_sides_differ(m) {
+                            out.push_str(&esc(l.t("report.patient.foot_differs")));
+                        }
                     }
                 }
-                out.push_str(&esc(l.t(if foot_sides_differ(m) {
-                    "report.patient.foot_differs"
-                } else {
-                    "report.patient.foot_alike"
-                })));
             }
         }
         _ => {}
