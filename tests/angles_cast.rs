@@ -52,6 +52,11 @@ fn stats(ours: &[f64; 101], theirs: &[f64]) -> (f64, f64, f64) {
     (rms, offset, sd)
 }
 
+/// (our variable, Visual3D column, RMS limit, offset range), per side.
+type V3dPin = (&'static str, &'static str, [f64; 2], [(f64, f64); 2]);
+/// (our variable, OpenSim coordinate, sign, min r, max |ROM difference|), per side.
+type IkPin = (&'static str, &'static str, f64, [f64; 2], [f64; 2]);
+
 fn rom(c: &[f64]) -> f64 {
     c.iter().cloned().fold(f64::MIN, f64::max) - c.iter().cloned().fold(f64::MAX, f64::min)
 }
@@ -272,7 +277,7 @@ fn rbds0041_against_visual3d() {
     let means = mean_cycles(&a.values, &an);
     // (variable, Visual3D column, RMS limit, offset range) per side (left;
     // right): limits 0.5 deg above the measured values in the comments.
-    let pins: [(&str, &str, [f64; 2], [(f64, f64); 2]); 9] = [
+    let pins: [V3dPin; 9] = [
         // RMS 3.57; 4.48, offset -1.49; -2.78
         ("hip_flexion", "hipAngZ25", [4.1, 5.0], [(-2.0, -1.0), (-3.3, -2.3)]),
         // RMS 9.15; 12.45, offset -8.56; -8.22 (swing peak 90 against 102/107;
@@ -295,8 +300,8 @@ fn rbds0041_against_visual3d() {
     ];
     // Foot progression (no Visual3D curve): external in stance, -10.2 and
     // -11.2 deg over 5-30 %; ROM 12.4 and 4.6 deg (no spin in swing).
-    for s in 0..2 {
-        let fp = means[s][var("foot_progression")].unwrap();
+    for m in &means {
+        let fp = m[var("foot_progression")].unwrap();
         let stance = fp[5..30].iter().sum::<f64>() / 25.0;
         assert!((-12.0..-8.5).contains(&stance) && rom(&fp) < 14.0, "{stance} {}", rom(&fp));
     }
@@ -331,9 +336,9 @@ fn rbds0041_hip_centre_choice() {
         let ours = mean_cycles(&a.values, &an)[s][var("hip_flexion")].unwrap();
         stats(&ours, &column(&text, &format!("{}hipAngZ25", ["L", "R"][s]))).1
     };
-    for s in 0..2 {
+    for (s, side) in SIDES.iter().enumerate() {
         let (h, b) = (offset(CastHip::Harrington, s), offset(CastHip::Bell, s));
-        eprintln!("{} hip flexion offset: Harrington {h:+.2}, Bell {b:+.2} deg", SIDES[s].name());
+        eprintln!("{} hip flexion offset: Harrington {h:+.2}, Bell {b:+.2} deg", side.name());
         assert!(h.abs() + 1.0 < b.abs(), "Harrington {h} vs Bell {b}");
     }
 }
@@ -377,8 +382,8 @@ fn hamner_running_against_opensim_ik() {
     ];
     // Foot progression ROM 6.8 and 11.7 deg: no spin when the foot points
     // down in swing.
-    for s in 0..2 {
-        assert!(rom(&means[s][var("foot_progression")].unwrap()) < 13.0);
+    for m in &means {
+        assert!(rom(&m[var("foot_progression")].unwrap()) < 13.0);
     }
     for (v, ikname, sign, rom_tol) in pins {
         for (s, sd) in ["l", "r"].iter().enumerate() {
@@ -548,7 +553,7 @@ fn gait2392_walk_against_opensim_ik_per_frame() {
     // (ours, OpenSim, sign, min r, max |ROM difference|, per side): measured
     // r 0.992/0.993, 0.996/0.995, 0.827/0.949; ROM differences 1.8/4.0,
     // 2.9/3.3, 0.7/4.7 deg.
-    let pins: [(&str, &str, f64, [f64; 2], [f64; 2]); 3] = [
+    let pins: [IkPin; 3] = [
         ("hip_flexion", "hip_flexion", 1.0, [0.985, 0.985], [2.3, 4.5]),
         ("knee_flexion", "knee_angle", -1.0, [0.99, 0.99], [3.4, 3.8]),
         ("ankle_dorsiflexion", "ankle_angle", 1.0, [0.8, 0.93], [1.2, 5.2]),
