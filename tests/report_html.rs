@@ -597,3 +597,45 @@ fn real_trials_give_well_formed_reports_with_their_numbers() {
     parse(&read(&out.join("index.html"))).unwrap();
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// The patient view's traffic lights tell the demo trials' simulated truth:
+/// the healthy walker is green everywhere; the imbalanced runner (left step
+/// shorter, left midfoot vs right rearfoot landing, left hamstring EMG at half
+/// amplitude) is amber for steps and feet and red for the thigh muscles; the
+/// forefoot runner (no EMG, both feet forefoot) is grey for the muscles.
+#[test]
+fn traffic_lights_follow_the_simulated_truth() {
+    let dir = demo("en");
+    let lights = |trial: &str| -> Vec<(String, String)> {
+        let toks = parse(&read(&dir.join(trial).join("report.html"))).unwrap();
+        toks.iter()
+            .filter_map(|t| match t {
+                Tok::Open(n, a) if n == "div" => {
+                    let area = attr(a, "data-light")?;
+                    let class = attr(a, "class")?.strip_prefix("light ")?;
+                    Some((area.to_string(), class.to_string()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(
+        lights("walker"),
+        pairs(&[("stride", "green"), ("foot", "green"), ("joints", "green"), ("muscles", "green")])
+    );
+    let imb = lights("runner_imbalance");
+    assert_eq!(imb[0], ("stride".into(), "amber".into()));
+    assert_eq!(imb[1], ("foot".into(), "amber".into()));
+    assert_eq!(imb[3], ("muscles".into(), "red".into()));
+    let fore = lights("runner_forefoot");
+    assert_eq!(fore[1], ("foot".into(), "green".into()));
+    assert_eq!(fore[3], ("muscles".into(), "grey".into()));
+    // The index counts the imbalanced runner's findings, with the highest severity.
+    let index = read(&dir.join("index.html"));
+    let row = index.lines().find(|l| l.contains("runner_imbalance/report.html")).unwrap();
+    let m = metrics(dir, "runner_imbalance");
+    let n = m["imbalance"]["findings"].as_array().unwrap().len();
+    assert!(n >= 3, "{n} findings");
+    assert!(row.contains(&format!("data-v=\"{n}\">{n}</td>")) && row.contains("sev-marked"), "{row}");
+}
