@@ -188,8 +188,8 @@ pub const SOURCE_TIMING: &str = "Perry & Burnfield 2010 (Gait Analysis, 2nd ed.)
 pub const KNEE_TS_DIFF_MILD: f64 = 5.0;
 pub const KNEE_TS_DIFF_MARKED: f64 = 10.0;
 pub const SOURCE_KNEE_TS: &str = "left/right difference of the least knee flexion in terminal swing; 5 / 10 deg are \
-     gaitline's choice (about the between-day SD of sagittal knee angles, 2-5 deg, McGinley et al. 2009, Gait Posture \
-     29:360-369)";
+     gaitline's choice (above the usual between-session error of sagittal knee angles, mostly below 5 deg: McGinley et \
+     al. 2009, Gait Posture 29:360-369)";
 /// Left/right difference of the peak hamstring length estimate, mm (our choice).
 pub const HAM_DIFF_MILD: f64 = 10.0;
 pub const HAM_DIFF_MARKED: f64 = 20.0;
