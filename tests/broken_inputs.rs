@@ -325,7 +325,15 @@ const VICON: &[(&str, Want)] = &[
     ),
     (
         "vicon_csv/frame_jump_huge.csv",
-        E("vicon_csv/frame_jump_huge.csv:7:1: invalid value: frame 999999999 follows frame 1 (in Frame)"),
+        E("vicon_csv/frame_jump_huge.csv:7:1: invalid value: frame 999999999 follows frame 1: 999999997 missing \
+           frames are too many to fill as gaps (in Frame)"),
+    ),
+    // Gaps cost cells (rows x columns), bounded by the file's size: 8998
+    // frames x 1800 columns would be 130 MB from a 21 KB file.
+    (
+        "vicon_csv/frame_gap_wide.csv",
+        E("vicon_csv/frame_gap_wide.csv:7:1: invalid value: frame 9000 follows frame 1: 8998 missing frames are too \
+           many to fill as gaps (in Frame)"),
     ),
     (
         "vicon_csv/frame_backwards.csv",
@@ -656,5 +664,40 @@ fn ten_million_column_line() {
             assert_eq!(notes, ["rows carry 9999997 more columns than the 1 named markers; ignored"])
         }
         Got::Err(e) => panic!("wide.trc: {e}"),
+    }
+}
+
+/// A header of 20,000 markers or columns over 2,000 rows of two cells: a
+/// reader that stored every absent cell as a gap would hold 20,000 x 2,000
+/// samples (about 1 GB) for a 200 KB file.
+#[test]
+fn short_rows_under_a_wide_header() {
+    const N: usize = 20_000;
+    let rows: String = (1..=2000).map(|i| format!("{i}\t{:.2}\n", i as f64 / 100.0)).collect();
+    let trc_names: String = (0..N).map(|k| format!("M{k}\t\t\t")).collect();
+    let trc_xyz: String = (1..=N).map(|k| format!("X{k}\tY{k}\tZ{k}\t")).collect();
+    let trc = format!(
+        "PathFileType\t4\t(X/Y/Z)\tw.trc\n{}100\t100\t2000\t{N}\tmm\t100\t1\t2000\nFrame#\tTime\t{trc_names}\n\t\t{trc_xyz}\n{rows}",
+        "DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n"
+    );
+    let cols: String = (0..N).map(|k| format!("\tM{k}X\tM{k}Y\tM{k}Z")).collect();
+    let txt = format!("Frame\tTime{cols}\n{rows}");
+    let mot_cols: String = (0..N).map(|k| format!("\tc{k}")).collect();
+    let mot = format!("Coordinates\nendheader\ntime{mot_cols}\n{rows}");
+    let cases = [
+        (
+            "wide.trc",
+            trc,
+            "wide.trc:34: rows hold 2 of the 60002 fields the header names: too many absent cells to read as gaps",
+        ),
+        ("wide.txt", txt, "wide.txt:2: expected 60002 fields, found 2"),
+        ("wide.mot", mot, "wide.mot:4: expected 20001 fields, found 2"),
+    ];
+    for (name, content, want) in cases {
+        // The header line is longer than sniffing looks (64 KB): force the reader.
+        match guarded(name, content.into_bytes(), Some(format_of(name)), Duration::from_secs(60)) {
+            Got::Err(e) => assert_eq!(e, want),
+            Got::Ok { what, .. } => panic!("{name}: read as {what}"),
+        }
     }
 }

@@ -613,7 +613,13 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
     // Line breaks bound the rows (counted in u8 lanes so that it vectorises).
     let rows_cap =
         b.chunks(128).map(|c| c.iter().map(|&x| u8::from(x == b'\n')).sum::<u8>() as usize).sum::<usize>() + 1;
-    let cap = text::bounded_count(rows_cap as u64, bytes.len(), 1).unwrap_or(0).min(1 << 24);
+    // Every stored cell takes at least 2 bytes of the file (value and
+    // delimiter): rows x columns never allocates more than the file backs,
+    // however many short lines sit under a wide header.
+    let cap = text::bounded_count(rows_cap as u64, bytes.len(), 1)
+        .unwrap_or(0)
+        .min(1 << 24)
+        .min(bytes.len() / (2 * ncols.max(1)) + 1);
     let mut times: Vec<f64> = Vec::with_capacity(cap);
     let mut first_counter: Option<f64> = None;
     let mut xyz: Vec<Vec<[f64; 3]>> = markers.iter().map(|_| Vec::with_capacity(cap)).collect();

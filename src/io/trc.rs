@@ -30,6 +30,9 @@
 //!   they did not export). Columns beyond the named markers are ignored with
 //!   a note (BTK `SprintCalib.trc` carries 5 unnamed markers).
 //! * A marker name listed twice is renamed `NAME (2)` (noted).
+//! * Rows x markers may not exceed the file's size in bytes (absent cells
+//!   are gaps, but a few short rows under a header of thousands of markers
+//!   are an error, not gigabytes of gaps).
 //! * The last row of a file without a final line break that stops early, or
 //!   whose last number is cut (`1e`), is `Truncated`.
 // `ReadError` is large (path + position); boxing it is a change to error.rs.
@@ -217,6 +220,18 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<Recording, ReadError> {
         }
         t_last = time;
         frames += 1;
+        // Absent trailing cells are gaps, but never more samples than the
+        // file has bytes: short rows under a header of thousands of markers
+        // would otherwise cost memory the file cannot back.
+        if frames.saturating_mul(nm) > bytes.len() {
+            return Err(ReadError::new(
+                path,
+                Position::line(no),
+                ReadErrorKind::Format(format!(
+                    "rows hold {width} of the {want} fields the header names: too many absent cells to read as gaps"
+                )),
+            ));
+        }
         for k in 0..nm {
             let p = row[k];
             if present[k] == 3 && p.iter().all(|v| v.is_finite()) {

@@ -153,7 +153,9 @@ struct Table {
 struct Reader<'p, 'a> {
     path: &'p Path,
     lines: Vec<Line<'a>>,
-    /// Budget of rows that may be invented when frame numbers skip.
+    /// Budget of cells (rows x columns) that may be invented when frame
+    /// numbers skip: the file's size, so that gaps never cost more memory
+    /// than the data could.
     fill_budget: usize,
     /// The file lacks a final line break (its last number may be cut off).
     unterminated: bool,
@@ -541,7 +543,7 @@ impl<'p, 'a> Reader<'p, 'a> {
     }
 
     /// Frame numbers of per-frame sections must rise; skipped frames become
-    /// gaps (bounded by the file size).
+    /// gaps, as many cells (rows x columns) as the file has bytes at most.
     fn fill_skipped(
         path: &Path,
         budget: &mut usize,
@@ -554,15 +556,25 @@ impl<'p, 'a> Reader<'p, 'a> {
             return Ok(());
         }
         let skipped = frame.saturating_sub(prev).saturating_sub(1);
-        if frame <= prev || skipped as u64 > *budget as u64 {
+        if frame <= prev {
             return Err(ReadError::new(
                 path,
                 Position::cell(line, 1).with_field("Frame"),
                 ReadErrorKind::BadValue(format!("frame {frame} follows frame {prev}")),
             ));
         }
+        let cells = (skipped as u64).saturating_mul(table.columns.len().max(1) as u64);
+        if cells > *budget as u64 {
+            return Err(ReadError::new(
+                path,
+                Position::cell(line, 1).with_field("Frame"),
+                ReadErrorKind::BadValue(format!(
+                    "frame {frame} follows frame {prev}: {skipped} missing frames are too many to fill as gaps"
+                )),
+            ));
+        }
         let skipped = skipped as usize;
-        *budget -= skipped;
+        *budget -= cells as usize;
         for c in &mut table.columns {
             c.data.extend(std::iter::repeat_n(f64::NAN, skipped));
         }

@@ -89,6 +89,19 @@ put("vicon_csv/rate_1e9.csv", vicon(rate="1e9"))
 put("vicon_csv/frame_jump_huge.csv", vicon(rows="1,0,1,2,3\r\n999999999,0,4,5,6\r\n"))
 put("vicon_csv/frame_backwards.csv", vicon(rows="5,0,1,2,3\r\n4,0,4,5,6\r\n"))
 put("vicon_csv/frames_skipped.csv", vicon(rows="1,0,1,2,3\r\n4,0,4,5,6\r\n"))
+# 600 markers (1800 columns) and a jump of 8998 frames: 16 million gap cells
+# (130 MB) invented from a 14 KB file unless the gap budget counts cells.
+WIDE_NAMES = ",," + ",,,".join(f"S:M{k}" for k in range(600)) + ",,"
+WIDE_ROW = ",".join(["1", "2", "3"] * 600)
+put(
+    "vicon_csv/frame_gap_wide.csv",
+    vicon(
+        names=WIDE_NAMES,
+        comps="Frame,Sub Frame," + ",".join(["X", "Y", "Z"] * 600),
+        units=",," + ",".join(["mm"] * 1800),
+        rows=f"1,0,{WIDE_ROW}\r\n9000,0,{WIDE_ROW}\r\n",
+    ),
+)
 put("vicon_csv/one_frame.csv", vicon(rows="1,0,1,2,3\r\n"))
 put("vicon_csv/mixed_delimiters.csv", vicon(rows="1,0,1,2,3\r\n2;0;4;5;6\r\n"))
 
