@@ -251,5 +251,6 @@ pub fn write_summary(out: &Path, outcomes: &[Outcome]) -> Result<(), Error> {
     let lang = crate::report::i18n::get(code)
         .or_else(|| crate::report::i18n::get("en"))
         .ok_or_else(|| Error::Other("no English report strings built in".into()))?;
-    output::write_atomic(&out.join("index.html"), crate::report::index::render(&rows, lang).as_bytes())
+    let has_report = |id: &str| out.join(id).join("report.html").is_file();
+    output::write_atomic(&out.join("index.html"), crate::report::index::render(&rows, lang, &has_report).as_bytes())
 }

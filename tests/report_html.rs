@@ -639,3 +639,22 @@ fn traffic_lights_follow_the_simulated_truth() {
     assert!(n >= 3, "{n} findings");
     assert!(row.contains(&format!("data-v=\"{n}\">{n}</td>")) && row.contains("sev-marked"), "{row}");
 }
+
+/// `--only metrics` writes no report.html, so the index links none.
+#[test]
+fn index_links_only_reports_that_exist() {
+    let out = tmpdir("only");
+    let o = bin()
+        .args(["analyze", "--quiet", "--only", "metrics", "--out"])
+        .arg(&out)
+        .arg(data().join("walker.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join("walker").join("report.html").exists());
+    let html = read(&out.join("index.html"));
+    parse(&html).unwrap();
+    assert!(!html.contains("report.html\""), "dead link in {html}");
+    assert!(html.contains(">walker</td>"));
+    std::fs::remove_dir_all(&out).unwrap();
+}

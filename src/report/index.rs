@@ -43,8 +43,10 @@ fn num_cell(l: &Lang, r: &Row, col: &str, d: usize) -> String {
     }
 }
 
-/// Render `index.html` for a batch's summary rows (failures included).
-pub fn render(rows: &[Row], l: &Lang) -> String {
+/// Render `index.html` for a batch's summary rows (failures included);
+/// `has_report(trial)` says whether `<trial>/report.html` exists (none with
+/// `--only metrics`), and only then is the trial linked.
+pub fn render(rows: &[Row], l: &Lang, has_report: &dyn Fn(&str) -> bool) -> String {
     let mut s = String::with_capacity(4096 + rows.len() * 600);
     let title = l.t("report.index.title");
     let _ = write!(
@@ -92,7 +94,11 @@ pub fn render(rows: &[Row], l: &Lang) -> String {
     }
     s.push_str("</tr></thead><tbody>\n");
     for r in rows.iter().filter(|r| r.status == "ok") {
-        let link = format!("<a href=\"{}/report.html\">{}</a>", esc(&url_path(&r.trial)), esc(&r.trial));
+        let link = if has_report(&r.trial) {
+            format!("<a href=\"{}/report.html\">{}</a>", esc(&url_path(&r.trial)), esc(&r.trial))
+        } else {
+            esc(&r.trial)
+        };
         let word = |col: &str, prefix: &str| match r.metric(col) {
             Some(v) => cell(v, &esc(l.t(&format!("{prefix}{v}"))), ""),
             None => cell("", "–", ""),
@@ -199,7 +205,7 @@ mod tests {
 
     #[test]
     fn csp_allows_exactly_the_sort_script() {
-        let html = render(&[], crate::report::i18n::get("en").unwrap());
+        let html = render(&[], crate::report::i18n::get("en").unwrap(), &|_| true);
         let hash = csp_script_hash(SORT_SCRIPT);
         assert!(html.contains(&format!("script-src {hash}\"")));
         // The script in the page is byte for byte the hashed one.
