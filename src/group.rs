@@ -284,6 +284,35 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
             .filter(|s| !s.is_empty())
             .map(|s| base.join(s))
             .collect();
+        // Imbalance side-cars listed with the trial's files are found beside
+        // the motion files by their stem (`imbalance::SideCars`), not read as
+        // motion data; one that would not be found is an error here.
+        let (side, mut files): (Vec<PathBuf>, Vec<PathBuf>) = files
+            .into_iter()
+            .partition(|f| crate::imbalance::dynamometer::is_sidecar(f) || crate::imbalance::is_mvc_name(f));
+        for f in side {
+            let dynamometer = crate::imbalance::dynamometer::is_sidecar(f.as_path());
+            let found = if dynamometer {
+                crate::imbalance::dynamometer::sidecar_for(&files).as_ref() == Some(&f)
+            } else {
+                files.iter().any(|m| {
+                    m.parent() == f.parent()
+                        && f.file_stem()
+                            .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case(&format!("{}_mvc", group_key(m))))
+                })
+            };
+            if !found {
+                let want = if dynamometer { "<stem>_dynamometer.csv" } else { "<stem>_mvc.<ext>" };
+                return Err(err(
+                    line,
+                    format!(
+                        "trial {id}: {} joins a trial only as {want} beside its motion file (same folder and stem)",
+                        f.display()
+                    ),
+                ));
+            }
+        }
+        files.dedup();
         if files.is_empty() {
             return Err(err(line, format!("trial {id}: no files")));
         }

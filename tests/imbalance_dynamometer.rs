@@ -243,3 +243,32 @@ fn the_side_car_joins_its_trial_and_is_not_motion_data() {
     let w = specs.iter().find(|s| s.id == "walker").unwrap();
     assert_eq!(dy::sidecar_for(&w.files), None);
 }
+
+#[test]
+fn a_manifest_may_list_the_table_with_the_trial() {
+    let dir = std::env::temp_dir().join(format!("gaitline-dyn-manifest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["runner_imbalance.txt", "runner_imbalance_dynamometer.csv"] {
+        std::fs::copy(data().join(f), dir.join(f)).unwrap();
+    }
+    std::fs::copy(data().join("runner_imbalance_dynamometer.csv"), dir.join("strength_dynamometer.csv")).unwrap();
+    let m = dir.join("m.csv");
+    std::fs::write(&m, "trial,files\nr1,runner_imbalance.txt;runner_imbalance_dynamometer.csv\n").unwrap();
+    let specs = gaitline::group::read_manifest(&m).unwrap();
+    assert_eq!(specs[0].files, vec![dir.join("runner_imbalance.txt")], "the table is not a motion file");
+    assert_eq!(dy::sidecar_for(&specs[0].files), Some(dir.join("runner_imbalance_dynamometer.csv")));
+    // A table that would not be found beside the motion file is an error naming it.
+    std::fs::write(&m, "trial,files\nr1,runner_imbalance.txt;strength_dynamometer.csv\n").unwrap();
+    let e = gaitline::group::read_manifest(&m).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "manifest {}:2: trial r1: {} joins a trial only as <stem>_dynamometer.csv beside its motion file (same \
+             folder and stem)",
+            m.display(),
+            dir.join("strength_dynamometer.csv").display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
