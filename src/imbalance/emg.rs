@@ -5,7 +5,9 @@
 //! (BF, ST, SM, MH, ...) or quadriceps (RF, VL, VM, ...) muscle is used,
 //! whatever its [`crate::model::ChannelKind`]; its side comes from the label.
 //! Channels whose label names no side are reported as `unsided` (they get
-//! recording-level ratios but no gait cycles, which need a side).
+//! recording-level ratios but no gait cycles, which need a side). A
+//! [`ChannelMap`] (TOML side-car) renames channels the guesser does not know
+//! to labels it does, side included.
 //!
 //! # Processing (per channel)
 //! As the literature does it (domain reference §3.7; pyCGM2 `Lib/emg.py`,
@@ -19,9 +21,11 @@
 //! missing (non-finite) samples ([`Butterworth::filtfilt_gaps`]).
 //!
 //! # Normalisation
-//! Envelopes are divided by the **trial's peak**: the largest envelope value
-//! of all hamstring and quadriceps channels of the trial (no MVC trial is read
-//! yet). One common divisor keeps amplitude ratios between muscles as they
+//! With an MVC recording that has a channel for every channel used
+//! ([`EmgInputs::mvc`]), each envelope is divided by its own MVC envelope peak
+//! (fractions of MVC). Otherwise envelopes are divided by the **trial's
+//! peak**: the largest envelope value of all hamstring and quadriceps channels
+//! of the trial. One common divisor keeps amplitude ratios between muscles as they
 //! were in volts, which the H:Q activation ratio needs; dividing each channel
 //! by its own peak would make every muscle peak at 1 and hide a weak muscle.
 //! The price: ratios of amplitudes between different muscles depend on
@@ -36,6 +40,9 @@
 //! per channel, then the channels of a group are averaged: `H(p)`, `Q(p)`.
 //! - H:Q activation ratio = ∫H / ∫Q (trapezoid over the 101 points), over the
 //!   cycle and per phase.
+//! - Rudolph et al. (2000) co-contraction index ([`cci_rudolph`]) beside it.
+//! - Timing: peak and active intervals of each group's mean cycle
+//!   ([`timing`]) checked against normal peak windows ([`check_timing`]).
 //! - Co-contraction index (Falconer & Winter 1985, Electromyogr Clin
 //!   Neurophysiol 25:135–149): CCI = 2·∫min(H, Q) / ∫(H + Q) × 100 %, trapezoid
 //!   over the 101 points as pyCGM2 `EMG/coactivationProcedures.py` does.
