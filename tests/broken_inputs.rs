@@ -550,6 +550,10 @@ const C3D: &[(&str, Want)] = &[
     ("c3d/latin1_label.c3d", O(&[], "frames=2 markers=[\"LÄHE\"] analogs=0 reference=0 rate=100")),
     ("c3d/first_after_last.c3d", O(&["header frame range 10..5 is invalid; using POINT:FRAMES (2)"], ONE_LHEE)),
     (
+        "c3d/param_next_out_of_range.c3d",
+        O(&["parameter chain points outside the file at byte 668; stopped there"], ONE_LHEE),
+    ),
+    (
         "c3d/param_dims_huge.c3d",
         E("c3d/param_dims_huge.c3d: byte 675: file is truncated: parameter data runs past the end of the file (in \
            HUGE)"),

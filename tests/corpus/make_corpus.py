@@ -266,4 +266,9 @@ put("c3d/latin1_label.c3d", c3d(labels=(b"L\xc4HE",)))
 put("c3d/first_after_last.c3d", c3d(first=10, last=5))
 # A parameter whose dimensions claim 255 x 255 x 255 floats (66 MB) in a 1.5 KB file.
 put("c3d/param_dims_huge.c3d", c3d(extra_params=bytes([4, 1]) + b"HUGE" + struct.pack("<h", 9) + bytes([4, 3, 255, 255, 255])))
+# A record whose offset to the next record points 30,000 bytes past the end.
+put(
+    "c3d/param_next_out_of_range.c3d",
+    c3d(extra_params=bytes([4, 1]) + b"NEXT" + struct.pack("<h", 30000) + bytes([2, 0, 0, 0, 0])),
+)
 print("corpus written to", ROOT)
