@@ -404,3 +404,30 @@ fn report_of_one_trial_renders_fast() {
         }
     }
 }
+
+/// Real EMG without markers (1123x01EMG.c3d): no cycles, so no EMG chart,
+/// but the H:Q chart with the recording-level ratio of each side; real
+/// Plug-in Gait walking (PiG_Motion) gets every chart.
+#[test]
+fn real_trials_get_the_charts_their_data_allow() {
+    let en = i18n::get("en").unwrap();
+    let Some(p) = common::data_file("btkdata/C3DSamples__others__1123x01EMG.c3d") else { return };
+    let spec = TrialSpec { id: "emg".into(), files: vec![p], static_file: None, subject: Default::default() };
+    let (t, a) = load(&spec);
+    let names: Vec<&str> = charts::all(&t, &a, en, None).unwrap().iter().map(|c| c.name).collect();
+    assert_eq!(names, vec!["hq"]);
+    let Some(p) = common::data_file("btkdata/C3DSamples__PiG__PiG_Motion-FlatFoot-Full.c3d") else { return };
+    let spec = TrialSpec {
+        id: "pig".into(),
+        files: vec![p],
+        static_file: common::data_file("btkdata/C3DSamples__PiG__PiG_Calibration-FlatFoot-Full.c3d"),
+        subject: Default::default(),
+    };
+    let (t, a) = load(&spec);
+    let charts = charts::all(&t, &a, en, None).unwrap();
+    let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
+    assert_eq!(names, vec!["angles", "spatiotemporal", "foot_strike", "emg", "hq", "markers"]);
+    // The file's 12 Vicon events are all on the timeline as a reference.
+    let marks = charts::timeline_marks(&t, &a.events.events);
+    assert_eq!(marks.iter().filter(|m| m.source == gaitline::events::Source::File).count(), 12);
+}

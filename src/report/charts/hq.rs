@@ -106,6 +106,13 @@ fn emg_groups(e: &EmgImbalance, lang: &Lang) -> Vec<Group> {
         label: lang.t("chart.hq.cycle").to_string(),
         values: [Side::Left, Side::Right].map(|s| side(s).and_then(|x| x.hq_ratio)),
     });
+    if out.iter().all(|g| g.values.iter().all(|v| v.is_none())) {
+        // EMG without strides: the recording-level ratio (mean envelopes).
+        return vec![Group {
+            label: lang.t("chart.hq.recording").to_string(),
+            values: [Side::Left, Side::Right].map(|s| side(s).and_then(|x| x.hq_ratio_recording)),
+        }];
+    }
     out
 }
 
@@ -153,7 +160,7 @@ fn bars_chart<'a, 'b>(
         .margin_right(24)
         .x_label_area_size(70)
         .y_label_area_size(70)
-        .build_cartesian_2d(0.0..n, 0.0..ymax)
+        .build_cartesian_2d((0.5 * n - 0.5 * n.max(3.0))..(0.5 * n + 0.5 * n.max(3.0)), 0.0..ymax)
         .map_err(pe)?;
     ch.configure_mesh()
         .disable_x_mesh()

@@ -124,7 +124,7 @@ pub fn png(t: &Trial, events: &[Event], lang: &Lang) -> Result<Option<(Vec<u8>, 
             let b = if n == 1 { t_end } else { a + STRIP_S };
             strip(area, t, &feet, &marks, (a, b), (zlo, zhi), lang)?;
         }
-        legend(&foot, &feet, lang)?;
+        legend(&foot, &feet, marks.iter().any(|m| m.side.is_none()), lang)?;
         Ok(())
     })?;
     Ok(Some((png, h)))
@@ -176,6 +176,18 @@ fn strip(
         .y_label_formatter(&|y| lang.num(*y, 2))
         .draw()
         .map_err(pe)?;
+    if feet.is_empty() {
+        let style = draw::font(draw::AXIS).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+        ch.draw_series(std::iter::once(Text::new(
+            lang.t("chart.timeline.no_feet").to_string(),
+            (0.5 * (a + b), 0.5 * (zlo + zhi)),
+            style,
+        )))
+        .map_err(pe)?;
+    }
     let visible: Vec<&Mark> = marks.iter().filter(|m| m.time_s >= a && m.time_s <= b).collect();
     // Thin guide lines from each event up through the heights.
     for m in &visible {
@@ -245,7 +257,7 @@ fn strip(
     Ok(())
 }
 
-fn legend(area: &Area, feet: &[(Side, bool, &Marker)], lang: &Lang) -> Result<(), Error> {
+fn legend(area: &Area, feet: &[(Side, bool, &Marker)], unsided: bool, lang: &Lang) -> Result<(), Error> {
     let f = draw::font(draw::AXIS);
     let y = 20;
     let mut x = 16;
@@ -272,5 +284,8 @@ fn legend(area: &Area, feet: &[(Side, bool, &Marker)], lang: &Lang) -> Result<()
     x += 40 + lang.t("chart.timeline.strike").chars().count() as i32 * 9;
     area.draw(&Circle::new((x + 10, y + 10), 7, draw::INK.filled())).map_err(pe)?;
     area.draw_text(lang.t("chart.timeline.off"), &f, (x + 26, y)).map_err(pe)?;
+    if unsided {
+        area.draw_text(lang.t("chart.timeline.unsided"), &f, (16, y + 26)).map_err(pe)?;
+    }
     Ok(())
 }
