@@ -201,7 +201,7 @@ fn only_metrics_writes_tables_only_and_summary_line() {
             tables_seen += 1;
         }
     }
-    assert!(tables_seen >= 1 + 3 * n, "{tables_seen}");
+    assert!(tables_seen > 3 * n, "summary.csv and three tables per trial: {tables_seen}");
     let _ = std::fs::remove_dir_all(&d);
 }
 

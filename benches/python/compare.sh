@@ -3,7 +3,7 @@
 # the same files, one trial at a time (issue 8 target: each trial >= 50x
 # faster end to end).
 #
-#   benches/python/compare.sh [WORKDIR]      (default /tmp/gaitline-pycompare)
+#   benches/python/compare.sh [WORKDIR]      (default /tmp/g8-pycompare)
 #
 # Needs python3 with pandas, scipy and matplotlib (`pip install pandas scipy
 # matplotlib`); not part of CI. With GAITLINE_DATA set, RBDS0041runT252
@@ -22,7 +22,7 @@
 # and the ratios python / gaitline.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-W=${1:-/tmp/gaitline-pycompare}
+W=${1:-/tmp/g8-pycompare}
 REPEATS=${REPEATS:-3}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 cargo build --release --quiet
