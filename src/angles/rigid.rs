@@ -43,7 +43,7 @@ fn svd_rotation(h: &Matrix3<f64>) -> Option<Matrix3<f64>> {
 /// the iteration does not settle.
 fn polar_rotation(h: &Matrix3<f64>) -> Option<Matrix3<f64>> {
     let norm = h.norm();
-    if norm.is_nan() || norm <= 0.0 || !norm.is_finite() {
+    if !norm.is_finite() || norm <= 0.0 {
         return None;
     }
     let (c0, c1, c2) = (h.column(0), h.column(1), h.column(2));
