@@ -431,3 +431,29 @@ fn real_trials_get_the_charts_their_data_allow() {
     let marks = charts::timeline_marks(&t, &a.events.events);
     assert_eq!(marks.iter().filter(|m| m.source == gaitline::events::Source::File).count(), 12);
 }
+
+/// The EMG chart's mean curve is the EMG evidence's own group cycle: the
+/// chart cuts each stride itself (for the SD) and must agree with
+/// `imbalance::emg` to rounding.
+#[test]
+fn emg_chart_mean_equals_the_evidence_cycles() {
+    use gaitline::clean::muscles::MuscleGroup;
+    use gaitline::model::Side;
+    for id in ["walker", "runner_imbalance"] {
+        let (t, a) = demo(id);
+        let e = a.emg.as_ref().unwrap();
+        for side in [Side::Left, Side::Right] {
+            let s = e.side(Some(side)).unwrap();
+            for (g, want) in
+                [(MuscleGroup::Hamstrings, &s.hamstrings_cycle), (MuscleGroup::Quadriceps, &s.quadriceps_cycle)]
+            {
+                let cyc = charts::emg_group_cycles(&t, &a, side, g);
+                assert_eq!(cyc.len(), s.cycles, "{id} {side:?} {g:?}: cycles");
+                let (m, sd) = gaitline::angles::cycles::mean_sd(&cyc);
+                let worst = (0..101).map(|p| (m[p] - want[p]).abs()).fold(0.0, f64::max);
+                assert!(worst < 1e-9, "{id} {side:?} {g:?}: chart mean differs by {worst}");
+                assert!(sd.iter().all(|v| v.is_finite() && *v >= 0.0));
+            }
+        }
+    }
+}

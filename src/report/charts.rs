@@ -119,6 +119,18 @@ pub fn emg_png(t: &Trial, a: &Analysis, lang: &Lang) -> Result<Option<Vec<u8>>, 
     }
 }
 
+/// The per-stride group-mean envelopes the EMG chart averages (mean ± SD)
+/// for one side and muscle group; empty without EMG or strides.
+pub fn emg_group_cycles(
+    t: &Trial,
+    a: &Analysis,
+    side: crate::model::Side,
+    group: crate::clean::muscles::MuscleGroup,
+) -> Vec<[f64; 101]> {
+    let Some(e) = &a.emg else { return Vec::new() };
+    e.side(Some(side)).map(|s| emg::group_cycles(t, &a.strides, e, s, group)).unwrap_or_default()
+}
+
 /// H:Q ratios against their cut-offs: the EMG activation ratio ∫H/∫Q per
 /// gait phase and over the cycle, left and right, with the symmetry index
 /// and its cut-offs ([`crate::imbalance::findings::EMG_SI_MILD`]); and, when
