@@ -28,8 +28,9 @@
 //!     toe marker), levelled in the static trial with `flat_foot`; y along
 //!     MT5→MT1 (right; MT1→MT5 left), else the shank's y; z = x × y.
 //! - Each segment's tracking markers (the rigid cluster: pelvis ASIS/PSIS/
-//!   sacrum, the iliac crests only when fewer than three; thigh and shank clusters `*Thigh*`, `TH1..`,
-//!   `*Shank*`, `SH1..`, `TB1..`, wands, trochanter, tibial tuberosity,
+//!   sacrum, the iliac crests only when fewer than three; thigh and shank
+//!   clusters `*Thigh*`, `TH1..`, `*Shank*`, `SH1..`, `TB1..`, wands,
+//!   trochanter, tibial tuberosity,
 //!   fibula head; foot: the heel cluster `*Heel*` when it has three markers,
 //!   else heel and forefoot markers) are expressed in the anatomical frame.
 //!   In the motion trial each frame's cluster is fitted by least squares
@@ -52,6 +53,15 @@
 //!   spin when the foot points down in swing. Zero positions differ from Plug-in
 //!   Gait's: all joint angles are 0 when the anatomical frames are aligned,
 //!   and the foot's long axis is the heel → metatarsal line.
+//!
+//! Checked (tests/angles_cast.rs): synthetic clusters with known angles on
+//! all three axes come back within 1e-12 deg; RBDS0041 running against the
+//! authors' Visual3D mean cycles: hip flexion RMS 3.6/4.5 deg (left/right),
+//! knee flexion 9.2/12.5 (our swing peak 90 deg, Visual3D's 102/107; stance
+//! within about 3 deg), ankle dorsiflexion 8.3/8.9 (6.4/6.9 with
+//! `flat_foot`); Hamner running against OpenSim IK: sagittal r ≥ 0.99, range
+//! of motion within 1.3 (ankle), 6.3 (knee), 8.8 deg (hip, ours smaller);
+//! Gait2392 walking frame by frame: hip and knee r ≥ 0.99.
 
 // Side indices address parallel arrays.
 #![allow(clippy::needless_range_loop)]
