@@ -1,13 +1,19 @@
 //! Fuzz the trc reader: any bytes give a recording or an error that names
-//! the file; never a panic, a hang or an allocation the input cannot back.
+//! the file; never a panic, a hang, or more memory than the input can back.
 #![no_main]
+
+#[path = "common.rs"]
+mod common;
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
+#[global_allocator]
+static ALLOC: common::Counting = common::Counting;
+
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.trc");
-    if let Err(e) = gaitline::io::trc::read(path, data) {
+    if let Err(e) = common::bounded(data, || gaitline::io::trc::read(path, data)) {
         assert!(e.to_string().starts_with("fuzz.trc"), "error does not name the file: {e}");
     }
 });
