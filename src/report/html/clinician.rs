@@ -49,9 +49,10 @@ pub(super) fn render(s: &mut String, r: &ReportInput) {
     keep(s, &|s| angles(s, m, l));
     charts(s, &["angles"]);
     keep(s, &|s| emg(s, m, l));
+    charts(s, &["emg"]);
     keep(s, &|s| dynamometer(s, m, l));
+    charts(s, &["hq"]);
     keep(s, &|s| kinematic(s, m, l));
-    charts(s, &["emg", "hq"]);
     findings(s, r.metrics, l);
     if used.iter().any(|u| !u) {
         let _ = writeln!(s, "<h2>{}</h2>", esc(l.t("report.charts")));
@@ -459,7 +460,12 @@ fn emg(s: &mut String, m: &Metrics, l: &Lang) {
             "right" => " r",
             _ => "",
         };
-        let _ = write!(s, "<th class=\"num{cls}\">{}</th>", side_word(l, name));
+        let head = match *name {
+            "left" => esc(l.t("report.left_col")),
+            "right" => esc(l.t("report.right_col")),
+            other => side_word(l, other),
+        };
+        let _ = write!(s, "<th class=\"num{cls}\">{head}</th>");
     }
     s.push_str("</tr></thead><tbody>");
     let row = |s: &mut String, label: String, f: &dyn Fn(&str, &crate::imbalance::emg::SideOut) -> Option<String>| {
@@ -520,10 +526,19 @@ fn emg(s: &mut String, m: &Metrics, l: &Lang) {
         }
         s.push_str("</p>\n");
     }
+    // The evidence note once per distinct text, with the sides it is for.
+    let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     for (name, so) in &sides {
-        if !so.evidence.is_empty() {
-            let _ = writeln!(s, "<p class=\"note\">{}: {}</p>", side_word(l, name), esc(&so.evidence));
+        if so.evidence.is_empty() {
+            continue;
         }
+        match notes.iter_mut().find(|(t, _)| *t == so.evidence) {
+            Some((_, names)) => names.push(side_word(l, name)),
+            None => notes.push((so.evidence.clone(), vec![side_word(l, name)])),
+        }
+    }
+    for (text, names) in notes {
+        let _ = writeln!(s, "<p class=\"note\">{}: {}</p>", names.join(", "), esc(&text));
     }
 }
 
