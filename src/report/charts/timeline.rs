@@ -273,9 +273,13 @@ fn legend(area: &Area, feet: &[(Side, bool, &Marker)], unsided: bool, lang: &Lan
                 area.draw(&PathElement::new(vec![(a, y + 9), (a + 9, y + 9)], col.stroke_width(w))).map_err(pe)?;
             }
         }
-        let side_name = lang.t(if si == 0 { "chart.left" } else { "chart.right" });
-        let part = lang.t(if *toe { "chart.timeline.toe" } else { "chart.timeline.heel" });
-        let text = format!("{side_name} {part} ({})", m.name);
+        let key = match (toe, si) {
+            (false, 0) => "chart.timeline.heel_left",
+            (false, _) => "chart.timeline.heel_right",
+            (true, 0) => "chart.timeline.toe_left",
+            (true, _) => "chart.timeline.toe_right",
+        };
+        let text = format!("{} ({})", lang.t(key), m.name);
         area.draw_text(&text, &f, (x + 46, y)).map_err(pe)?;
         x += 56 + (text.chars().count() as i32) * 9;
     }
