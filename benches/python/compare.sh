@@ -26,8 +26,10 @@ W=${1:-/tmp/g8-pycompare}
 REPEATS=${REPEATS:-3}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 cargo build --release --quiet
-GL=target/release/gaitline
 rm -rf "$W" && mkdir -p "$W/sim"
+# A copy, so that a rebuild of target/ during the run does not disturb it.
+cp target/release/gaitline "$W/gaitline"
+GL=$W/gaitline
 $GL simulate --format delimited --duration 30 --mode walk --out "$W/sim" --stem simwalk --seed 11 2>/dev/null
 $GL simulate --format delimited --duration 30 --mode run --treadmill --out "$W/sim" --stem simrun --seed 12 2>/dev/null
 $GL simulate --format delimited --duration 30 --mode walk --treadmill --speed 1.1 --out "$W/sim" --stem simwalk_tm --seed 13 2>/dev/null
@@ -43,7 +45,7 @@ for s in simwalk simrun simwalk_tm; do
 done
 
 best() { sort -g | head -1; }
-wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 
 printf '%-18s %10s %10s %10s %10s %12s %12s %12s\n' trial python_in python_all gl_charts gl_tables in/charts all/charts in/tables
 for t in "${TRIALS[@]}"; do
