@@ -80,6 +80,11 @@ fn shards_and_merge_reproduce_one_run() {
     let summary = std::fs::read_to_string(single.join("summary.csv")).unwrap();
     assert!(summary.contains("broken,failed,"), "{summary}");
 
+    // The same bytes whatever the thread count.
+    let one = d.join("one_thread");
+    analyze(&one, &["--jobs", "1"]);
+    assert!(tree(&one) == tree(&single), "--jobs 1 and --jobs 2 wrote different files");
+
     // Three shards: disjoint, together every trial.
     let mut seen = Vec::new();
     let mut dirs = Vec::new();
