@@ -24,6 +24,8 @@ type Ctx<'a, 'b> = ChartContext<
 
 /// One group of bars: its label and the (left, right) values.
 struct Group {
+    /// `"emg"`, or the dynamometer ratio kind (`"conventional"`, ...).
+    kind: &'static str,
     label: String,
     values: [Option<f64>; 2],
 }
@@ -33,8 +35,14 @@ pub fn png(
     dynamo: Option<&DynamometerResult>,
     lang: &Lang,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let emg_groups = emg.map(|e| emg_groups(e, lang)).unwrap_or_default();
-    let dyn_groups = dynamo.map(|d| dyn_groups(d, lang)).unwrap_or_default();
+    let finite = |mut g: Vec<Group>| {
+        for x in &mut g {
+            x.values = x.values.map(|v| v.filter(|v| v.is_finite()));
+        }
+        g
+    };
+    let emg_groups = finite(emg.map(|e| emg_groups(e, lang)).unwrap_or_default());
+    let dyn_groups = finite(dynamo.map(|d| dyn_groups(d, lang)).unwrap_or_default());
     let has = |g: &[Group]| g.iter().any(|g| g.values.iter().any(|v| v.is_some()));
     let (he, hd) = (has(&emg_groups), has(&dyn_groups));
     if !he && !hd {
@@ -97,18 +105,21 @@ fn emg_groups(e: &EmgImbalance, lang: &Lang) -> Vec<Group> {
         .iter()
         .enumerate()
         .map(|(i, (name, _, _))| Group {
+            kind: "emg",
             label: lang.t(&format!("chart.hq.phase.{name}")).to_string(),
             values: [Side::Left, Side::Right]
                 .map(|s| side(s).and_then(|x| x.hq_ratio_phases.get(i).copied().flatten())),
         })
         .collect();
     out.push(Group {
+        kind: "emg",
         label: lang.t("chart.hq.cycle").to_string(),
         values: [Side::Left, Side::Right].map(|s| side(s).and_then(|x| x.hq_ratio)),
     });
     if out.iter().all(|g| g.values.iter().all(|v| v.is_none())) {
         // EMG without strides: the recording-level ratio (mean envelopes).
         return vec![Group {
+            kind: "emg",
             label: lang.t("chart.hq.recording").to_string(),
             values: [Side::Left, Side::Right].map(|s| side(s).and_then(|x| x.hq_ratio_recording)),
         }];
@@ -138,6 +149,7 @@ fn dyn_groups(d: &DynamometerResult, lang: &Lang) -> Vec<Group> {
                 format!("{}:{} °/s", lang.num(vh, 0), lang.num(vq, 0))
             };
             out.push(Group {
+                kind: key,
                 label: format!("{}|{speed}", lang.t(&format!("chart.hq.{key}"))),
                 values: [pick(Side::Left), pick(Side::Right)],
             });
@@ -243,9 +255,8 @@ fn dyn_panel(area: &Area, groups: &[Group], d: &DynamometerResult, lang: &Lang) 
     let mut ch = bars_chart(area, lang.t("chart.hq.dyn_caption"), groups, ymax, lang)?;
     // Cut-off lines over the groups of their kind.
     let c = &d.cutoffs;
-    let conv = lang.t("chart.hq.conventional").to_string();
     for (i, g) in groups.iter().enumerate() {
-        let lines: Vec<(f64, bool)> = if g.label.starts_with(&conv) {
+        let lines: Vec<(f64, bool)> = if g.kind == "conventional" {
             vec![(c.conventional_mild, false), (c.conventional_marked, true)]
         } else {
             vec![(c.functional_mild, false), (1.0, true)]
