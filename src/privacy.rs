@@ -95,6 +95,28 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     sha256(&outer)
 }
 
+/// `s` with each occurrence of `from` that has no letter or digit right
+/// before or after it replaced by `to`.
+fn replace_words(s: &str, from: &str, to: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for (i, _) in s.match_indices(from) {
+        if i < last {
+            continue;
+        }
+        let end = i + from.len();
+        if word(s[..i].chars().next_back()) || word(s[end..].chars().next()) {
+            continue;
+        }
+        out.push_str(&s[last..i]);
+        out.push_str(to);
+        last = end;
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -171,12 +193,13 @@ impl Anonymizer {
         out
     }
 
-    /// Replace every identifying string in `s`.
+    /// Replace every identifying string in `s` where it stands on its own
+    /// (not inside a longer word: a file stem `walk` leaves "walking" alone).
     fn scrub_text(secrets: &[(String, String)], s: &str) -> String {
         let mut s = s.to_string();
         for (from, to) in secrets {
             if s.contains(from.as_str()) {
-                s = s.replace(from.as_str(), to);
+                s = replace_words(&s, from, to);
             }
         }
         s
@@ -269,6 +292,14 @@ mod tests {
             hex(&hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
+    }
+
+    #[test]
+    fn names_are_replaced_as_whole_words_only() {
+        assert_eq!(replace_words("walk.c3d: walking, walk", "walk", "X"), "X.c3d: walking, X");
+        assert_eq!(replace_words("Jane Doe:LASI does", "Doe", "[removed]"), "Jane [removed]:LASI does");
+        assert_eq!(replace_words("JaneDoe_walk01.c3d", "JaneDoe_walk01", "anon"), "anon.c3d");
+        assert_eq!(replace_words("aaa", "aa", "b"), "aaa");
     }
 
     #[test]
