@@ -284,3 +284,34 @@ fn trial_ids_never_leave_the_output_folder() {
     assert!(out.join("summary.csv").is_file(), "the batch summary is not shadowed by a trial folder");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Strings from files reach the HTML report escaped: a subject name holding
+/// a script, quotes and `</style>` (Vicon CSV `Subject:` prefix and event
+/// subjects) never appears raw in `report.html` or `index.html`.
+#[test]
+fn file_strings_are_escaped_in_html() {
+    use gaitline::simulate::{OutFormat, SimConfig, simulate, write_trial};
+    let dir = tmp("html");
+    let evil = "<script>alert(1)</script>\"'</style><img src=x onerror=alert(2)>";
+    let t = simulate(&SimConfig::walking().with_duration(6.0).with_subject(evil, 1.7, 65.0));
+    write_trial(&t, &dir.join("in"), "evil", OutFormat::ViconCsv).unwrap();
+    let csv = std::fs::read_to_string(dir.join("in/evil.csv")).unwrap();
+    assert!(csv.contains(evil), "the name is in the input");
+    let out = dir.join("out");
+    let r = gaitline(&["analyze", &dir.join("in").display().to_string(), "--out", &out.display().to_string()], None);
+    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("evil/metrics.json")).unwrap()).unwrap();
+    assert_eq!(m["subject"]["name"], evil, "metrics.json keeps the name as data");
+    for f in [out.join("evil/report.html"), out.join("index.html")] {
+        let html = readable_text(&f);
+        for raw in ["<script>alert", "onerror=alert(2)>", "<img src=x"] {
+            assert!(!html.contains(raw), "{}: {raw} appears unescaped", f.display());
+        }
+        let styles_closed = html.matches("</style>").count();
+        let styles_opened = html.matches("<style").count();
+        assert_eq!(styles_closed, styles_opened, "{}: a stray </style>", f.display());
+    }
+    let report = readable_text(&out.join("evil/report.html"));
+    assert!(report.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the report shows the name, escaped");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
