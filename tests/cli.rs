@@ -85,12 +85,17 @@ fn analyze_writes_metrics_summary_and_chart() {
     let png = std::fs::read(out.join("walk01/markers.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let mut lines = summary.lines();
+    // The first 13 columns keep their names and order; metric columns are appended (issue 7).
+    let mut rdr = csv::Reader::from_reader(summary.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
-        lines.next().unwrap(),
+        header[..13].join(","),
         "trial,status,error,source_files,marker_rate_hz,frames,duration_s,markers,marker_set,vertical_axis,progression,analog_channels,file_events"
     );
-    let row = lines.next().unwrap();
+    assert_eq!(header, gaitline::output::summary::columns());
+    let rec = rdr.records().next().unwrap().unwrap();
+    let first: Vec<&str> = rec.iter().take(13).collect();
+    let row = first.join(",");
     assert!(row.starts_with("walk01,ok,,"), "{row}");
     assert!(row.ends_with(",100,200,1.99,8,plug-in-gait,+Y,-X,0,0"), "{row}");
     std::fs::remove_dir_all(&d).unwrap();
