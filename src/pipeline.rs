@@ -29,10 +29,13 @@ pub struct AnalyzeOptions {
     pub tables_only: bool,
 }
 
-/// Read every file of a trial and clean it. Pure apart from reading the files.
+/// Read every file of a trial and clean it: the trial's files, its static
+/// trial and the imbalance side-cars beside its files (dynamometer table, EMG
+/// channel map, MVC recording). Pure apart from reading the files.
 pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions) -> Result<Trial, Error> {
     let recs: Vec<Recording> = spec.files.iter().map(|f| io::read_file(f, force)).collect::<Result<_, _>>()?;
     let mut t = trial::build(&spec.id, recs, &spec.subject, clean);
+    t.sidecars = crate::imbalance::SideCars::read(&spec.files);
     if let Some(s) = &spec.static_file {
         match io::read_file(s, force) {
             Ok(r) => {
@@ -87,20 +90,17 @@ pub struct Analysis {
     pub imbalance: crate::imbalance::Imbalance,
 }
 
-/// Run the analysis stages on a cleaned trial (pure, apart from reading the
-/// imbalance side-cars beside the trial's files: `<stem>_dynamometer.csv`,
-/// `<stem>_emgmap.toml` / `emg_channels.toml`, `<stem>_mvc.*`).
+/// Run the analysis stages on a cleaned trial (pure: the imbalance side-cars
+/// were read with the trial, [`Trial::sidecars`]).
 pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
     let events = crate::events::detect(t, o);
     let foot_strikes = crate::footstrike::analyze(t, &events);
     let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
     let (angles, angle_notes) = crate::angles::compute(t);
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
-    // The one read of this stage: side-cars beside the trial's files
-    // (dynamometer table, EMG channel map, MVC recording).
-    let sidecars = crate::imbalance::SideCars::read(&t.source_files);
-    let emg = crate::imbalance::emg_evidence(t, &strides, &sidecars);
-    let imbalance = crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &sidecars);
+    let emg = crate::imbalance::emg_evidence(t, &strides, &t.sidecars);
+    let imbalance =
+        crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &t.sidecars);
     Analysis {
         events,
         foot_strikes,

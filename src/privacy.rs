@@ -244,6 +244,25 @@ impl Anonymizer {
         for p in &mut t.force_plates {
             p.channels.iter_mut().for_each(sc);
         }
+        // Side-car files were found by the real names; only their paths
+        // (in read errors and the MVC recording) can carry a name.
+        let scrub_err = |e: &mut crate::error::ReadError| e.path = a.file_pseudonym(&e.path);
+        let s = &mut t.sidecars;
+        match s.dynamometer.as_mut() {
+            Some(Ok(d)) => d.path = a.file_pseudonym(&d.path),
+            Some(Err(e)) => scrub_err(e),
+            None => {}
+        }
+        match s.channel_map.as_mut() {
+            Some(Ok(m)) => m.path = a.file_pseudonym(&m.path),
+            Some(Err(e)) => scrub_err(e),
+            None => {}
+        }
+        match s.mvc.as_mut() {
+            Some(Ok((p, _))) => *p = a.file_pseudonym(p),
+            Some(Err(e)) => scrub_err(e),
+            None => {}
+        }
     }
 
     /// An error of one trial with the trial's identifying strings replaced.

@@ -51,6 +51,10 @@ pub struct Trial {
     pub dialects: Vec<String>,
     /// The static (calibration) trial, cleaned the same way; never analysed as gait.
     pub static_trial: Option<Box<Trial>>,
+    /// Side-car files of the imbalance evidence found beside the trial's
+    /// files (dynamometer table, EMG channel map, MVC recording), read at the
+    /// input edge by [`crate::pipeline::load_trial`]; empty from [`build`].
+    pub sidecars: crate::imbalance::SideCars,
     pub notes: Vec<String>,
 }
 
@@ -98,6 +102,7 @@ pub fn build(id: &str, recs: Vec<Recording>, subject: &Subject, opts: &CleanOpti
         subject: subject.clone(),
         dialects: Vec::new(),
         static_trial: None,
+        sidecars: Default::default(),
         notes: Vec::new(),
     };
     for r in recs {

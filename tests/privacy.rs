@@ -315,3 +315,27 @@ fn file_strings_are_escaped_in_html() {
     assert!(report.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the report shows the name, escaped");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Side-cars are found by the real file names before those are replaced:
+/// the demo `runner_imbalance` keeps its dynamometer evidence under
+/// `--anonymize`, and neither its name nor its side-car's appears anywhere.
+#[test]
+fn anonymize_keeps_side_car_evidence() {
+    let out = tmp("sidecars");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let o = gaitline(
+        &["analyze", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--anonymize", "--only", "metrics"],
+        Some("clinic-key"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let with_dyn: Vec<serde_json::Value> = files_under(&out)
+        .into_iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "metrics.json"))
+        .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
+        .filter(|m: &serde_json::Value| m["imbalance"]["dynamometer"].is_object())
+        .collect();
+    assert_eq!(with_dyn.len(), 1, "one demo trial has a dynamometer table");
+    let file = with_dyn[0]["imbalance"]["dynamometer"]["file"].as_str().unwrap();
+    assert!(file.starts_with("anon-"), "dynamometer file named {file}");
+    assert!(leaks(&out, &["runner_imbalance", "Imbalanced"]).is_empty(), "{:?}", leaks(&out, &["runner_imbalance"]));
+}
