@@ -29,6 +29,8 @@ enum Command {
     Evaluate(EvaluateArgs),
     /// Join the report folders of `analyze --shard K/N` runs into one (summary.csv and trial folders).
     Merge(MergeArgs),
+    /// Normative reference data: `norms build` makes a lab's norms file from its healthy trials.
+    Norms(NormsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -214,6 +216,7 @@ fn main() -> ExitCode {
         Some(Command::Simulate(a)) => simulate(a),
         Some(Command::Evaluate(a)) => evaluate(a),
         Some(Command::Merge(a)) => merge(a),
+        Some(Command::Norms(a)) => norms(a),
     }
 }
 
@@ -291,13 +294,22 @@ fn simulate(a: SimulateArgs) -> ExitCode {
 
 /// Turn inputs (files, folders, manifest, static) into trial specs.
 fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
-    if let Some(m) = &a.manifest {
-        if !a.inputs.is_empty() {
+    collect_inputs(&a.inputs, a.manifest.as_deref(), a.static_file.as_deref())
+}
+
+/// Trial specs from input paths (default `data/`), or from a manifest.
+fn collect_inputs(
+    inputs: &[PathBuf],
+    manifest: Option<&Path>,
+    static_file: Option<&Path>,
+) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
+    if let Some(m) = manifest {
+        if !inputs.is_empty() {
             return Err("give either --manifest or input paths, not both".into());
         }
         return group::read_manifest(m).map(|s| (s, Vec::new())).map_err(|e| e.to_string());
     }
-    let inputs = if a.inputs.is_empty() { vec![PathBuf::from("data")] } else { a.inputs.clone() };
+    let inputs = if inputs.is_empty() { vec![PathBuf::from("data")] } else { inputs.to_vec() };
     let mut files = Vec::new();
     for i in &inputs {
         if i.is_dir() {
@@ -310,12 +322,12 @@ fn collect(a: &AnalyzeArgs) -> Result<(Vec<TrialSpec>, Vec<PathBuf>), String> {
             return Err(format!("{}: no such file or folder", i.display()));
         }
     }
-    if let Some(s) = &a.static_file
+    if let Some(s) = static_file
         && !s.is_file()
     {
         return Err(format!("{}: no such static file", s.display()));
     }
-    Ok(group::group_files(&files, a.static_file.as_deref()))
+    Ok(group::group_files(&files, static_file))
 }
 
 /// `--lang` wins over the manifest's `lang` column; an unknown code is a
@@ -642,4 +654,96 @@ fn evaluate(e: EvaluateArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+#[derive(Args, Debug)]
+struct NormsArgs {
+    #[command(subcommand)]
+    action: NormsAction,
+}
+
+#[derive(Subcommand, Debug)]
+enum NormsAction {
+    /// Build a lab's normative bands (norms CSV for `analyze --norms`) from healthy trials.
+    Build(NormsBuildArgs),
+}
+
+#[derive(Parser, Debug)]
+struct NormsBuildArgs {
+    /// Input files or folders of healthy trials.
+    #[arg(required_unless_present = "manifest")]
+    inputs: Vec<PathBuf>,
+    /// The norms file to write (CSV `variable,pct,mean,sd`).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Manifest CSV naming each trial's files and subject data.
+    #[arg(long, value_name = "CSV")]
+    manifest: Option<PathBuf>,
+    /// Static (calibration) trial for the given motion trial(s).
+    #[arg(long = "static", value_name = "FILE")]
+    static_file: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn norms(a: NormsArgs) -> ExitCode {
+    let NormsAction::Build(b) = a.action;
+    let (clean, force) = match clean_options(&b.common) {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    let (specs, _) = match collect_inputs(&b.inputs, b.manifest.as_deref(), b.static_file.as_deref()) {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    if specs.is_empty() {
+        return usage("no motion trials found in the inputs");
+    }
+    if let Some(j) = b.jobs {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+    }
+    use rayon::prelude::*;
+    let results: Vec<_> = specs
+        .par_iter()
+        .map(|s| {
+            let t = gaitline::pipeline::load_trial(s, force, &clean)?;
+            let an = gaitline::pipeline::analyze_trial(&t, &Default::default());
+            Ok::<_, gaitline::Error>((s.id.clone(), an))
+        })
+        .collect();
+    let mut builder = gaitline::norms::Builder::new();
+    let mut failed = 0;
+    for (s, r) in specs.iter().zip(results) {
+        match r {
+            Ok((id, an)) => builder.add(&id, an.angle_cycles.as_ref(), &an.strides),
+            Err(e) => {
+                failed += 1;
+                eprintln!("failed  {}: {e}", s.id);
+            }
+        }
+    }
+    match builder.to_csv() {
+        Ok(csv) => match gaitline::output::write_atomic(&b.out, csv.as_bytes()) {
+            Ok(()) => {
+                eprintln!(
+                    "norms from {} trials ({} limbs, {failed} failed) written to {}",
+                    specs.len() - failed,
+                    builder.limbs(),
+                    b.out.display()
+                );
+                if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            }
+            Err(e) => {
+                eprintln!("gaitline: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Err(e) => {
+            eprintln!("gaitline: norms build: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -127,3 +127,78 @@ impl Builder {
         Ok(s)
     }
 }
+
+/// Gait Profile Score and Gait Variable Scores of one trial against a norms
+/// file (Baker et al. 2009, Gait Posture 30:265-269), as `metrics.json`
+/// `angles.gait_profile` gives them.
+///
+/// GVS = RMS difference over the 101 points between the side's **mean**
+/// cycle and the norm's mean curve ([`crate::angles::cycles::gvs`]); per side
+/// the GPS is the RMS (not pyCGM2's arithmetic mean) of that side's nine
+/// [`GPS_VARIABLES`] GVS; the overall GPS is the RMS over the left's nine and
+/// the right's six non-pelvis GVS, so that the pelvis counts once. A variable
+/// without cycles or without a norm curve is left out and named in
+/// `missing`; a side with a missing GPS variable has no GPS (a GPS over fewer
+/// variables is not comparable), nor has the overall one then.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GaitProfile {
+    /// The norms file's name (not its path).
+    pub reference: String,
+    pub gps_left_deg: Option<f64>,
+    pub gps_right_deg: Option<f64>,
+    pub gps_overall_deg: Option<f64>,
+    /// Per side, variable → GVS in degrees.
+    pub gvs_left_deg: std::collections::BTreeMap<&'static str, f64>,
+    pub gvs_right_deg: std::collections::BTreeMap<&'static str, f64>,
+    pub missing: Vec<String>,
+}
+
+pub use crate::angles::cycles::GPS_VARIABLES;
+
+/// [`GaitProfile`] of a trial's angle cycles; `None` when no GPS variable has
+/// both cycles and a norm.
+pub fn gait_profile(c: &AngleCycles, norms: &crate::report::norms::Norms) -> Option<GaitProfile> {
+    use crate::angles::cycles::{gps, gvs};
+    let mut per_side: [std::collections::BTreeMap<&'static str, f64>; 2] = Default::default();
+    let mut missing = Vec::new();
+    for (si, side) in ["left", "right"].iter().enumerate() {
+        for &var in &GPS_VARIABLES {
+            let vi = VARIABLES.iter().position(|v| *v == var).expect("GPS variables are angle variables");
+            let cycles = &c.cycles[si][vi];
+            match norms.curve(var) {
+                Some(n) if !cycles.is_empty() => {
+                    per_side[si].insert(var, round4(gvs(&mean_sd(cycles).0, &n.mean)));
+                }
+                _ => missing.push(format!("{side} {var}")),
+            }
+        }
+    }
+    if per_side.iter().all(|m| m.is_empty()) {
+        return None;
+    }
+    let side_gps = |m: &std::collections::BTreeMap<&'static str, f64>| {
+        (m.len() == GPS_VARIABLES.len()).then(|| round4(gps(&m.values().copied().collect::<Vec<_>>())))
+    };
+    let overall = (per_side[0].len() == GPS_VARIABLES.len() && per_side[1].len() == GPS_VARIABLES.len()).then(|| {
+        let v: Vec<f64> = per_side[0]
+            .values()
+            .copied()
+            .chain(per_side[1].iter().filter(|(k, _)| !k.starts_with("pelvis")).map(|(_, v)| *v))
+            .collect();
+        round4(gps(&v))
+    });
+    let [l, r] = per_side;
+    Some(GaitProfile {
+        reference: norms.source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        gps_left_deg: side_gps(&l),
+        gps_right_deg: side_gps(&r),
+        gps_overall_deg: overall,
+        gvs_left_deg: l,
+        gvs_right_deg: r,
+        missing,
+    })
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}

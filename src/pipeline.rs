@@ -127,7 +127,10 @@ pub struct Outcome {
 pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::Row, Error> {
     let t = load_trial_with(spec, opts)?;
     let a = analyze_trial(&t, &opts.events);
-    let m = metrics::from_analysis(&t, &a);
+    let mut m = metrics::from_analysis(&t, &a);
+    if let (Some(n), Some(c), Some(out)) = (&opts.norms, &a.angle_cycles, m.angles.as_mut()) {
+        out.gait_profile = crate::norms::gait_profile(c, n);
+    }
     let dir = opts.out.join(&t.id);
     output::write_atomic(&dir.join("metrics.json"), &m.to_json())?;
     if !m.events.is_empty() {

@@ -63,6 +63,68 @@ fn norms_from_simulated_walkers_recover_the_truth() {
     let want = truth_cadence.iter().sum::<f64>() / truth_cadence.len() as f64;
     assert!((cad.mean - want).abs() < 1.0, "cadence norm {} vs {want}", cad.mean);
     assert!(cad.sd > 0.5, "four speeds give a cadence spread, got SD {}", cad.sd);
+
+    // The CLI writes the same file; a folder without trials is exit 2.
+    let out = dir.join("cli_norms.csv");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gaitline"))
+        .args(["norms", "build", dir.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("norms from 4 trials (8 limbs, 0 failed)"));
+
+    // GPS/GVS against these norms (Baker 2009): a fifth healthy walker stays
+    // near the band, one with a 12-deg right knee extension deficit does not,
+    // on the right knee.
+    let test_dir = dir.join("patients");
+    for (stem, cfg) in [
+        ("healthywalker", SimConfig::walking().with_subject("H", 1.76, 72.0).with_seed(99).with_duration(8.0)),
+        (
+            "deficitwalker",
+            SimConfig::walking()
+                .with_subject("D", 1.76, 72.0)
+                .with_seed(99)
+                .with_duration(8.0)
+                .with_knee_extension_deficit(gaitline::model::Side::Right, 12.0),
+        ),
+    ] {
+        write_trial(&simulate(&cfg), &test_dir, stem, OutFormat::ViconCsv).unwrap();
+        write_trial(&simulate_static(&cfg), &test_dir, &format!("{stem}_static"), OutFormat::C3d).unwrap();
+    }
+    let reports = dir.join("reports");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gaitline"))
+        .args(["analyze", test_dir.to_str().unwrap(), "--out", reports.to_str().unwrap(), "--only", "metrics"])
+        .args(["--norms", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gp = |id: &str| -> serde_json::Value {
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(reports.join(id).join("metrics.json")).unwrap()).unwrap();
+        m["angles"]["gait_profile"].clone()
+    };
+    let (h, d) = (gp("healthywalker"), gp("deficitwalker"));
+    eprintln!("healthy {h}\ndeficit {d}");
+    assert_eq!(h["reference"], "cli_norms.csv");
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    assert!(f(&h["gps_overall_deg"]) < 2.0, "healthy GPS {}", h["gps_overall_deg"]);
+    assert!(
+        f(&d["gvs_right_deg"]["knee_flexion"]) > 3.0,
+        "deficit right knee GVS {}",
+        d["gvs_right_deg"]["knee_flexion"]
+    );
+    assert!(f(&d["gvs_left_deg"]["knee_flexion"]) < 2.0);
+    assert!(f(&d["gvs_right_deg"]["knee_flexion"]) > 2.0 * f(&d["gvs_left_deg"]["knee_flexion"]));
+    assert!(f(&d["gps_right_deg"]) > f(&h["gps_right_deg"]) + 1.0);
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gaitline"))
+        .args(["norms", "build", empty.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no motion trials found in the inputs"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -65,6 +65,9 @@ pub struct AnglesOut {
     pub cycles: BTreeMap<&'static str, usize>,
     pub left: BTreeMap<&'static str, BTreeMap<&'static str, AngleStat>>,
     pub right: BTreeMap<&'static str, BTreeMap<&'static str, AngleStat>>,
+    /// GPS and GVS against `--norms` (Baker 2009; [`crate::norms::gait_profile`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gait_profile: Option<crate::norms::GaitProfile>,
 }
 
 /// `{mean, sd, cv, n}` of one parameter (`cv` in %; `sd`, `cv` null for n < 2).
@@ -348,7 +351,7 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
 fn angles_out(c: &crate::angles::cycles::AngleCycles, model: &'static str) -> Option<AnglesOut> {
     use crate::angles::cycles::{CycleFeatures, FEATURES};
     use crate::angles::pig::{SIDES, VARIABLES};
-    let mut out = AnglesOut { model, cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new() };
+    let mut out = AnglesOut { model, cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new(), gait_profile: None };
     for (s, side) in SIDES.iter().enumerate() {
         let per_var = &c.cycles[s];
         let n = per_var.iter().map(|v| v.len()).max().unwrap_or(0);
