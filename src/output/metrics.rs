@@ -179,6 +179,58 @@ fn round(v: f64, d: i32) -> f64 {
     (v * k).round() / k
 }
 
+/// Append `round(v, d)` exactly as `Display` prints it, without the
+/// formatter (the per-frame CSVs print millions of numbers; `format!` was a
+/// quarter of a tables-only run's instructions). With `n = round(v·10^d)`
+/// below 10^15 the value is the decimal `n·10^-d` of at most 15 significant
+/// digits, which is the shortest string reading back as that double; so it is
+/// printed as `n` with `d` places, trailing zeros and a bare point dropped, and
+/// `-0` for a negative zero as `Display` does. Larger values take the formatter.
+fn push_round(s: &mut String, v: f64, d: i32) {
+    let k = 10f64.powi(d);
+    let n = (v * k).round();
+    if !(n.abs() < 1e15) || !(0..=9).contains(&d) {
+        use std::fmt::Write as _;
+        let _ = write!(s, "{}", n / k);
+        return;
+    }
+    if n.is_sign_negative() {
+        s.push('-');
+    }
+    let m = n.abs() as u64;
+    let p = 10u64.pow(d as u32);
+    let (int, mut frac) = (m / p, m % p);
+    push_u64(s, int);
+    if frac != 0 {
+        let mut places = d as u32;
+        while frac % 10 == 0 {
+            frac /= 10;
+            places -= 1;
+        }
+        s.push('.');
+        let mut buf = [b'0'; 20];
+        for i in (0..places as usize).rev() {
+            buf[i] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        s.push_str(std::str::from_utf8(&buf[..places as usize]).unwrap_or_default());
+    }
+}
+
+fn push_u64(s: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
 /// Build the metrics of a cleaned trial (the thin foundation stage: trial
 /// description, file events and notes).
 pub fn from_trial(t: &Trial) -> Metrics {
@@ -351,7 +403,8 @@ pub fn from_analysis(t: &Trial, a: &crate::pipeline::Analysis) -> Metrics {
 fn angles_out(c: &crate::angles::cycles::AngleCycles, model: &'static str) -> Option<AnglesOut> {
     use crate::angles::cycles::{CycleFeatures, FEATURES};
     use crate::angles::pig::{SIDES, VARIABLES};
-    let mut out = AnglesOut { model, cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new(), gait_profile: None };
+    let mut out =
+        AnglesOut { model, cycles: BTreeMap::new(), left: BTreeMap::new(), right: BTreeMap::new(), gait_profile: None };
     for (s, side) in SIDES.iter().enumerate() {
         let per_var = &c.cycles[s];
         let n = per_var.iter().map(|v| v.len()).max().unwrap_or(0);
@@ -388,15 +441,21 @@ pub fn angles_csv(t: &Trial, a: &crate::angles::JointAngles) -> Vec<u8> {
         }
     }
     s.push('\n');
+    s.reserve(t.frames * (16 + 8 * 2 * VARIABLES.len()));
     for i in 0..t.frames {
-        s.push_str(&format!("{},{}", t.frame_number(i), round(t.time0_s + i as f64 / t.rate_hz, 6)));
+        let f = t.frame_number(i);
+        if f < 0 {
+            s.push('-');
+        }
+        push_u64(&mut s, f.unsigned_abs());
+        s.push(',');
+        push_round(&mut s, t.time0_s + i as f64 / t.rate_hz, 6);
         for side in &a.values {
             for var in side {
+                s.push(',');
                 let x = var[i];
                 if x.is_finite() {
-                    s.push_str(&format!(",{}", round(x, 4)));
-                } else {
-                    s.push(',');
+                    push_round(&mut s, x, 4);
                 }
             }
         }
@@ -420,9 +479,9 @@ pub fn stride_cycles_csv(t: &Trial, c: &crate::angles::cycles::AngleCycles) -> V
             for p in 0..101 {
                 s.push_str(&format!("{},{},{},{p}", side.name(), t.frame_number(st.start), t.frame_number(st.end)));
                 for curve in &st.curves {
-                    match curve {
-                        Some(k) => s.push_str(&format!(",{}", round(k[p], 4))),
-                        None => s.push(','),
+                    s.push(',');
+                    if let Some(k) = curve {
+                        push_round(&mut s, k[p], 4);
                     }
                 }
                 s.push('\n');
@@ -538,5 +597,37 @@ impl Metrics {
         let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
         v.push(b'\n');
         v
+    }
+}
+
+#[cfg(test)]
+mod push_round_tests {
+    use super::*;
+
+    /// `push_round` prints exactly what `format!("{}", round(v, d))` prints.
+    #[test]
+    fn same_text_as_display() {
+        let mut x = 0x9e3779b97f4a7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut cases =
+            vec![0.0, -0.0, -0.00004, 0.00005, 1.0, -1.0, 12.5, 1e-9, 123456.78901, 99999.99995, 1e14, 1e20];
+        for _ in 0..200_000 {
+            let r = next();
+            let mag = 10f64.powi((r % 12) as i32 - 4);
+            let v = ((next() >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0 * mag;
+            cases.push(v);
+        }
+        for v in cases {
+            for d in [0, 1, 2, 4, 6] {
+                let mut s = String::new();
+                push_round(&mut s, v, d);
+                assert_eq!(s, format!("{}", round(v, d)), "v = {v:e}, d = {d}");
+            }
+        }
     }
 }
