@@ -189,7 +189,7 @@ fn round(v: f64, d: i32) -> f64 {
 fn push_round(s: &mut String, v: f64, d: i32) {
     let k = 10f64.powi(d);
     let n = (v * k).round();
-    if !(n.abs() < 1e15) || !(0..=9).contains(&d) {
+    if !n.is_finite() || n.abs() >= 1e15 || !(0..=9).contains(&d) {
         use std::fmt::Write as _;
         let _ = write!(s, "{}", n / k);
         return;
