@@ -306,7 +306,7 @@ fn belt_speed(k: &Kinematics, events: &[Event]) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    let m = v[v.len() / 2];
+    let mid = v.len() / 2;
+    let m = *v.select_nth_unstable_by(mid, f64::total_cmp).1;
     (m > 0.3).then_some(m)
 }
