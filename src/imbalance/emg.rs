@@ -465,7 +465,7 @@ pub fn timing(c: &[f64]) -> Option<Timing> {
 
 /// One stride of an envelope resampled to 101 points; `None` when the stride
 /// leaves the channel or crosses a missing sample.
-fn cycle_of(env: &[f64], rate_hz: f64, time0_s: f64, t0: f64, t1: f64) -> Option<Vec<f64>> {
+pub fn cycle_of(env: &[f64], rate_hz: f64, time0_s: f64, t0: f64, t1: f64) -> Option<Vec<f64>> {
     let mut out = Vec::with_capacity(101);
     for k in 0..=100 {
         let t = t0 + (t1 - t0) * k as f64 / 100.0;

@@ -49,25 +49,11 @@ pub fn scale_pct(x: f64, stance: f64) -> f64 {
     }
 }
 
-/// One stride of an envelope resampled to 101 points (linear interpolation
-/// on the channel's clock); `None` when it leaves the channel or crosses a gap.
+/// One stride of an envelope resampled to 101 points, as the EMG stage cuts
+/// it ([`crate::imbalance::emg::cycle_of`]); `None` when it leaves the
+/// channel or crosses a gap.
 fn cut(env: &[f64], rate: f64, ch_t0: f64, t0: f64, t1: f64) -> Option<[f64; 101]> {
-    let mut out = [0.0; 101];
-    for (k, o) in out.iter_mut().enumerate() {
-        let x = (t0 + (t1 - t0) * k as f64 / 100.0 - ch_t0) * rate;
-        if x.is_nan() || x < 0.0 {
-            return None;
-        }
-        let i = x.floor() as usize;
-        let f = x - i as f64;
-        let a = *env.get(i)?;
-        let v = if f > 1e-9 { a + f * (env.get(i + 1)? - a) } else { a };
-        if !v.is_finite() {
-            return None;
-        }
-        *o = v;
-    }
-    Some(out)
+    crate::imbalance::emg::cycle_of(env, rate, ch_t0, t0, t1)?.try_into().ok()
 }
 
 /// Per stride of the side, the group's mean envelope (mean over the group's
