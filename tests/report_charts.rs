@@ -99,7 +99,7 @@ fn angle_chart_of_the_demo_walker() {
 fn every_chart_of_every_demo_trial() {
     let expect = [
         ("runner_forefoot", vec!["spatiotemporal", "foot_strike", "markers"]),
-        ("runner_imbalance", vec!["spatiotemporal", "foot_strike", "emg", "hq", "markers"]),
+        ("runner_imbalance", vec!["angles", "spatiotemporal", "foot_strike", "emg", "hq", "markers"]),
         ("walker", vec!["angles", "spatiotemporal", "foot_strike", "emg", "hq", "markers"]),
     ];
     let specs = demo_specs();

@@ -411,8 +411,10 @@ pub fn write_demo(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         (imbalanced, "runner_imbalance", OutFormat::Delimited),
     ] {
         out.extend(write_trial(&simulate(&cfg), dir, stem, fmt)?);
-        // The walker's static is a C3D, as a Nexus session exports it.
-        let sfmt = if fmt == OutFormat::ViconCsv { OutFormat::C3d } else { fmt };
+        // The walker's and the imbalanced runner's statics are C3Ds, as a
+        // Nexus session exports them: their PROCESSING group carries the
+        // subject measurements Plug-in Gait needs, which plain text cannot.
+        let sfmt = if fmt == OutFormat::ViconCsv || stem == "runner_imbalance" { OutFormat::C3d } else { fmt };
         out.extend(write_trial(&simulate_static(&cfg), dir, &format!("{stem}_static"), sfmt)?);
         if stem == "runner_imbalance" {
             let p = dir.join(format!("{stem}_dynamometer.csv"));
