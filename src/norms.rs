@@ -20,7 +20,7 @@
 
 use crate::angles::VARIABLES;
 use crate::angles::cycles::{AngleCycles, mean_sd};
-use crate::spatiotemporal::{KEYS, Stride, summarize};
+use crate::spatiotemporal::{KEYS, Stat, Stride, summarize};
 use std::fmt::Write as _;
 
 /// Fewest limbs (trial sides) a variable needs to get a normative band.
@@ -107,9 +107,7 @@ impl Builder {
                 skipped.push(format!("{key} ({} limbs)", v.len()));
                 continue;
             }
-            let n = v.len() as f64;
-            let mean = v.iter().sum::<f64>() / n;
-            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let Some(Stat { mean, sd: Some(sd), .. }) = Stat::of(v) else { continue };
             let _ = writeln!(body, "{key},,{mean:.6},{sd:.6}");
             rows += 1;
         }

@@ -179,56 +179,19 @@ fn round(v: f64, d: i32) -> f64 {
     (v * k).round() / k
 }
 
-/// Append `round(v, d)` exactly as `Display` prints it, without the
-/// formatter (the per-frame CSVs print millions of numbers; `format!` was a
-/// quarter of a tables-only run's instructions). With `n = round(v·10^d)`
-/// below 10^15 the value is the decimal `n·10^-d` of at most 15 significant
-/// digits, which is the shortest string reading back as that double; so it is
-/// printed as `n` with `d` places, trailing zeros and a bare point dropped, and
-/// `-0` for a negative zero as `Display` does. Larger values take the formatter.
+/// Append `round(v, d)` exactly as `Display` prints it ([`super::push_num`],
+/// which writes `0` where `Display` writes `-0` for a negative zero; other
+/// values `Display` itself).
 fn push_round(s: &mut String, v: f64, d: i32) {
-    let k = 10f64.powi(d);
-    let n = (v * k).round();
-    if !n.is_finite() || n.abs() >= 1e15 || !(0..=9).contains(&d) {
+    let n = (v * 10f64.powi(d)).round();
+    if !n.is_finite() || !(0..=9).contains(&d) {
         use std::fmt::Write as _;
-        let _ = write!(s, "{}", n / k);
-        return;
+        let _ = write!(s, "{}", round(v, d));
+    } else if n == 0.0 && n.is_sign_negative() {
+        s.push_str("-0");
+    } else {
+        super::push_num(s, v, d as u32);
     }
-    if n.is_sign_negative() {
-        s.push('-');
-    }
-    let m = n.abs() as u64;
-    let p = 10u64.pow(d as u32);
-    let (int, mut frac) = (m / p, m % p);
-    push_u64(s, int);
-    if frac != 0 {
-        let mut places = d as u32;
-        while frac % 10 == 0 {
-            frac /= 10;
-            places -= 1;
-        }
-        s.push('.');
-        let mut buf = [b'0'; 20];
-        for i in (0..places as usize).rev() {
-            buf[i] = b'0' + (frac % 10) as u8;
-            frac /= 10;
-        }
-        s.push_str(std::str::from_utf8(&buf[..places as usize]).unwrap_or_default());
-    }
-}
-
-fn push_u64(s: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Build the metrics of a cleaned trial (the thin foundation stage: trial
@@ -447,7 +410,7 @@ pub fn angles_csv(t: &Trial, a: &crate::angles::JointAngles) -> Vec<u8> {
         if f < 0 {
             s.push('-');
         }
-        push_u64(&mut s, f.unsigned_abs());
+        super::push_u64(&mut s, f.unsigned_abs());
         s.push(',');
         push_round(&mut s, t.time0_s + i as f64 / t.rate_hz, 6);
         for side in &a.values {

@@ -10,6 +10,67 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
 
+/// Append `v` rounded to `dec` decimals as the shortest decimal text,
+/// trailing zeros and a bare point dropped (`1.5`, `2`, `-0.25`), without the
+/// formatter and without allocating: the per-frame CSVs and the simulator's
+/// files print millions of numbers. A value that rounds to zero is `0`; NaN
+/// and infinities append nothing. For `|round(v·10^dec)| < 10^15` this is the
+/// text `Display` gives the rounded value (a decimal of at most 15
+/// significant digits is the shortest string reading back as that double);
+/// beyond, the formatter is used.
+pub fn push_num(out: &mut String, v: f64, dec: u32) {
+    if !v.is_finite() {
+        return;
+    }
+    let k = 10f64.powi(dec as i32);
+    let n = (v * k).round();
+    if n == 0.0 {
+        out.push('0');
+        return;
+    }
+    if n.abs() >= 1e15 || dec > 9 {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{}", n / k);
+        return;
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    let m = n.abs() as u64;
+    let p = 10u64.pow(dec);
+    let (int, mut frac) = (m / p, m % p);
+    push_u64(out, int);
+    if frac != 0 {
+        let mut places = dec as usize;
+        while frac % 10 == 0 {
+            frac /= 10;
+            places -= 1;
+        }
+        out.push('.');
+        let mut buf = [b'0'; 20];
+        for i in (0..places).rev() {
+            buf[i] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        out.push_str(std::str::from_utf8(&buf[..places]).unwrap_or_default());
+    }
+}
+
+/// Append the decimal digits of `v` without allocating.
+pub fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
 /// Write `bytes` to `path` atomically (temporary file + rename).
 ///
 /// The temporary file is `.<name>.<pid>.tmp` beside the target. A run that is

@@ -34,37 +34,7 @@ impl OutFormat {
     }
 }
 
-/// Append `v` with `dec` decimals, trailing zeros trimmed; NaN appends nothing.
-pub fn push_num(out: &mut String, v: f64, dec: u32) {
-    if !v.is_finite() {
-        return;
-    }
-    let p = 10i64.pow(dec);
-    let r = (v * p as f64).round() as i64;
-    if r == 0 {
-        out.push('0');
-        return;
-    }
-    if r < 0 {
-        out.push('-');
-    }
-    let a = r.unsigned_abs();
-    let (ip, mut fp) = (a / p as u64, a % p as u64);
-    out.push_str(&ip.to_string());
-    if fp != 0 {
-        let mut d = dec as usize;
-        while fp % 10 == 0 {
-            fp /= 10;
-            d -= 1;
-        }
-        out.push('.');
-        let s = fp.to_string();
-        for _ in s.len()..d {
-            out.push('0');
-        }
-        out.push_str(&s);
-    }
-}
+pub use crate::output::push_num;
 
 fn num(v: f64, dec: u32) -> String {
     let mut s = String::new();
