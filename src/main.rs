@@ -664,7 +664,7 @@ struct NormsArgs {
 
 #[derive(Subcommand, Debug)]
 enum NormsAction {
-    /// Build a lab's normative bands (norms CSV for `analyze --norms`) from healthy trials.
+    /// Build a lab's normative bands (norms JSON or CSV for `analyze --norms`) from healthy trials.
     Build(NormsBuildArgs),
 }
 
@@ -673,7 +673,7 @@ struct NormsBuildArgs {
     /// Input files or folders of healthy trials.
     #[arg(required_unless_present = "manifest")]
     inputs: Vec<PathBuf>,
-    /// The norms file to write (CSV `variable,pct,mean,sd`).
+    /// The norms file to write: JSON when it ends in `.json`, else CSV `variable,pct,mean,sd`.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Manifest CSV naming each trial's files and subject data.
@@ -725,8 +725,8 @@ fn norms(a: NormsArgs) -> ExitCode {
             }
         }
     }
-    match builder.to_csv() {
-        Ok(csv) => match gaitline::output::write_atomic(&b.out, csv.as_bytes()) {
+    match builder.to_file_text(&b.out) {
+        Ok(text) => match gaitline::output::write_atomic(&b.out, text.as_bytes()) {
             Ok(()) => {
                 eprintln!(
                     "norms from {} trials ({} limbs, {failed} failed) written to {}",

@@ -72,58 +72,131 @@ impl Builder {
         self.trials.iter().map(|t| t.1).sum()
     }
 
+    /// The summary the norms files are written from: every variable with at
+    /// least [`MIN_LIMBS`] limbs, the others named in `left_out`; an error
+    /// when no variable has enough limbs.
+    fn summary(&self) -> Result<Summary, String> {
+        let mut trials = self.trials.clone();
+        trials.sort();
+        let mut s = Summary { trials, limbs: self.limbs(), ..Default::default() };
+        for (v, name) in VARIABLES.iter().enumerate() {
+            let c = &self.curves[v];
+            if c.len() < MIN_LIMBS {
+                s.left_out.push(format!("{name} ({} limbs)", c.len()));
+                continue;
+            }
+            let (m, sd) = mean_sd(c);
+            s.curves.push((name, c.len(), m, sd));
+        }
+        for (k, key) in KEYS.iter().enumerate() {
+            let v = &self.values[k];
+            if v.len() < MIN_LIMBS {
+                s.left_out.push(format!("{key} ({} limbs)", v.len()));
+                continue;
+            }
+            let Some(Stat { mean, sd: Some(sd), .. }) = Stat::of(v) else { continue };
+            s.values.push((key, v.len(), mean, sd));
+        }
+        if s.curves.is_empty() && s.values.is_empty() {
+            return Err(format!(
+                "no variable has the {MIN_LIMBS} limbs a norm needs ({} trials, {} limbs given)",
+                s.trials.len(),
+                s.limbs
+            ));
+        }
+        Ok(s)
+    }
+
     /// The norms file (CSV as [`crate::report::norms`] reads it), or an error
     /// when no variable has [`MIN_LIMBS`] limbs.
     pub fn to_csv(&self) -> Result<String, String> {
-        let mut trials = self.trials.clone();
-        trials.sort();
+        let sm = self.summary()?;
         let mut s = String::new();
         let _ = writeln!(
             s,
             "# gaitline {} norms build: {} trials, {} limbs; per-limb means, mean and SD (n-1) across limbs",
             env!("CARGO_PKG_VERSION"),
-            trials.len(),
-            self.limbs()
+            sm.trials.len(),
+            sm.limbs
         );
-        let _ = writeln!(s, "# trials: {}", trials.iter().map(|t| t.0.as_str()).collect::<Vec<_>>().join(" "));
-        let mut skipped = Vec::new();
-        let mut body = String::from("variable,pct,mean,sd\n");
-        let mut rows = 0;
-        for (v, name) in VARIABLES.iter().enumerate() {
-            let c = &self.curves[v];
-            if c.len() < MIN_LIMBS {
-                skipped.push(format!("{name} ({} limbs)", c.len()));
-                continue;
-            }
-            let (m, sd) = mean_sd(c);
+        let _ = writeln!(s, "# trials: {}", sm.trials.iter().map(|t| t.0.as_str()).collect::<Vec<_>>().join(" "));
+        if !sm.left_out.is_empty() {
+            let _ = writeln!(s, "# left out, fewer than {MIN_LIMBS} limbs: {}", sm.left_out.join(", "));
+        }
+        s.push_str("variable,pct,mean,sd\n");
+        for (name, _, m, sd) in &sm.curves {
             for p in 0..101 {
-                let _ = writeln!(body, "{name},{p},{:.4},{:.4}", m[p], sd[p]);
+                let _ = writeln!(s, "{name},{p},{:.4},{:.4}", m[p], sd[p]);
             }
-            rows += 1;
         }
-        for (k, key) in KEYS.iter().enumerate() {
-            let v = &self.values[k];
-            if v.len() < MIN_LIMBS {
-                skipped.push(format!("{key} ({} limbs)", v.len()));
-                continue;
-            }
-            let Some(Stat { mean, sd: Some(sd), .. }) = Stat::of(v) else { continue };
-            let _ = writeln!(body, "{key},,{mean:.6},{sd:.6}");
-            rows += 1;
+        for (key, _, mean, sd) in &sm.values {
+            let _ = writeln!(s, "{key},,{mean:.6},{sd:.6}");
         }
-        if rows == 0 {
-            return Err(format!(
-                "no variable has the {MIN_LIMBS} limbs a norm needs ({} trials, {} limbs given)",
-                trials.len(),
-                self.limbs()
-            ));
-        }
-        if !skipped.is_empty() {
-            let _ = writeln!(s, "# left out, fewer than {MIN_LIMBS} limbs: {}", skipped.join(", "));
-        }
-        s.push_str(&body);
         Ok(s)
     }
+
+    /// The same norms as JSON (`gaitline norms build ... --out norms.json`),
+    /// which `analyze --norms` reads as well ([`crate::report::norms`]):
+    ///
+    /// ```text
+    /// {"format": "gaitline-norms", "version": 1, "generator": "gaitline 0.1.0 norms build",
+    ///  "method": "...", "trials": ["walker01", ...], "n_trials": 4, "n_limbs": 8,
+    ///  "curves": {"knee_flexion": {"n": 8, "mean": [101 numbers], "sd": [101 numbers]}, ...},
+    ///  "values": {"cadence_steps_per_min": {"n": 8, "mean": 113.5, "sd": 8.2}, ...},
+    ///  "left_out": ["foot_progression (2 limbs)"]}
+    /// ```
+    ///
+    /// Curves are the 101 points 0, 1, ..., 100 % of the cycle, in degrees,
+    /// rounded as in the CSV (4 decimals; values 6); keys in a fixed order,
+    /// so the bytes are deterministic.
+    pub fn to_json(&self) -> Result<String, String> {
+        use serde_json::{Map, Value, json};
+        let sm = self.summary()?;
+        let r = |x: f64, d: i32| {
+            let f = 10f64.powi(d);
+            (x * f).round() / f
+        };
+        let mut curves = Map::new();
+        for (name, n, m, sd) in &sm.curves {
+            let mean: Vec<f64> = m.iter().map(|x| r(*x, 4)).collect();
+            let sd: Vec<f64> = sd.iter().map(|x| r(*x, 4)).collect();
+            curves.insert(name.to_string(), json!({"n": n, "mean": mean, "sd": sd}));
+        }
+        let mut values = Map::new();
+        for (key, n, mean, sd) in &sm.values {
+            values.insert(key.to_string(), json!({"n": n, "mean": r(*mean, 6), "sd": r(*sd, 6)}));
+        }
+        let doc = json!({
+            "format": crate::report::norms::JSON_FORMAT,
+            "version": 1,
+            "generator": format!("gaitline {} norms build", env!("CARGO_PKG_VERSION")),
+            "method": "per-limb means (one mean cycle per trial side); mean and SD (n-1) across limbs, left and right pooled",
+            "trials": sm.trials.iter().map(|t| Value::from(t.0.as_str())).collect::<Vec<_>>(),
+            "n_trials": sm.trials.len(),
+            "n_limbs": sm.limbs,
+            "curves": curves,
+            "values": values,
+            "left_out": sm.left_out,
+        });
+        let mut s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// [`Builder::to_json`] when `path` ends in `.json`, else [`Builder::to_csv`].
+    pub fn to_file_text(&self, path: &std::path::Path) -> Result<String, String> {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) { self.to_json() } else { self.to_csv() }
+    }
+}
+
+/// What [`Builder`] writes: (name, limbs, mean, sd) per variable kept.
+#[derive(Debug, Default)]
+struct Summary {
+    trials: Vec<(String, usize)>,
+    limbs: usize,
+    curves: Vec<(&'static str, usize, [f64; 101], [f64; 101])>,
+    values: Vec<(&'static str, usize, f64, f64)>,
+    left_out: Vec<String>,
 }
 
 /// Gait Profile Score and Gait Variable Scores of one trial against a norms

@@ -64,6 +64,34 @@ fn norms_from_simulated_walkers_recover_the_truth() {
     assert!((cad.mean - want).abs() < 1.0, "cadence norm {} vs {want}", cad.mean);
     assert!(cad.sd > 0.5, "four speeds give a cadence spread, got SD {}", cad.sd);
 
+    // `--out norms.json` (the name) writes the JSON form, which reads
+    // back to the CSV's norms within its rounding (1e-4 deg, 1e-6 values).
+    // (outside `dir`, which the command scans for trials: the CSV above is there)
+    let out_json = std::env::temp_dir().join(format!("gaitline-norms-{}.json", std::process::id()));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gaitline"))
+        .args(["norms", "build", dir.to_str().unwrap(), "--out", out_json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json = std::fs::read_to_string(&out_json).unwrap();
+    assert_eq!(json, b.to_json().unwrap());
+    let nj = gaitline::report::norms::read(&out_json).unwrap();
+    assert_eq!(nj.curves.keys().collect::<Vec<_>>(), norms.curves.keys().collect::<Vec<_>>());
+    assert_eq!(nj.values.keys().collect::<Vec<_>>(), norms.values.keys().collect::<Vec<_>>());
+    for (k, c) in &norms.curves {
+        let j = &nj.curves[k];
+        for p in 0..101 {
+            assert!((c.mean[p] - j.mean[p]).abs() < 1e-9 && (c.sd[p] - j.sd[p]).abs() < 1e-9, "{k} {p} %");
+        }
+    }
+    for (k, v) in &norms.values {
+        assert!((v.mean - nj.values[k].mean).abs() < 1e-9 && (v.sd - nj.values[k].sd).abs() < 1e-9, "{k}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["format"], "gaitline-norms");
+    assert_eq!(doc["n_limbs"], 8);
+    assert_eq!(doc["curves"]["knee_flexion"]["mean"].as_array().unwrap().len(), 101);
+    let _ = std::fs::remove_file(&out_json);
     // The CLI writes the same file; a folder without trials is exit 2.
     let out = dir.join("cli_norms.csv");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_gaitline"))

@@ -32,6 +32,22 @@
 //!
 //! Every error names the file, line and column: `norms.csv:12:3: expected a
 //! number, found "abc" (in mean)`.
+//!
+//! # JSON
+//! The same norms as JSON, as `gaitline norms build ... --out norms.json`
+//! writes them ([`crate::norms::Builder::to_json`]); a file whose first
+//! non-blank byte is `{` is read as JSON, whatever its name:
+//!
+//! ```text
+//! {"format": "gaitline-norms", "version": 1,
+//!  "curves": {"knee_flexion": {"mean": [5.1, ...], "sd": [3.9, ...]}},
+//!  "values": {"cadence_steps_per_min": {"mean": 113.5, "sd": 8.2}}}
+//! ```
+//!
+//! A curve's `mean` and `sd` are arrays of equal length (≥ 2) spread evenly
+//! over 0–100 % of the cycle (101 numbers: every 1 %), resampled as above.
+//! Other keys (`n`, `trials`, `method`, ...) are informative. Errors name the
+//! line and column of the offending key.
 
 use crate::angles::VARIABLES;
 use crate::error::{Error, Position, ReadError, ReadErrorKind};
@@ -81,8 +97,15 @@ pub fn read(path: &Path) -> Result<Norms, Error> {
 
 const HEADER: [&str; 4] = ["variable", "pct", "mean", "sd"];
 
-/// Parse the bytes of a norms file (pure; `path` only names it in errors).
+/// The `format` value of a JSON norms file.
+pub const JSON_FORMAT: &str = "gaitline-norms";
+
+/// Parse the bytes of a norms file, CSV or JSON (pure; `path` only names it
+/// in errors).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Norms, ReadError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        return parse_json(path, bytes);
+    }
     let err = |line: u64, col: u64, field: &str, kind: ReadErrorKind| {
         let pos = if col > 0 { Position::cell(line, col) } else { Position::line(line) };
         let pos = if field.is_empty() { pos } else { pos.with_field(field) };
@@ -193,12 +216,148 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Norms, ReadError> {
     Ok(Norms { source: path.to_path_buf(), curves, values })
 }
 
+/// Line and column (1-based) of the first occurrence of `"key"` in `bytes`
+/// (the key an error is about), or of the file's start.
+fn key_position(bytes: &[u8], key: &str) -> Position {
+    let needle = format!("\"{key}\"");
+    let at = bytes.windows(needle.len()).position(|w| w == needle.as_bytes()).unwrap_or(0);
+    let line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count() as u64;
+    let col = 1 + (at - bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1)) as u64;
+    Position::cell(line, col).with_field(key)
+}
+
+/// The JSON form of a norms file (see the module docs).
+fn parse_json(path: &Path, bytes: &[u8]) -> Result<Norms, ReadError> {
+    use serde_json::Value;
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ReadError::new(
+            path,
+            Position::cell(e.line() as u64, e.column() as u64),
+            ReadErrorKind::Format(format!("JSON: {e}")),
+        )
+    })?;
+    let bad = |key: &str, msg: String| ReadError::new(path, key_position(bytes, key), ReadErrorKind::BadValue(msg));
+    let Some(obj) = doc.as_object() else {
+        return Err(ReadError::file(path, ReadErrorKind::Format("a JSON norms file is an object".into())));
+    };
+    if let Some(f) = obj.get("format")
+        && f.as_str() != Some(JSON_FORMAT)
+    {
+        return Err(bad("format", format!("expected \"{JSON_FORMAT}\", found {f}")));
+    }
+    let number = |key: &str, what: &str, v: Option<&Value>| -> Result<f64, ReadError> {
+        match v.and_then(Value::as_f64) {
+            Some(x) if x.is_finite() => Ok(x),
+            _ => Err(bad(key, format!("{key}: {what} must be a number"))),
+        }
+    };
+    let mut curves = BTreeMap::new();
+    if let Some(c) = obj.get("curves") {
+        let Some(c) = c.as_object() else { return Err(bad("curves", "curves must be an object".into())) };
+        for (var, body) in c {
+            if !VARIABLES.contains(&var.as_str()) {
+                return Err(bad(var, format!("unknown joint-angle variable {var:?} (e.g. knee_flexion)")));
+            }
+            let arr = |k: &str| -> Result<Vec<f64>, ReadError> {
+                let Some(a) = body.get(k).and_then(Value::as_array) else {
+                    return Err(bad(var, format!("{var}: {k} must be an array of numbers")));
+                };
+                a.iter().map(|x| number(var, k, Some(x))).collect()
+            };
+            let (mean, sd) = (arr("mean")?, arr("sd")?);
+            if mean.len() < 2 || mean.len() != sd.len() {
+                return Err(bad(
+                    var,
+                    format!(
+                        "{var}: mean and sd need the same length, at least 2 (found {} and {})",
+                        mean.len(),
+                        sd.len()
+                    ),
+                ));
+            }
+            if let Some(x) = sd.iter().find(|x| **x < 0.0) {
+                return Err(bad(var, format!("{var}: sd must be ≥ 0, found {x}")));
+            }
+            let n = mean.len() - 1;
+            let at = |v: &[f64], p: usize| {
+                let x = p as f64 * n as f64 / 100.0;
+                let j = (x.floor() as usize).min(n - 1);
+                v[j] + (x - j as f64) * (v[j + 1] - v[j])
+            };
+            curves.insert(
+                var.clone(),
+                NormCurve { mean: std::array::from_fn(|p| at(&mean, p)), sd: std::array::from_fn(|p| at(&sd, p)) },
+            );
+        }
+    }
+    let mut values = BTreeMap::new();
+    if let Some(v) = obj.get("values") {
+        let Some(v) = v.as_object() else { return Err(bad("values", "values must be an object".into())) };
+        for (key, body) in v {
+            if !KEYS.contains(&key.as_str()) {
+                return Err(bad(key, format!("unknown spatiotemporal key {key:?} (e.g. cadence_steps_per_min)")));
+            }
+            let mean = number(key, "mean", body.get("mean"))?;
+            let sd = number(key, "sd", body.get("sd"))?;
+            if sd < 0.0 {
+                return Err(bad(key, format!("{key}: sd must be ≥ 0, found {sd}")));
+            }
+            values.insert(key.clone(), NormValue { mean, sd });
+        }
+    }
+    if curves.is_empty() && values.is_empty() {
+        return Err(ReadError::file(path, ReadErrorKind::Empty));
+    }
+    Ok(Norms { source: path.to_path_buf(), curves, values })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn p(text: &str) -> Result<Norms, String> {
         parse(Path::new("norms.csv"), text.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    fn pj(text: &str) -> Result<Norms, String> {
+        parse(Path::new("norms.json"), text.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn json_norms_read_like_csv() {
+        // Three points over 0-100 % resample exactly as the CSV rows at 0, 50, 100.
+        let j = pj("{\"format\": \"gaitline-norms\", \"version\": 1,\n \"curves\": {\"knee_flexion\": \
+                    {\"n\": 8, \"mean\": [0, 50, 10], \"sd\": [2, 4, 2]}},\n \
+                    \"values\": {\"cadence_steps_per_min\": {\"mean\": 113.5, \"sd\": 8.2}}}")
+        .unwrap();
+        let c = p("variable,pct,mean,sd\nknee_flexion,0,0,2\nknee_flexion,50,50,4\n\
+                   knee_flexion,100,10,2\ncadence_steps_per_min,,113.5,8.2\n")
+        .unwrap();
+        let (a, b) = (j.curve("knee_flexion").unwrap(), c.curve("knee_flexion").unwrap());
+        for p in 0..101 {
+            assert!((a.mean[p] - b.mean[p]).abs() < 1e-12 && (a.sd[p] - b.sd[p]).abs() < 1e-12, "{p} %");
+        }
+        assert_eq!(j.values, c.values);
+        assert_eq!(j.curve("knee_flexion").unwrap().mean[25], 25.0);
+        assert_eq!(j.curve("knee_flexion").unwrap().mean[75], 30.0);
+    }
+
+    #[test]
+    fn json_errors_name_line_and_column() {
+        assert_eq!(
+            pj("{\"curves\": {\n  \"knee_flex\": {\"mean\": [1, 2], \"sd\": [0, 0]}}}").unwrap_err(),
+            "norms.json:2:3: invalid value: unknown joint-angle variable \"knee_flex\" (e.g. knee_flexion) (in knee_flex)"
+        );
+        assert_eq!(
+            pj("{\"curves\": {\"knee_flexion\": {\"mean\": [1, 2, 3], \"sd\": [0, 0]}}}").unwrap_err(),
+            "norms.json:1:13: invalid value: knee_flexion: mean and sd need the same length, at least 2 (found 3 and 2) (in knee_flexion)"
+        );
+        assert_eq!(
+            pj("{\"values\": {\"cadence_steps_per_min\": {\"mean\": \"x\", \"sd\": 1}}}").unwrap_err(),
+            "norms.json:1:13: invalid value: cadence_steps_per_min: mean must be a number (in cadence_steps_per_min)"
+        );
+        assert!(pj("{\"curves\": [1,").unwrap_err().starts_with("norms.json:1:"), "syntax error positioned");
+        assert_eq!(pj("{}").unwrap_err(), "norms.json: file is empty");
     }
 
     #[test]
