@@ -5,6 +5,7 @@ mod common;
 
 use gaitline::angles::cardan::{Axis, rot};
 use gaitline::angles::cast::{self, CastAngles, CastHip, CastOptions};
+use gaitline::angles::chain;
 use gaitline::angles::cycles::{mean_sd, normalise};
 use gaitline::angles::pig::{SIDES, VARIABLES};
 use gaitline::group::TrialSpec;
@@ -251,6 +252,72 @@ fn synthetic_clusters_recover_the_angles() {
     }
 }
 
+/// The joint-constrained model (`angles::chain`) on the synthetic clusters:
+/// with ball knee and ankle joints every angle of both sides comes back
+/// (1e-6 deg; the joints of the synthetic legs coincide, so this checks the
+/// chain's static geometry and signs against CAST's). Then a soft-tissue
+/// artefact: the right thigh cluster rotated about its centroid by
+/// 8 sin(phase) deg about the lab's medio-lateral axis. CAST's right hip
+/// flexion follows the artefact (7.96 deg worst, knee 7.88); the chain, held
+/// by the hip centre on the pelvis and the knee centre on the (clean) shank,
+/// keeps two thirds of it out (2.53, knee 2.85 deg).
+#[test]
+fn chain_recovers_synthetic_angles_and_resists_a_thigh_artefact() {
+    let opts = CastOptions { leg_length_mm: Some(900.0), ..Default::default() };
+    let mut t = synthetic_trial("walk", 150, true, &opts);
+    t.static_trial = Some(Box::new(synthetic_trial("static", 20, false, &opts)));
+    let cal = cast::calibrate(&t, &opts).unwrap();
+    let ball = chain::ChainOptions { knee: chain::Joint::Ball, ankle: chain::Joint::Ball, ..Default::default() };
+    let exact = cast::angles_with(&t, &cal).unwrap();
+    let ch = chain::angles_with(&t, &cal, &ball).unwrap();
+    assert!(ch.fit_rms_mm.iter().all(|e| *e < 1e-6), "{:?}", ch.fit_rms_mm);
+    for s in 0..2 {
+        for v in 0..VARIABLES.len() {
+            for i in 0..t.frames {
+                let (a, b) = (ch.values[s][v][i], exact.values[s][v][i]);
+                assert!((a - b).abs() < 1e-6, "{} {} frame {i}: {a} vs {b}", SIDES[s].name(), VARIABLES[v]);
+            }
+        }
+    }
+    let bad = chain::ChainOptions { weights: vec![("R.Thigh.0".into(), -1.0)], ..Default::default() };
+    assert_eq!(
+        chain::angles_with(&t, &cal, &bad).unwrap_err(),
+        "marker weight of R.Thigh.0 must be finite and >= 0, found -1"
+    );
+    // The hinge knee and ankle leave their other two angles unmeasured.
+    let hinge = chain::angles_with(&t, &cal, &chain::ChainOptions::default()).unwrap();
+    assert!(hinge.values[1][var("knee_adduction")].iter().all(|x| x.is_nan()));
+    assert!(hinge.values[1][var("knee_flexion")].iter().all(|x| x.is_finite()));
+    // Thigh artefact.
+    let thigh: Vec<usize> = (0..t.markers.len()).filter(|&k| t.markers[k].name.starts_with("R.Thigh")).collect();
+    assert_eq!(thigh.len(), 4);
+    for i in 0..t.frames {
+        let c: Vector3<f64> = thigh.iter().map(|&k| Vector3::from(t.markers[k].xyz[i])).sum::<Vector3<f64>>() / 4.0;
+        let r = rot(Axis::Y, (8.0 * (i as f64 * 0.06).sin()).to_radians());
+        for &k in &thigh {
+            let p = c + r * (Vector3::from(t.markers[k].xyz[i]) - c);
+            t.markers[k].xyz[i] = [p.x, p.y, p.z];
+        }
+    }
+    let worst = |a: &CastAngles, v: &str| -> f64 {
+        (0..t.frames).map(|i| (a.values[1][var(v)][i] - exact.values[1][var(v)][i]).abs()).fold(0.0, f64::max)
+    };
+    let cast_sta = cast::angles_with(&t, &cal).unwrap();
+    let chain_sta = chain::angles_with(&t, &cal, &ball).unwrap();
+    let (c, h) = (worst(&cast_sta, "hip_flexion"), worst(&chain_sta, "hip_flexion"));
+    let (ck, hk) = (worst(&cast_sta, "knee_flexion"), worst(&chain_sta, "knee_flexion"));
+    eprintln!(
+        "thigh artefact 8 deg: worst right hip flexion error CAST {c:.2}, chain {h:.2}; knee CAST {ck:.2}, chain {hk:.2}"
+    );
+    assert!(c > 7.9 && h < 0.5 * c, "CAST {c} chain {h}");
+    assert!(hk < 0.5 * ck, "knee: CAST {ck} chain {hk}");
+    // The price: the pelvis, linked to the thigh, takes a little of the
+    // artefact (CAST's pelvis none): measured 1.08 deg.
+    let p = worst(&chain_sta, "pelvis_tilt");
+    eprintln!("chain pelvis tilt error {p:.2} deg");
+    assert!(p < 1.5 && worst(&cast_sta, "pelvis_tilt") < 1e-9);
+}
+
 /// A motion trial without a static trial, or a static trial without the
 /// landmarks, gives a clear reason.
 #[test]
@@ -277,12 +344,30 @@ fn missing_static_or_landmarks_are_named() {
 // ---------------------------------------------------------------------------
 // RBDS0041 against the authors' Visual3D mean cycles.
 
-/// Column of the RBDS processed file.
+/// Column of an RBDS text file (processed or forces); an empty cell (the
+/// processed file's GRF outside stance) is NaN.
 fn column(text: &str, name: &str) -> Vec<f64> {
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next().unwrap().split('\t').map(str::trim).collect();
     let c = head.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
-    lines.filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').nth(c).unwrap().trim().parse().unwrap()).collect()
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match l.split('\t').nth(c).unwrap().trim() {
+            "" => f64::NAN,
+            v => v.parse().unwrap(),
+        })
+        .collect()
+}
+
+/// Largest value of a curve and its index.
+fn peak(c: &[f64]) -> (f64, usize) {
+    c.iter().enumerate().fold((f64::MIN, 0), |b, (i, &x)| if x > b.0 { (x, i) } else { b })
+}
+
+/// Smallest value of a curve over `range` and its index.
+fn trough(c: &[f64], range: std::ops::Range<usize>) -> (f64, usize) {
+    let start = range.start;
+    c[range].iter().enumerate().fold((f64::MAX, 0), |b, (i, &x)| if x < b.0 { (x, i + start) } else { b })
 }
 
 /// RBDS0041 running at 2.5 m/s through the pipeline (the trial has no
@@ -290,7 +375,13 @@ fn column(text: &str, name: &str) -> Vec<f64> {
 /// (force-plate strides of the 30-s trial) against Visual3D's
 /// (`RBDS0041processed.txt`; its columns are Z = flexion, X = ab/adduction,
 /// Y = rotation, not X = flexion as the data README says; signs as ours).
-/// Pinned per side and variable: RMS difference and mean offset, deg.
+/// Their Z-X-Y order about ISB axes (Z medio-lateral, X anterior, Y up) is
+/// our Y-X-Z: of the six Cardan orders of our knee rotation, Y-X-Z fits all
+/// three columns best (flexion RMS 9.2/12.5, the others 8.9-16.6/12.5-19.3
+/// with ab/adduction 3.9-36/11.7-39). Pinned per side and variable: RMS
+/// difference and mean offset, and for the sagittal angles the difference of
+/// the cycle maxima (deg). Issue 5's knee target (3 deg RMS) is not reached:
+/// `rbds0041_visual3d_reference_is_other_strides` shows why.
 #[test]
 fn rbds0041_against_visual3d() {
     let Some(t) = load(
@@ -353,6 +444,133 @@ fn rbds0041_against_visual3d() {
             assert!(offset >= off[s].0 && offset <= off[s].1, "{side} {v}: offset {offset:.2} not in {:?}", off[s]);
         }
     }
+    // Sagittal table: cycle maximum and minimum (deg, at %), ours against
+    // Visual3D's; pinned: the difference of the maxima, measured (left;
+    // right) hip -2.1; -3.6, knee -12.3; -18.0 (swing peak 90.2/89.6
+    // against 102.5/107.6), ankle -1.0; +2.9, each within 1 deg.
+    let peak_pins: [(&str, &str, [f64; 2]); 3] = [
+        ("hip_flexion", "hipAngZ25", [-2.1, -3.6]),
+        ("knee_flexion", "kneeAngZ25", [-12.3, -18.0]),
+        ("ankle_dorsiflexion", "ankleAngZ25", [-1.0, 2.9]),
+    ];
+    eprintln!(
+        "side variable            RMS  offset | max ours (%)  Visual3D (%)   diff | min ours (%)  Visual3D (%)   diff"
+    );
+    for (v, col, want) in peak_pins {
+        for (s, side) in ["L", "R"].iter().enumerate() {
+            let ours = means[s][var(v)].unwrap();
+            let theirs = column(&text, &format!("{side}{col}"));
+            let (rms, offset, _) = stats(&ours, &theirs);
+            let ((om, oi), (tm, ti)) = (peak(&ours), peak(&theirs));
+            let ((on, oj), (tn, tj)) = (trough(&ours, 0..101), trough(&theirs, 0..101));
+            eprintln!(
+                "{side}    {v:18} {rms:5.2} {offset:+6.2} | {om:6.1} ({oi:3}) {tm:6.1} ({ti:3}) {:+6.1} | {on:6.1} ({oj:3}) {tn:6.1} ({tj:3}) {:+6.1}",
+                om - tm,
+                on - tn
+            );
+            assert!(
+                (om - tm - want[s]).abs() <= 1.0,
+                "{side} {v}: maximum difference {:.2}, pinned {}",
+                om - tm,
+                want[s]
+            );
+        }
+    }
+}
+
+/// Why knee flexion cannot come within issue 5's 3 deg RMS of Visual3D's
+/// curve on this file, with numbers: the reference mean cycle does not
+/// describe these strides. Hypotheses measured before (deg, knee flexion RMS
+/// left/right): the Cardan order (best is ours, 9.2/12.5); segment
+/// definitions (hip centre Bell 11.2/14.1, thigh axis to the trochanter
+/// 7.5/10.6, Cappozzo's 1995 tibia from fibula head, malleoli and tibial
+/// tuberosity 6.9/12.1, shank frontal plane from the epicondyles, from the
+/// knee centre and malleoli or fitted to all four 9.2/12.5; none moves the
+/// swing peak by more than 3 deg: a frame definition adds a near-constant
+/// offset, it cannot stretch the range of motion); markers low-passed at
+/// 10 Hz (Visual3D's 4th-order Butterworth, zero lag) 9.1/12.4; strides from
+/// the study's 20 N force threshold 9.2/12.7 (our strikes are within
+/// 1.5 frames of them). Our own chain is sound: cluster fits 0.5-0.8 mm,
+/// hip-centre-to-knee-centre distance constant within 6.5 mm SD, left and
+/// right static geometry alike (knee width 129.0/129.9 mm, ankle width
+/// 89.0/89.2 mm, static knee flexion -0.0/-3.0, varus +1.3/-1.5). What does
+/// not match is model-free:
+/// - the vertical ground reaction force, N/kg (ours: the force file's Fy over
+///   our strides, divided by the trial's mean Fy / g): the peaks agree
+///   (23.1/23.0 against 23.7/24.6), but Visual3D's curve falls below
+///   1 N/kg 4-5 % of the cycle earlier (34.1 % against 39.2/38.3 %): their
+///   strides have a shorter contact than ours;
+/// - the knee: in every one of our 38 + 38 strides the swing peak stays at
+///   87-93 deg, below Visual3D's mean 102.5/107.6; and the knee's minimum
+///   at push-off (toe-off) comes at 37 % in theirs, 39/41 % in ours.
+///
+/// The same gap in force timing and in the knee's push-off minimum, with no
+/// model between force plate and curve, says the processed file comes from
+/// other strides (another 2.5 m/s trial, this file being `runT252`) or another
+/// time base; the knee's remaining RMS is that, not our model.
+#[test]
+fn rbds0041_visual3d_reference_is_other_strides() {
+    let Some(t) = load(
+        &["rbds-fukuchi-running/RBDS0041runT252.txt", "rbds-fukuchi-running/RBDS0041runT252forces.txt"],
+        "rbds-fukuchi-running/RBDS0041static.txt",
+    ) else {
+        return;
+    };
+    let text =
+        std::fs::read_to_string(common::data_file("rbds-fukuchi-running/RBDS0041processed.txt").unwrap()).unwrap();
+    let forces =
+        std::fs::read_to_string(common::data_file("rbds-fukuchi-running/RBDS0041runT252forces.txt").unwrap()).unwrap();
+    let an = analyze_trial(&t, &Default::default());
+    let a = an.angles.as_ref().expect("CAST angles in the pipeline");
+    // Vertical force (Y up in the RBDS lab), 300 Hz: sample 2i is frame i.
+    let fy = column(&forces, "Fy");
+    assert_eq!(fy.len(), 2 * t.frames);
+    let mass = fy.iter().sum::<f64>() / fy.len() as f64 / 9.81;
+    let grf: Vec<f64> = (0..t.frames).map(|i| fy[2 * i] / mass).collect();
+    // Where a mean GRF curve first falls below 1 N/kg after its peak (%).
+    let unload = |c: &[f64]| -> f64 {
+        let (_, p) = peak(&c[..60]);
+        let k = (p..c.len()).find(|&k| !(c[k] >= 1.0)).unwrap();
+        let (a, b) = (c[k - 1], if c[k].is_finite() { c[k] } else { 0.0 });
+        (k - 1) as f64 + (a - 1.0) / (a - b)
+    };
+    eprintln!("mass from the mean vertical force: {mass:.1} kg");
+    for (s, side) in ["L", "R"].iter().enumerate() {
+        let strides: Vec<_> = an.strides.iter().filter(|st| st.side == Some(SIDES[s])).collect();
+        let ours = mean_sd(&strides.iter().filter_map(|st| normalise(&grf, st.start, st.end)).collect::<Vec<_>>()).0;
+        let theirs = column(&text, &format!("{side}grfY25"));
+        let (uo, ut) = (unload(&ours), unload(&theirs));
+        let ((po, pi), (pt, pj)) = (peak(&ours), peak(&theirs[..60]));
+        eprintln!(
+            "{side} GRF: peak {po:.1} N/kg at {pi} % vs {pt:.1} at {pj} %; below 1 N/kg at {uo:.1} % vs {ut:.1} %"
+        );
+        // Knee: per-stride swing peaks and the push-off minimum.
+        let knee: Vec<[f64; 101]> =
+            strides.iter().filter_map(|st| normalise(&a.values[s][var("knee_flexion")], st.start, st.end)).collect();
+        let peaks: Vec<f64> = knee.iter().map(|c| peak(c).0).collect();
+        let (lo, hi) = peaks.iter().fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+        let v3d = column(&text, &format!("{side}kneeAngZ25"));
+        let (tp, _) = peak(&v3d);
+        let (_, omin) = trough(&mean_sd(&knee).0, 20..60);
+        let (_, tmin) = trough(&v3d, 20..60);
+        eprintln!(
+            "{side} knee: swing peak of our {} strides {lo:.1}-{hi:.1} deg, Visual3D mean {tp:.1}; push-off minimum at {omin} % vs {tmin} %",
+            knee.len()
+        );
+        // Measured (left; right): GRF peak 23.1; 23.0 against 23.7; 24.6 N/kg
+        // (within 8 %, at most 3 % of the cycle apart), below 1 N/kg at
+        // 39.2; 38.3 % against 34.1; 34.1 % (gap >= 3.5 %), swing peaks at
+        // most 93.0; 93.0 against 102.5; 107.6 (gap >= 8.5 deg), knee
+        // minimum at 39; 41 % against 37; 37 % (>= 2 % later).
+        assert!(knee.len() >= 35);
+        assert!(
+            (po / pt - 1.0).abs() < 0.08 && pi.abs_diff(pj) <= 3,
+            "{side}: GRF peak {po:.1} at {pi} vs {pt:.1} at {pj}"
+        );
+        assert!(uo - ut >= 3.5, "{side}: unloading {uo:.1} vs {ut:.1} %");
+        assert!(tp - hi >= 8.5, "{side}: our highest swing peak {hi:.1}, Visual3D mean {tp:.1}");
+        assert!(omin >= tmin + 2, "{side}: push-off minimum {omin} vs {tmin} %");
+    }
 }
 
 /// Harrington's hip centre follows Visual3D's hip flexion better than Bell's
@@ -385,12 +603,53 @@ fn rbds0041_hip_centre_choice() {
 // OpenSim inverse kinematics (different model definitions: compare shape and
 // range of motion).
 
-/// Hamner subject02 running through CAST against OpenSim's IK result, both cut
-/// at our strides: sagittal correlation ≥ 0.99 (OpenSim's knee angle is
-/// negative in flexion); range of motion: ankle within 1.5 deg, knee within
-/// 6.5 deg, hip within 9 deg (ours smaller: OpenSim's IK chains the segments
-/// through fixed joint centres, our CAST tracks each cluster on its own, with
-/// its soft-tissue motion).
+/// Marker weights of an OpenSim IK setup (`IKMarkerTask` name, weight; a
+/// task with `apply` false weighs 0).
+fn ik_weights(xml: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for task in xml.split("<IKMarkerTask name=\"").skip(1) {
+        let name = task.split('"').next().unwrap().to_string();
+        let field =
+            |tag: &str| task.split(&format!("<{tag}>")).nth(1).and_then(|r| r.split('<').next()).unwrap().trim();
+        let w: f64 = field("weight").parse().unwrap();
+        out.push((name, if field("apply") == "true" { w } else { 0.0 }));
+    }
+    out
+}
+
+/// Range of motion of the mean cycle and mean of the per-cycle ranges, with
+/// the mean cycle.
+fn roms(cycles: &[[f64; 101]]) -> (f64, f64, [f64; 101]) {
+    let mean = mean_sd(cycles).0;
+    (rom(&mean), cycles.iter().map(|c| rom(c)).sum::<f64>() / cycles.len() as f64, mean)
+}
+
+/// Hamner subject02 running against OpenSim's IK result
+/// (`Hamner__Setup_IK.xml`: the whole trial, 0-9.983 s; the IK file's frame
+/// j is our frame j, checked by the knee angle's best lag of 0 frames), both
+/// cut at the same strides (ours, force plate: 14 left, 13 right inside the
+/// IK file). Ranges of motion, deg (ours / OpenSim, mean cycle; the test
+/// compares the ranges of the mean cycles, the mean of the per-cycle ranges
+/// gives differences within 0.8 deg of these):
+///
+/// | variable | CAST L | CAST R | joint-constrained L | R | OpenSim L | R |
+/// |---|---|---|---|---|---|---|
+/// | pelvis tilt | 4.9 | 4.9 | 6.1 | 6.2 | 7.8 | 7.7 |
+/// | thigh to vertical (hip − tilt) | 62.7 | 66.4 | 68.4 | 69.5 | 70.3 | 72.2 |
+/// | hip flexion | 62.2 | 66.3 | 68.0 | 69.9 | 71.0 | 72.4 |
+/// | knee flexion | 83.1 | 86.5 | 87.0 | 91.3 | 87.2 | 92.8 |
+/// | ankle dorsiflexion | 53.5 | 48.3 | see the prints |  | 52.9 | 47.0 |
+///
+/// CAST's hip gap (8.8/6.1 deg) is mostly in the thigh (its long axis swings
+/// 7.5/5.7 deg less than OpenSim's femur), 1.3/0.4 deg in the pelvis. A hip
+/// centre moved to Bell's, the thigh's long axis drawn from the pelvis's hip
+/// centre to the shank's knee centre, or the thigh cluster alone cannot close
+/// it (4.4-7.0 deg left); the joint constraints do: the chain model
+/// ([`gaitline::angles::chain`], OpenSim's marker weights from the setup
+/// file) is within 5 deg on hip and knee. Without the foot markers the chain
+/// is not (hip 6.1/5.7 deg short): the foot pulls the leg as in OpenSim.
+/// OpenSim's knee angle and pelvis tilt are negative in flexion and anterior
+/// tilt.
 #[test]
 fn hamner_running_against_opensim_ik() {
     let Some(t) = load(
@@ -405,45 +664,85 @@ fn hamner_running_against_opensim_ik() {
     )
     .unwrap()
     .reference;
+    let setup = std::fs::read_to_string(common::data_file("opensim-models/Hamner__Setup_IK.xml").unwrap()).unwrap();
+    let weights = ik_weights(&setup);
+    assert_eq!(weights.len(), 38);
+    assert!(weights.contains(&("R.ASIS".to_string(), 50.0)) && weights.contains(&("L.Bicep".to_string(), 0.0)));
     let an = analyze_trial(&t, &Default::default());
     let a = an.angles.as_ref().expect("CAST angles in the pipeline");
     assert_eq!(a.model, cast::MODEL);
-    let means = mean_cycles(&a.values, &an);
-    // (ours, OpenSim, sign, max |ROM difference| left/right, measured in comment)
-    let pins: [(&str, &str, f64, [f64; 2]); 3] = [
-        // ROM ours 62.2/66.3, IK 71.0/72.4; r 0.995/0.999
-        ("hip_flexion", "hip_flexion", 1.0, [9.3, 6.6]),
-        // ROM ours 83.1/86.5, IK 87.2/92.8; r 0.992/0.999
-        ("knee_flexion", "knee_angle", -1.0, [4.6, 6.8]),
-        // ROM ours 53.5/48.3, IK 52.9/47.0; r 0.997/0.998
-        ("ankle_dorsiflexion", "ankle_angle", 1.0, [1.1, 1.8]),
-    ];
+    let cal = cast::calibrate(&t, &CastOptions::default()).unwrap();
+    let opts = chain::ChainOptions { weights, ..Default::default() };
+    let ch = chain::angles_with(&t, &cal, &opts).unwrap();
+    eprintln!("joint-constrained fit residual, mm: {:?}", ch.fit_rms_mm.map(|e| (e * 10.0).round() / 10.0));
     // Foot progression ROM 6.8 and 11.7 deg: no spin when the foot points
     // down in swing.
-    for m in &means {
+    for m in &mean_cycles(&a.values, &an) {
         assert!(rom(&m[var("foot_progression")].unwrap()) < 13.0);
     }
-    for (v, ikname, sign, rom_tol) in pins {
+    let ik_series = |name: &str| -> Vec<f64> { ik.iter().find(|r| r.name == name).unwrap().data.clone() };
+    let r0 = &ik[0];
+    assert!(r0.time0_s.abs() < 1e-9 && (r0.rate_hz - t.rate_hz).abs() < 1e-6 && t.time0_s.abs() < 1e-9);
+    // The IK file has 599 frames: strides that end after it are left out of
+    // both, so both means are over the same strides.
+    let both = |ours: &[f64], theirs: &[f64], s: usize| -> (Vec<[f64; 101]>, Vec<[f64; 101]>) {
+        let mut o = Vec::new();
+        let mut th = Vec::new();
+        for st in an.strides.iter().filter(|st| st.side == Some(SIDES[s])) {
+            if let (Some(x), Some(y)) = (normalise(ours, st.start, st.end), normalise(theirs, st.start, st.end)) {
+                o.push(x);
+                th.push(y);
+            }
+        }
+        (o, th)
+    };
+    // (variable, OpenSim coordinate(s) summed with their signs, max |ROM
+    // difference| per side for CAST and for the joint-constrained model, min r).
+    type Pin = (&'static str, &'static [(&'static str, f64)], [f64; 2], [f64; 2], f64);
+    let pins: [Pin; 5] = [
+        ("pelvis_tilt", &[("pelvis_tilt", -1.0)], [3.3, 3.2], [2.0, 1.9], 0.95),
+        ("thigh", &[("pelvis_tilt", 1.0), ("hip_flexion", 1.0)], [8.0, 6.2], [2.4, 3.2], 0.99),
+        ("hip_flexion", &[("hip_flexion", 1.0)], [9.3, 6.6], [5.0, 5.0], 0.99),
+        ("knee_flexion", &[("knee_angle", -1.0)], [4.6, 6.8], [5.0, 5.0], 0.99),
+        ("ankle_dorsiflexion", &[("ankle_angle", 1.0)], [1.1, 1.8], [9.0, 9.0], 0.99),
+    ];
+    for (v, coords, cast_tol, chain_tol, min_r) in pins {
         for (s, sd) in ["l", "r"].iter().enumerate() {
-            let ours = means[s][var(v)].unwrap();
-            let r = ik.iter().find(|r| r.name == format!("{ikname}_{sd}")).unwrap();
-            let cyc: Vec<[f64; 101]> = an
-                .strides
-                .iter()
-                .filter(|st| st.side == Some(SIDES[s]))
-                .filter_map(|st| {
-                    let map = |i: usize| ((t.time0_s + i as f64 / t.rate_hz - r.time0_s) * r.rate_hz).round();
-                    let (a0, a1) = (map(st.start), map(st.end));
-                    (a0 >= 0.0 && (a1 as usize) < r.data.len()).then_some(())?;
-                    normalise(&r.data, a0 as usize, a1 as usize)
+            let n = t.frames.min(ik[0].data.len());
+            let theirs: Vec<f64> = (0..n)
+                .map(|i| {
+                    coords
+                        .iter()
+                        .map(|(c, sign)| {
+                            let name = if *c == "pelvis_tilt" { c.to_string() } else { format!("{c}_{sd}") };
+                            sign * ik_series(&name)[i]
+                        })
+                        .sum()
                 })
                 .collect();
-            assert!(cyc.len() >= 12, "{sd} {v}: {} IK cycles", cyc.len());
-            let theirs: Vec<f64> = mean_sd(&cyc).0.iter().map(|x| sign * x).collect();
-            let (ro, rt, corr) = (rom(&ours), rom(&theirs), correlation(&ours, &theirs));
-            eprintln!("{sd} {v:20} ROM ours {ro:5.1} OpenSim {rt:5.1}, r {corr:.3}");
-            assert!(corr >= 0.99, "{sd} {v}: r {corr:.3}");
-            assert!((ro - rt).abs() <= rom_tol[s], "{sd} {v}: ROM {ro:.1} vs {rt:.1}");
+            let series = |vals: &[Vec<Vec<f64>>; 2]| -> Vec<f64> {
+                (0..n)
+                    .map(|i| match v {
+                        "thigh" => vals[s][var("hip_flexion")][i] - vals[s][var("pelvis_tilt")][i],
+                        _ => vals[s][var(v)][i],
+                    })
+                    .collect()
+            };
+            for (model, vals, tol) in [("CAST", &a.values, cast_tol[s]), ("chain", &ch.values, chain_tol[s])] {
+                let (co, ct) = both(&series(vals), &theirs, s);
+                assert!(co.len() >= 12, "{sd} {v}: {} cycles", co.len());
+                let ((ro, ro_each, mo), (rt, rt_each, mt)) = (roms(&co), roms(&ct));
+                let corr = correlation(&mo, &mt);
+                eprintln!(
+                    "{sd} {v:18} {model:5} {} cycles: ROM of the mean ours {ro:5.1} OpenSim {rt:5.1} ({:+5.1}); \
+                     mean ROM ours {ro_each:5.1} OpenSim {rt_each:5.1} ({:+5.1}); r {corr:.3}",
+                    co.len(),
+                    ro - rt,
+                    ro_each - rt_each
+                );
+                assert!(corr >= min_r, "{sd} {v} {model}: r {corr:.3}");
+                assert!((ro - rt).abs() <= tol, "{sd} {v} {model}: ROM {ro:.1} vs {rt:.1}");
+            }
         }
     }
 }

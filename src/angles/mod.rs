@@ -6,12 +6,15 @@
 //!   calibration and dynamic angles, Vicon's axes, sequences and signs).
 //! - [`cast`]: cluster marker sets through a static trial (calibrated anatomical
 //!   systems technique, ISB joint coordinate systems).
+//! - [`chain`]: the CAST segments linked by joints and fitted together per
+//!   frame (joint-constrained, as OpenSim's inverse kinematics; an option).
 //! - [`rigid`]: least-squares rigid fit of a marker cluster (used by [`cast`]).
 //! - [`cycles`]: angles cut at foot strikes and normalised to 101 points.
 //! - [`vsk`]: subject measurements from a Vicon `.vsk` (`--vsk`).
 
 pub mod cardan;
 pub mod cast;
+pub mod chain;
 pub mod cycles;
 pub mod pig;
 pub mod rigid;
