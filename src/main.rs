@@ -361,6 +361,42 @@ fn is_motion_file(p: &Path) -> bool {
     gaitline::io::sniff(&head).is_some()
 }
 
+/// Without `--vsk`: each trial's subject measurements are filled from the
+/// Vicon `.vsk` beside it ([`gaitline::angles::vsk::beside`]), below the
+/// manifest's values and above the files' own (C3D `PROCESSING`). A `.vsk`
+/// that cannot be used is a note, not a failure: the trial still runs on
+/// what the files and Plug-in Gait's defaults give. `silent` (`--quiet`,
+/// `--anonymize`: a `.vsk` is usually named after the subject) keeps the
+/// notes off the terminal.
+fn pair_vsk(specs: &mut [gaitline::group::TrialSpec], silent: bool) {
+    let mut cache: std::collections::BTreeMap<PathBuf, Result<gaitline::model::Subject, String>> = Default::default();
+    for s in specs.iter_mut() {
+        let found = match gaitline::angles::vsk::beside(&s.files, s.static_file.as_deref()) {
+            Ok(Some(p)) => p,
+            Ok(None) => continue,
+            Err(e) => {
+                if !silent {
+                    eprintln!("note: {}: {e}", s.id);
+                }
+                continue;
+            }
+        };
+        let v = cache.entry(found.clone()).or_insert_with(|| {
+            std::fs::read_to_string(&found).map_err(|e| e.to_string()).and_then(|t| gaitline::angles::vsk::subject(&t))
+        });
+        match v {
+            Ok(v) => {
+                s.subject.merge(v);
+                if !silent {
+                    eprintln!("note: {}: subject measurements from {}", s.id, found.display());
+                }
+            }
+            Err(e) if !silent => eprintln!("note: {}: {} not used: {e}", s.id, found.display()),
+            Err(_) => {}
+        }
+    }
+}
+
 fn analyze(a: AnalyzeArgs) -> ExitCode {
     let (clean, force_format) = match clean_options(&a.common) {
         Ok(x) => x,
@@ -383,6 +419,8 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
             Ok(v) => specs.iter_mut().for_each(|s| s.subject.merge(&v)),
             Err(e) => return usage(format!("{}: {e}", p.display())),
         }
+    } else {
+        pair_vsk(&mut specs, a.quiet || a.anonymize);
     }
     // Flags fill what the manifest leaves open; values in the files come last.
     for s in &mut specs {
@@ -695,10 +733,11 @@ fn norms(a: NormsArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
-    let (specs, _) = match collect_inputs(&b.inputs, b.manifest.as_deref(), b.static_file.as_deref()) {
+    let (mut specs, _) = match collect_inputs(&b.inputs, b.manifest.as_deref(), b.static_file.as_deref()) {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
+    pair_vsk(&mut specs, false);
     if specs.is_empty() {
         return usage("no motion trials found in the inputs");
     }

@@ -126,3 +126,67 @@ fn inspect_json_describes_the_file() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("x.trc:"));
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// A Vicon `.vsk` beside the trial fills the subject measurements (below the
+/// manifest, above the files), so a TRC trial without any gets Plug-in Gait;
+/// two `.vsk` without a name match are named in a note and not used;
+/// `--vsk` given replaces the pairing.
+#[test]
+fn vsk_beside_the_trial_is_paired() {
+    let dir = tmpdir("vsk-beside");
+    simulated(&dir);
+    let vsk = |knee: f64| {
+        format!(
+            "<KinematicModel><Parameters>\
+             <StaticParameter NAME=\"Bodymass\" VALUE=\"72\"/><StaticParameter NAME=\"Height\" VALUE=\"1780\"/>\
+             <StaticParameter NAME=\"LeftLegLength\" VALUE=\"910\"/><StaticParameter NAME=\"RightLegLength\" VALUE=\"905\"/>\
+             <StaticParameter NAME=\"LeftKneeWidth\" VALUE=\"{knee}\"/><StaticParameter NAME=\"RightKneeWidth\" VALUE=\"{knee}\"/>\
+             <StaticParameter NAME=\"LeftAnkleWidth\" VALUE=\"70\"/><StaticParameter NAME=\"RightAnkleWidth\" VALUE=\"70\"/>\
+             </Parameters></KinematicModel>"
+        )
+    };
+    let run = |extra: &[&str]| {
+        let out = dir.join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let o = bin()
+            .arg("analyze")
+            .arg(&dir)
+            .args(["--out", out.to_str().unwrap(), "--no-plots"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        (metrics(&out.join("run01/metrics.json")), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (m, _) = run(&[]);
+    assert!(m["subject"]["knee_width_mm"].is_null(), "no subject data without a .vsk: {}", m["subject"]);
+    assert_ne!(m["angles"]["model"], "plug-in-gait", "{}", m["angles"]);
+
+    std::fs::write(dir.join("Anna.vsk"), vsk(101.0)).unwrap();
+    let (m, err) = run(&[]);
+    assert_eq!(m["subject"]["knee_width_mm"]["left"], 101.0);
+    assert_eq!(m["subject"]["leg_length_mm"]["right"], 905.0);
+    assert_eq!(m["angles"]["model"], "plug-in-gait", "{}", m["angles"]);
+    assert!(
+        err.contains(&format!("note: run01: subject measurements from {}", dir.join("Anna.vsk").display())),
+        "{err}"
+    );
+
+    std::fs::write(dir.join("Bert.vsk"), vsk(99.0)).unwrap();
+    let (m, err) = run(&[]);
+    assert!(m["subject"]["knee_width_mm"].is_null());
+    assert!(
+        err.contains(
+            "note: run01: several .vsk files beside the trial and none named after it (Anna.vsk, Bert.vsk): \
+             give the subject's with --vsk"
+        ),
+        "{err}"
+    );
+    let (m, _) = run(&["--vsk", dir.join("Bert.vsk").to_str().unwrap()]);
+    assert_eq!(m["subject"]["knee_width_mm"]["left"], 99.0);
+
+    std::fs::write(dir.join("run01.vsk"), vsk(103.0)).unwrap();
+    let (m, _) = run(&[]);
+    assert_eq!(m["subject"]["knee_width_mm"]["left"], 103.0, "the trial's own <stem>.vsk wins");
+    let _ = std::fs::remove_dir_all(&dir);
+}
