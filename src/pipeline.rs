@@ -32,21 +32,38 @@ pub struct AnalyzeOptions {
 /// Read every file of a trial and clean it: the trial's files, its static
 /// trial and the imbalance side-cars beside its files (dynamometer table, EMG
 /// channel map, MVC recording). Pure apart from reading the files.
+///
+/// The files are read (and the static trial built) as rayon tasks on the
+/// global pool, so a batch with fewer trials than threads uses the idle
+/// threads (issue 8) and `--jobs N` still bounds the threads. The result does
+/// not depend on the thread count: the recordings are merged in file order
+/// and a failing file is reported as before, the first failure in file order.
+/// (The static trial and the side-cars are now read even when a trial file
+/// fails; that costs time only on a failing trial and changes no output.)
 pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions) -> Result<Trial, Error> {
-    let recs: Vec<Recording> = spec.files.iter().map(|f| io::read_file(f, force)).collect::<Result<_, _>>()?;
-    let mut t = trial::build(&spec.id, recs, &spec.subject, clean);
-    t.sidecars = crate::imbalance::SideCars::read(&spec.files);
-    if let Some(s) = &spec.static_file {
-        match io::read_file(s, force) {
-            Ok(r) => {
-                let st = trial::build(&format!("{}-static", spec.id), vec![r], &spec.subject, clean);
-                // Subject data found only in the static file (C3D PROCESSING) count too.
-                let static_subject = st.subject.clone();
-                t.subject.merge(&static_subject);
-                t.static_trial = Some(Box::new(st));
-            }
-            Err(e) => t.notes.push(format!("static trial not used: {e}")),
+    let build_static = || {
+        spec.static_file.as_ref().map(|s| {
+            io::read_file(s, force).map(|r| trial::build(&format!("{}-static", spec.id), vec![r], &spec.subject, clean))
+        })
+    };
+    let build_trial = || {
+        let recs: Vec<Result<Recording, _>> = spec.files.par_iter().map(|f| io::read_file(f, force)).collect();
+        let recs = recs.into_iter().collect::<Result<Vec<Recording>, _>>()?;
+        Ok::<_, Error>(trial::build(&spec.id, recs, &spec.subject, clean))
+    };
+    let ((t, sidecars), stat) =
+        rayon::join(|| rayon::join(build_trial, || crate::imbalance::SideCars::read(&spec.files)), build_static);
+    let mut t = t?;
+    t.sidecars = sidecars;
+    match stat {
+        Some(Ok(st)) => {
+            // Subject data found only in the static file (C3D PROCESSING) count too.
+            let static_subject = st.subject.clone();
+            t.subject.merge(&static_subject);
+            t.static_trial = Some(Box::new(st));
         }
+        Some(Err(e)) => t.notes.push(format!("static trial not used: {e}")),
+        None => {}
     }
     Ok(t)
 }
@@ -258,4 +275,48 @@ pub fn write_summary(out: &Path, outcomes: &[Outcome]) -> Result<(), Error> {
         .ok_or_else(|| Error::Other("no English report strings built in".into()))?;
     let has_report = |id: &str| out.join(id).join("report.html").is_file();
     output::write_atomic(&out.join("index.html"), crate::report::index::render(&rows, lang, &has_report).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files of a trial are read in parallel, yet the error is the first
+    /// failing file's in file order, whichever fails first in time: here the
+    /// first file fails only at its last row, the second at once (empty).
+    #[test]
+    fn load_trial_reports_the_first_failing_file_in_file_order() {
+        let dir = std::env::temp_dir().join(format!("gaitline-load-order-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let slow = dir.join("t.txt");
+        let mut text = String::from("time\tLHEE_X\tLHEE_Y\tLHEE_Z\n");
+        for i in 0..200_000 {
+            text.push_str(&format!("{}\t0.1\t0.2\t0.3\n", i as f64 / 100.0));
+        }
+        text.push_str("2000\t0.1");
+        std::fs::write(&slow, text).unwrap();
+        let fast = dir.join("t_forces.txt");
+        std::fs::write(&fast, b"").unwrap();
+        let spec = TrialSpec {
+            id: "t".into(),
+            files: vec![slow.clone(), fast.clone()],
+            static_file: None,
+            subject: Default::default(),
+        };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        for _ in 0..3 {
+            let r = pool.install(|| load_trial(&spec, None, &CleanOptions::default()));
+            match r {
+                Err(Error::Read(e)) => assert_eq!(e.path, slow, "{e}"),
+                other => panic!("expected the first file's read error, got {other:?}"),
+            }
+        }
+        // And the second file's error when the first is fine.
+        let spec = TrialSpec { files: vec![fast.clone(), slow.clone()], ..spec };
+        match pool.install(|| load_trial(&spec, None, &CleanOptions::default())) {
+            Err(Error::Read(e)) => assert_eq!(e.path, fast, "{e}"),
+            other => panic!("expected the empty file's read error, got {other:?}"),
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -18,9 +18,11 @@
 //!   and dropped, with a note.
 
 use super::kinematic::Kinematics;
+use crate::clean::axes::LabAxes;
 use crate::filter::LowPass;
 use crate::model::{ChannelKind, Side};
 use crate::trial::Trial;
+use rayon::prelude::*;
 
 /// One plate's vertical force (canonical frame, load positive) and centre of
 /// pressure, at the plate's own rate.
@@ -159,46 +161,16 @@ pub fn plates(t: &Trial, notes: &mut Vec<String>) -> Vec<PlateSignal> {
         let slot = if kind == 'f' { &mut parts.f[a] } else { &mut parts.p[a] };
         slot.get_or_insert(i);
     }
-    let mut out = Vec::new();
-    for (key, parts) in groups {
-        let [Some(fx), Some(fy), Some(fz)] = parts.f else { continue };
-        let chans = [&t.analogs[fx], &t.analogs[fy], &t.analogs[fz]];
-        let rate = chans[0].rate_hz;
-        let n = chans.iter().map(|c| c.data.len()).min().unwrap_or(0);
-        if !(rate.is_finite() && rate > 0.0) || n < 4 || chans.iter().any(|c| c.rate_hz != rate) {
-            continue;
+    // One rayon task per plate (issue 8: idle cores of a small batch; the
+    // global pool, so `--jobs` bounds it); plates kept in channel order.
+    let signals: Vec<Option<(bool, PlateSignal)>> =
+        groups.par_iter().map(|(key, parts)| plate(t, lab, key, parts)).collect();
+    let mut out: Vec<PlateSignal> = Vec::new();
+    for (unnamed, mut s) in signals.into_iter().flatten() {
+        if unnamed {
+            s.name = format!("plate {}", out.len() + 1);
         }
-        let r = lab.rotation[2];
-        let mut v: Vec<f64> = (0..n)
-            .map(|k| r[0] * chans[0].data[k] + r[1] * chans[1].data[k] + r[2] * chans[2].data[k])
-            .map(|x| if x.is_finite() { x } else { 0.0 })
-            .collect();
-        let (lo, hi) = v.iter().fold((0.0f64, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
-        if -lo > hi {
-            v.iter_mut().for_each(|x| *x = -*x);
-        }
-        let spec = LowPass { cutoff_hz: LowPass::FORCE.cutoff_hz.min(rate / 5.0), ..LowPass::FORCE };
-        let fz = match spec.design(rate) {
-            Ok(f) => f.filtfilt(&v),
-            Err(_) => v,
-        };
-        let cop = match parts.p {
-            [Some(px), Some(py), Some(pz)] => {
-                let p = [&t.analogs[px], &t.analogs[py], &t.analogs[pz]];
-                (p.iter().all(|c| c.data.len() >= n && c.rate_hz == rate))
-                    .then(|| (0..n).map(|k| lab.apply([p[0].data[k], p[1].data[k], p[2].data[k]])).collect())
-            }
-            _ => None,
-        };
-        let side_hint = if key.starts_with("r_") || key.ends_with("_r_") || key == "r" {
-            Some(Side::Right)
-        } else if key.starts_with("l_") || key.ends_with("_l_") || key == "l" {
-            Some(Side::Left)
-        } else {
-            None
-        };
-        let name = if key.is_empty() { format!("plate {}", out.len() + 1) } else { key.trim_matches('_').to_string() };
-        out.push(PlateSignal { name, rate_hz: rate, time0_s: chans[2].time0_s, fz, cop, side_hint });
+        out.push(s);
     }
     if !out.is_empty() {
         notes.push(format!(
@@ -208,6 +180,50 @@ pub fn plates(t: &Trial, notes: &mut Vec<String>) -> Vec<PlateSignal> {
         ));
     }
     out
+}
+
+/// One plate's vertical force (filtered) and COP from its channels; `None`
+/// when the channels do not make a usable plate. The flag says the plate has
+/// no name of its own (its key is empty): [`plates`] numbers it.
+fn plate(t: &Trial, lab: &LabAxes, key: &str, parts: &Parts) -> Option<(bool, PlateSignal)> {
+    let [Some(fx), Some(fy), Some(fz)] = parts.f else { return None };
+    let chans = [&t.analogs[fx], &t.analogs[fy], &t.analogs[fz]];
+    let rate = chans[0].rate_hz;
+    let n = chans.iter().map(|c| c.data.len()).min().unwrap_or(0);
+    if !(rate.is_finite() && rate > 0.0) || n < 4 || chans.iter().any(|c| c.rate_hz != rate) {
+        return None;
+    }
+    let r = lab.rotation[2];
+    let mut v: Vec<f64> = (0..n)
+        .map(|k| r[0] * chans[0].data[k] + r[1] * chans[1].data[k] + r[2] * chans[2].data[k])
+        .map(|x| if x.is_finite() { x } else { 0.0 })
+        .collect();
+    let (lo, hi) = v.iter().fold((0.0f64, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+    if -lo > hi {
+        v.iter_mut().for_each(|x| *x = -*x);
+    }
+    let spec = LowPass { cutoff_hz: LowPass::FORCE.cutoff_hz.min(rate / 5.0), ..LowPass::FORCE };
+    let fz = match spec.design(rate) {
+        Ok(f) => f.filtfilt(&v),
+        Err(_) => v,
+    };
+    let cop = match parts.p {
+        [Some(px), Some(py), Some(pz)] => {
+            let p = [&t.analogs[px], &t.analogs[py], &t.analogs[pz]];
+            (p.iter().all(|c| c.data.len() >= n && c.rate_hz == rate))
+                .then(|| (0..n).map(|k| lab.apply([p[0].data[k], p[1].data[k], p[2].data[k]])).collect())
+        }
+        _ => None,
+    };
+    let side_hint = if key.starts_with("r_") || key.ends_with("_r_") || key == "r" {
+        Some(Side::Right)
+    } else if key.starts_with("l_") || key.ends_with("_l_") || key == "l" {
+        Some(Side::Left)
+    } else {
+        None
+    };
+    let name = key.trim_matches('_').to_string();
+    Some((key.is_empty(), PlateSignal { name, rate_hz: rate, time0_s: chans[2].time0_s, fz, cop, side_hint }))
 }
 
 /// Contacts on every plate: vertical force above `threshold_n`.

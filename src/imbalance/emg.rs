@@ -65,6 +65,7 @@ use crate::filter::Butterworth;
 use crate::model::Side;
 use crate::spatiotemporal::{Stride, symmetry_index};
 use crate::trial::Trial;
+use rayon::prelude::*;
 
 /// Band-pass edges used, Hz: high-pass edge and low-pass edge (`None`: no
 /// low-pass, the rate too low for one above the high-pass edge).
@@ -517,12 +518,19 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
             .cloned()
             .unwrap_or_else(|| name.to_string())
     };
-    for ch in &t.analogs {
-        let Some((group, side, muscle)) = muscle_of(&label_of(&ch.name)) else { continue };
-        if group == MuscleGroup::Other {
-            continue;
-        }
-        match envelope(&ch.data, ch.rate_hz, o) {
+    let used: Vec<_> = t
+        .analogs
+        .iter()
+        .filter_map(|ch| {
+            let (group, side, muscle) = muscle_of(&label_of(&ch.name))?;
+            (group != MuscleGroup::Other).then_some((ch, group, side, muscle))
+        })
+        .collect();
+    // One rayon task per channel (issue 8: idle cores of a small batch; the
+    // global pool, so `--jobs` bounds it); results kept in channel order.
+    let envelopes: Vec<_> = used.par_iter().map(|(ch, ..)| envelope(&ch.data, ch.rate_hz, o)).collect();
+    for ((ch, group, side, muscle), r) in used.into_iter().zip(envelopes) {
+        match r {
             Ok((env, band)) => raw.push((ch, group, side, muscle, env, band)),
             Err(e) => notes.push(format!("emg: channel {} not used: {e}", ch.name)),
         }
@@ -538,7 +546,7 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
     }
     // MVC peaks by channel name (or by the mapped label).
     let mvc_peaks: Vec<Option<f64>> = raw
-        .iter()
+        .par_iter()
         .map(|r| {
             let m = inp.mvc?;
             let want = label_of(&r.0.name);
