@@ -575,6 +575,61 @@ fn rbds0041_visual3d_reference_is_other_strides() {
     }
 }
 
+/// The right knee's ab/adduction offset to Visual3D (-11.3 deg, left -0.8)
+/// is not a defect of the right static calibration: the two sides'
+/// calibrations are alike (knee width 129.0/129.9 mm, ankle width
+/// 89.0/89.2 mm; CAST angles in the static trial: knee flexion -0.0/-3.0,
+/// varus +1.3/-1.5 deg), and every cluster fits the motion trial within
+/// 1 mm, so no marker is swapped between the static and the motion trial.
+/// The offsets to Visual3D along the right leg chain (hip adduction +3.4,
+/// knee varus -11.3, ankle inversion +7.1 deg; left -1.0, -0.8, +2.2) fit
+/// Visual3D's right thigh and shank lying about 3 and 7-8 deg otherwise in
+/// the frontal plane than ours, which these markers do not show (see
+/// `rbds0041_visual3d_reference_is_other_strides`).
+#[test]
+fn rbds0041_static_calibration_left_right_alike() {
+    let Some(t) = load(
+        &["rbds-fukuchi-running/RBDS0041runT252.txt", "rbds-fukuchi-running/RBDS0041runT252forces.txt"],
+        "rbds-fukuchi-running/RBDS0041static.txt",
+    ) else {
+        return;
+    };
+    let st = t.static_trial.as_deref().unwrap();
+    let width = |a: &str, b: &str| -> f64 {
+        let mean = |n: &str| -> Vector3<f64> {
+            let m = st.markers.iter().find(|m| m.name == n).unwrap();
+            let ok: Vec<&[f64; 3]> = m.xyz.iter().filter(|p| p.iter().all(|v| v.is_finite())).collect();
+            ok.iter().map(|p| Vector3::new(p[0], p[1], p[2])).sum::<Vector3<f64>>() * (1000.0 / ok.len() as f64)
+        };
+        (mean(a) - mean(b)).norm()
+    };
+    let cal = cast::calibrate(&t, &CastOptions::default()).unwrap();
+    // The calibrated model run on the static trial itself: its posture.
+    let posture = cast::angles_with(st, &cal).unwrap();
+    let motion = cast::angles_with(&t, &cal).unwrap();
+    let mean = |s: usize, v: &str| posture.values[s][var(v)].iter().sum::<f64>() / st.frames as f64;
+    let mut flex = [0.0; 2];
+    let mut varus = [0.0; 2];
+    for (s, side) in ["L", "R"].iter().enumerate() {
+        let knee = width(&format!("{side}.Knee"), &format!("{side}.Knee.Medial"));
+        let ankle = width(&format!("{side}.Ankle"), &format!("{side}.Ankle.Medial"));
+        (flex[s], varus[s]) = (mean(s, "knee_flexion"), mean(s, "knee_adduction"));
+        eprintln!(
+            "{side}: knee width {knee:.1} mm, ankle width {ankle:.1} mm; static knee flexion {:+.2}, varus {:+.2} deg",
+            flex[s], varus[s]
+        );
+        // Measured: knee 129.0/129.9, ankle 89.0/89.2 mm.
+        assert!((128.0..131.0).contains(&knee) && (88.0..90.5).contains(&ankle), "{side}: {knee} {ankle}");
+    }
+    // Measured: flexion -0.04/-2.95, varus +1.32/-1.48 deg.
+    assert!((flex[0] - flex[1]).abs() < 4.0 && (varus[0] - varus[1]).abs() < 4.0, "{flex:?} {varus:?}");
+    // Thigh and shank clusters of both sides (fit_rms_mm 1, 2, 4, 5), measured
+    // 0.22-0.72 mm.
+    for k in [1, 2, 4, 5] {
+        assert!(motion.fit_rms_mm[k] < 1.0, "cluster {k}: {:?}", motion.fit_rms_mm);
+    }
+}
+
 /// Harrington's hip centre follows Visual3D's hip flexion better than Bell's
 /// (Visual3D's CODA pelvis constants): mean offsets -1.5/-2.8 against
 /// -3.7/-5.1 deg. Pinned so a change of the default regression is seen.
