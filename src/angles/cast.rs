@@ -436,7 +436,8 @@ pub fn calibrate(t: &Trial, opts: &CastOptions) -> Result<CastCalibration, Strin
 /// A calibrated segment bound to the motion trial's markers.
 struct Bound<'a> {
     markers: Vec<&'a Marker>,
-    local: &'a [Vector3<f64>],
+    /// The reference prepared once (centroid, centred positions).
+    cluster: rigid::Cluster,
     current: Vec<Vector3<f64>>,
 }
 
@@ -447,14 +448,14 @@ impl<'a> Bound<'a> {
             .iter()
             .map(|n| t.markers.iter().find(|m| &m.name == n).ok_or_else(|| format!("marker {n} not in the trial")))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Bound { current: vec![Vector3::zeros(); markers.len()], markers, local: &tr.local })
+        Ok(Bound { current: vec![Vector3::zeros(); markers.len()], markers, cluster: rigid::Cluster::new(&tr.local) })
     }
     /// The anatomical frame (rotation) in frame `i` and the fit residual.
     fn pose(&mut self, i: usize) -> Option<rigid::RigidFit> {
         for (c, m) in self.current.iter_mut().zip(&self.markers) {
             *c = at_mm(m, i);
         }
-        rigid::fit(self.local, &self.current)
+        self.cluster.fit(&self.current)
     }
 }
 
@@ -481,6 +482,7 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
     };
     let nan = Matrix3::repeat(f64::NAN);
     let lab = Matrix3::identity();
+    let mut row = Vec::with_capacity(VARIABLES.len());
     for i in 0..n {
         let pp = pelvis.pose(i);
         acc(0, &pp);
@@ -497,7 +499,8 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
             let hip = joint_angles(&pel, &th, YXZ);
             let knee = joint_angles(&th, &sh, YXZ);
             locks[s] += [pa, hip, knee].iter().filter(|c| c.gimbal_lock).count();
-            let mut row = vec![
+            row.clear();
+            row.extend([
                 pa.angles[0],
                 -sg * pa.angles[1],
                 sg * pa.angles[2],
@@ -507,7 +510,7 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
                 knee.angles[0],
                 sg * knee.angles[1],
                 sg * knee.angles[2],
-            ];
+            ]);
             if foot[s].is_some() {
                 let ft = fp.map_or(nan, |p| p.rotation);
                 let ankle = joint_angles(&sh, &ft, YXZ);
