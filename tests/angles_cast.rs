@@ -692,19 +692,22 @@ fn roms(cycles: &[[f64; 101]]) -> (f64, f64, [f64; 101]) {
 /// | variable | CAST L | CAST R | joint-constrained L | R | OpenSim L | R |
 /// |---|---|---|---|---|---|---|
 /// | pelvis tilt | 4.9 | 4.9 | 6.1 | 6.2 | 7.8 | 7.7 |
-/// | thigh to vertical (hip − tilt) | 62.7 | 66.4 | 68.4 | 69.5 | 70.3 | 72.2 |
+/// | thigh to vertical (hip − tilt) | 62.9 | 66.5 | 68.3 | 69.5 | 70.2 | 72.3 |
 /// | hip flexion | 62.2 | 66.3 | 68.0 | 69.9 | 71.0 | 72.4 |
 /// | knee flexion | 83.1 | 86.5 | 87.0 | 91.3 | 87.2 | 92.8 |
-/// | ankle dorsiflexion | 53.5 | 48.3 | see the prints |  | 52.9 | 47.0 |
+/// | ankle dorsiflexion | 53.5 | 48.3 | 58.2 | 50.9 | 52.9 | 47.0 |
 ///
 /// CAST's hip gap (8.8/6.1 deg) is mostly in the thigh (its long axis swings
-/// 7.5/5.7 deg less than OpenSim's femur), 1.3/0.4 deg in the pelvis. A hip
+/// 7.5/5.7 deg less than OpenSim's femur, exact sagittal projections; 7.3/5.8
+/// as hip − tilt here), 1.3/0.4 deg in the pelvis. A hip
 /// centre moved to Bell's, the thigh's long axis drawn from the pelvis's hip
 /// centre to the shank's knee centre, or the thigh cluster alone cannot close
 /// it (4.4-7.0 deg left); the joint constraints do: the chain model
 /// ([`gaitline::angles::chain`], OpenSim's marker weights from the setup
 /// file) is within 5 deg on hip and knee. Without the foot markers the chain
-/// is not (hip 6.1/5.7 deg short): the foot pulls the leg as in OpenSim.
+/// is not (hip 6.1/5.7 deg short): the foot pulls the leg as in OpenSim. Its
+/// hinge ankle (about the malleolar axis; OpenSim's is oblique) overshoots
+/// OpenSim's ankle range by 5.3/3.9 deg, where CAST is within 0.6/1.3.
 /// OpenSim's knee angle and pelvis tilt are negative in flexion and anterior
 /// tilt.
 #[test]
@@ -761,7 +764,7 @@ fn hamner_running_against_opensim_ik() {
         ("thigh", &[("pelvis_tilt", 1.0), ("hip_flexion", 1.0)], [8.0, 6.2], [2.4, 3.2], 0.99),
         ("hip_flexion", &[("hip_flexion", 1.0)], [9.3, 6.6], [5.0, 5.0], 0.99),
         ("knee_flexion", &[("knee_angle", -1.0)], [4.6, 6.8], [5.0, 5.0], 0.99),
-        ("ankle_dorsiflexion", &[("ankle_angle", 1.0)], [1.1, 1.8], [9.0, 9.0], 0.99),
+        ("ankle_dorsiflexion", &[("ankle_angle", 1.0)], [1.1, 1.8], [5.8, 4.4], 0.99),
     ];
     for (v, coords, cast_tol, chain_tol, min_r) in pins {
         for (s, sd) in ["l", "r"].iter().enumerate() {
@@ -944,31 +947,54 @@ fn gait2392_walk_against_opensim_ik_per_frame() {
     .unwrap()
     .reference;
     let a = cast::angles(&t, &CastOptions::default()).unwrap();
-    // (ours, OpenSim, sign, min r, max |ROM difference|, per side): measured
-    // r 0.992/0.993, 0.996/0.995, 0.827/0.949; ROM differences 1.8/4.0,
-    // 2.9/3.3, 0.7/4.7 deg.
-    let pins: [IkPin; 3] = [
-        ("hip_flexion", "hip_flexion", 1.0, [0.985, 0.985], [2.3, 4.5]),
-        ("knee_flexion", "knee_angle", -1.0, [0.99, 0.99], [3.4, 3.8]),
-        ("ankle_dorsiflexion", "ankle_angle", 1.0, [0.8, 0.93], [1.2, 5.2]),
+    let setup =
+        std::fs::read_to_string(common::data_file("opensim-models/Gait2392_Simbody__subject01_Setup_IK.xml").unwrap())
+            .unwrap();
+    let cal = cast::calibrate(&t, &CastOptions::default()).unwrap();
+    let opts = chain::ChainOptions { weights: ik_weights(&setup), ..Default::default() };
+    let ch = chain::angles_with(&t, &cal, &opts).unwrap();
+    // (ours, OpenSim, sign, min r, max |ROM difference|, per side), CAST then
+    // the joint-constrained model (OpenSim's marker weights from the setup).
+    // CAST measured r 0.992/0.993, 0.996/0.995, 0.827/0.949; ROM differences
+    // 1.8/4.0, 2.9/3.3, 0.7/4.7 deg. Chain: r 0.995/0.997, 0.999/0.999,
+    // 0.955/0.971; ROM differences 2.3/2.6, 5.0/1.8, 4.1/2.5 deg (ours
+    // smaller for hip and knee, larger for the ankle): closer in shape
+    // everywhere, not in range on every side.
+    let pins: [[IkPin; 3]; 2] = [
+        [
+            ("hip_flexion", "hip_flexion", 1.0, [0.985, 0.985], [2.3, 4.5]),
+            ("knee_flexion", "knee_angle", -1.0, [0.99, 0.99], [3.4, 3.8]),
+            ("ankle_dorsiflexion", "ankle_angle", 1.0, [0.8, 0.93], [1.2, 5.2]),
+        ],
+        [
+            ("hip_flexion", "hip_flexion", 1.0, [0.99, 0.99], [2.8, 3.1]),
+            ("knee_flexion", "knee_angle", -1.0, [0.995, 0.995], [5.5, 2.3]),
+            ("ankle_dorsiflexion", "ankle_angle", 1.0, [0.95, 0.965], [4.6, 3.0]),
+        ],
     ];
-    for (v, ikname, sign, min_r, rom_tol) in pins {
-        for (s, sd) in ["l", "r"].iter().enumerate() {
-            let r = ik.iter().find(|r| r.name == format!("{ikname}_{sd}")).unwrap();
-            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-            for (j, x) in r.data.iter().enumerate() {
-                let i = ((r.time0_s + j as f64 / r.rate_hz - t.time0_s) * t.rate_hz).round();
-                let o = a.values[s][var(v)].get(i as usize).copied().unwrap_or(f64::NAN);
-                if i >= 0.0 && o.is_finite() && x.is_finite() {
-                    ours.push(o);
-                    theirs.push(sign * x);
+    for (model, values, pins) in [("CAST", &a.values, pins[0]), ("chain", &ch.values, pins[1])] {
+        for (v, ikname, sign, min_r, rom_tol) in pins {
+            for (s, sd) in ["l", "r"].iter().enumerate() {
+                let r = ik.iter().find(|r| r.name == format!("{ikname}_{sd}")).unwrap();
+                let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+                for (j, x) in r.data.iter().enumerate() {
+                    let i = ((r.time0_s + j as f64 / r.rate_hz - t.time0_s) * t.rate_hz).round();
+                    let o = values[s][var(v)].get(i as usize).copied().unwrap_or(f64::NAN);
+                    if i >= 0.0 && o.is_finite() && x.is_finite() {
+                        ours.push(o);
+                        theirs.push(sign * x);
+                    }
                 }
+                let (ro, rt, corr) = (rom(&ours), rom(&theirs), correlation(&ours, &theirs));
+                eprintln!(
+                    "{sd} {v:20} {model:5} {} frames: ROM ours {ro:5.1} OpenSim {rt:5.1} ({:+.1}), r {corr:.3}",
+                    ours.len(),
+                    ro - rt
+                );
+                assert!(ours.len() >= 70, "{sd} {v}: {} frames", ours.len());
+                assert!(corr >= min_r[s], "{sd} {v} {model}: r {corr:.3}");
+                assert!((ro - rt).abs() <= rom_tol[s], "{sd} {v} {model}: ROM {ro:.1} vs {rt:.1}");
             }
-            let (ro, rt, corr) = (rom(&ours), rom(&theirs), correlation(&ours, &theirs));
-            eprintln!("{sd} {v:20} {} frames: ROM ours {ro:5.1} OpenSim {rt:5.1}, r {corr:.3}", ours.len());
-            assert!(ours.len() >= 70, "{sd} {v}: {} frames", ours.len());
-            assert!(corr >= min_r[s], "{sd} {v}: r {corr:.3}");
-            assert!((ro - rt).abs() <= rom_tol[s], "{sd} {v}: ROM {ro:.1} vs {rt:.1}");
         }
     }
 }
