@@ -271,11 +271,11 @@ fn chain_recovers_synthetic_angles_and_resists_a_thigh_artefact() {
     let exact = cast::angles_with(&t, &cal).unwrap();
     let ch = chain::angles_with(&t, &cal, &ball).unwrap();
     assert!(ch.fit_rms_mm.iter().all(|e| *e < 1e-6), "{:?}", ch.fit_rms_mm);
-    for s in 0..2 {
-        for v in 0..VARIABLES.len() {
+    for (s, side) in SIDES.iter().enumerate() {
+        for (v, name) in VARIABLES.iter().enumerate() {
             for i in 0..t.frames {
                 let (a, b) = (ch.values[s][v][i], exact.values[s][v][i]);
-                assert!((a - b).abs() < 1e-6, "{} {} frame {i}: {a} vs {b}", SIDES[s].name(), VARIABLES[v]);
+                assert!((a - b).abs() < 1e-6, "{} {name} frame {i}: {a} vs {b}", side.name());
             }
         }
     }
