@@ -226,6 +226,67 @@ fn filter_all(t: &Trial, bw: &Butterworth) -> usize {
     t.markers.iter().map(|m| filter_xyz(&m.xyz, bw).len()).sum()
 }
 
+/// A trial's markers repeated end to end up to `frames` frames (the static
+/// kept): a long trial with real marker noise for the angle benches.
+fn tiled(t: &Trial, frames: usize) -> Trial {
+    let mut long = t.clone();
+    for m in &mut long.markers {
+        m.xyz = (0..frames).map(|i| m.xyz[i % t.frames]).collect();
+    }
+    long.frames = frames;
+    long
+}
+
+/// Issue 5: joint angles of one trial, one thread, calibration (static
+/// trial) done beforehand. `angles/pig_10k`: Plug-in Gait on a simulated
+/// 10,000-frame walking trial (100 s at 100 Hz, with its static);
+/// `angles/cast_10k`: CAST on RBDS0041 (cluster markers, 4,500 frames at
+/// 150 Hz) tiled to 10,000 frames; `angles/cast_rbds0041`: CAST on RBDS0041
+/// itself. Throughput in frames (both sides).
+fn angles_benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("angles");
+    short(&mut g);
+    let dir = std::env::temp_dir().join(format!("gaitline-bench-angles-{}", std::process::id()));
+    let cfg = SimConfig::walking().with_duration(99.99).with_seed(5).with_noise(0.5, 0).with_analogs(false, false);
+    let files = write_trial(&simulate(&cfg), &dir, "walk", OutFormat::Trc).expect("simulated trial");
+    let statics = write_trial(&simulate_static(&cfg), &dir, "walk_static", OutFormat::C3d).expect("simulated static");
+    let read = |v: &[PathBuf], ext: &str| -> Recording {
+        let p = v.iter().find(|p| p.extension().is_some_and(|e| e == ext)).expect("file written");
+        gaitline::io::read_file(p, None).expect("readable")
+    };
+    let pig = build_trial(vec![read(&files, "trc")], Some(read(&statics, "c3d")));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(pig.frames, 10_000);
+    let po = gaitline::angles::PigOptions::from_subject(&pig.subject);
+    let cal = gaitline::angles::pig::calibrate(&pig, &po).expect("Plug-in Gait calibration");
+    g.throughput(Throughput::Elements(pig.frames as u64));
+    g.bench_function("pig_10k", |b| b.iter(|| gaitline::angles::pig::angles_with(black_box(&pig), &cal).unwrap()));
+    if let Some(d) = std::env::var_os("GAITLINE_DATA").map(PathBuf::from) {
+        let rbds = Case {
+            name: "rbds0041",
+            files: vec![load(&d.join("rbds-fukuchi-running/RBDS0041runT252.txt"))],
+            static_file: Some(load(&d.join("rbds-fukuchi-running/RBDS0041static.txt"))),
+            bare_delimiter: None,
+        };
+        let (recs, st) = read_all(&rbds);
+        let t = build_trial(recs, st);
+        let co = gaitline::angles::cast::CastOptions::from_subject(&t.subject);
+        let cal = gaitline::angles::cast::calibrate(&t, &co).expect("CAST calibration");
+        let long = tiled(&t, 10_000);
+        g.throughput(Throughput::Elements(long.frames as u64));
+        g.bench_function("cast_10k", |b| {
+            b.iter(|| gaitline::angles::cast::angles_with(black_box(&long), &cal).unwrap())
+        });
+        g.throughput(Throughput::Elements(t.frames as u64));
+        g.bench_function("cast_rbds0041", |b| {
+            b.iter(|| gaitline::angles::cast::angles_with(black_box(&t), &cal).unwrap())
+        });
+    } else {
+        eprintln!("GAITLINE_DATA is unset: angles/cast_10k and angles/cast_rbds0041 need RBDS0041");
+    }
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     for case in real_cases().iter().chain(std::iter::once(&sim_case())) {
         bench_case(c, case);
@@ -236,6 +297,6 @@ criterion_group! {
     name = stages;
     // No HTML plots: criterion's plotters backend needs system fonts.
     config = Criterion::default().without_plots();
-    targets = benches
+    targets = benches, angles_benches
 }
 criterion_main!(stages);
