@@ -526,20 +526,24 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
             (group != MuscleGroup::Other).then_some((ch, group, side, muscle))
         })
         .collect();
+    let peak_of = |e: &[f64]| e.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
     // One rayon task per channel (issue 8: idle cores of a small batch; the
-    // global pool, so `--jobs` bounds it); results kept in channel order.
-    let envelopes: Vec<_> = used.par_iter().map(|(ch, ..)| envelope(&ch.data, ch.rate_hz, o)).collect();
+    // global pool, so `--jobs` bounds it): envelope and its peak (taken once);
+    // results kept in channel order.
+    let envelopes: Vec<_> = used
+        .par_iter()
+        .map(|(ch, ..)| envelope(&ch.data, ch.rate_hz, o).map(|(env, band)| (peak_of(&env), env, band)))
+        .collect();
     for ((ch, group, side, muscle), r) in used.into_iter().zip(envelopes) {
         match r {
-            Ok((env, band)) => raw.push((ch, group, side, muscle, env, band)),
+            Ok((peak, env, band)) => raw.push((ch, group, side, muscle, env, band, peak)),
             Err(e) => notes.push(format!("emg: channel {} not used: {e}", ch.name)),
         }
     }
     if raw.is_empty() {
         return None;
     }
-    let peak_of = |e: &[f64]| e.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let mut normaliser = raw.iter().map(|r| peak_of(&r.4)).fold(0.0, f64::max);
+    let mut normaliser = raw.iter().map(|r| r.6).fold(0.0, f64::max);
     if normaliser <= 0.0 {
         notes.push("emg: every hamstring and quadriceps channel is flat".into());
         return None;
@@ -568,10 +572,9 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
         normaliser = f64::NAN;
     }
     let mut channels: Vec<EmgChannel> = raw
-        .into_iter()
+        .into_par_iter()
         .zip(mvc_peaks)
-        .map(|((ch, group, side, muscle, env, band), mvc_peak)| {
-            let peak = peak_of(&env);
+        .map(|((ch, group, side, muscle, env, band, peak), mvc_peak)| {
             let div = if mvc { mvc_peak.unwrap_or(f64::NAN) } else { normaliser };
             let envelope: Vec<f64> = env.iter().map(|v| v / div).collect();
             EmgChannel {

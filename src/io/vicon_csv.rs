@@ -505,8 +505,13 @@ impl<'p, 'a> Reader<'p, 'a> {
                     continue;
                 }
                 let Some(k) = target[f] else { continue };
+                // Plain decimals through the byte fast path shared with the
+                // delimited/TRC/MOT/ANC readers (`delimited::parse_decimal`:
+                // Clinger's exact case, bit-identical to `str::parse`).
                 let v = if cell.is_empty() {
                     f64::NAN
+                } else if let Some(v) = super::delimited::parse_decimal(cell.as_bytes()) {
+                    v
                 } else {
                     match cell.parse::<f64>() {
                         Ok(v) if v.is_finite() => v,
