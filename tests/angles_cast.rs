@@ -913,22 +913,43 @@ fn vsk_option_sets_the_subject() {
     assert_eq!(m["angles"]["model"], "plug-in-gait");
 }
 
-/// Speed: CAST angles of a 10,000-frame trial (seven cluster fits a frame,
-/// both sides) take 25-45 ms in release on the shared 2-core machine; the
-/// bound catches a tenfold regression, not noise.
+/// Time this thread has spent on a CPU, ns (Linux: `/proc/thread-self/schedstat`),
+/// so that other processes on a loaded machine do not count; `None` elsewhere.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// Speed (issue 5): CAST angles of a 10,000-frame trial (seven cluster fits
+/// a frame, both sides), best of 5 runs, timed on this thread's CPU time
+/// where the system reports it (else wall clock). Measured in release on the
+/// shared 2-core machine (load 5): 7.8 ms on the CPU for both sides, 3.9 ms
+/// per side; the polar-factor fits before took 23.6 ms (11.8 per side) and
+/// fail this bound of 10 ms per side, which leaves room for a slower machine.
 #[test]
 fn cast_speed_10k_frames() {
     let opts = CastOptions { leg_length_mm: Some(900.0), ..Default::default() };
     let mut t = synthetic_trial("walk", 10_000, true, &opts);
     t.static_trial = Some(Box::new(synthetic_trial("static", 20, false, &opts)));
     let cal = cast::calibrate(&t, &opts).unwrap();
-    let t0 = std::time::Instant::now();
-    let a = cast::angles_with(&t, &cal).unwrap();
-    let ms = t0.elapsed().as_secs_f64() * 1000.0;
-    eprintln!("CAST, 10,000 frames: {ms:.1} ms");
-    assert_eq!(a.values[1][var("knee_flexion")].len(), 10_000);
+    let (mut best_cpu, mut best_wall) = (f64::MAX, f64::MAX);
+    for _ in 0..5 {
+        let (c0, t0) = (thread_cpu_ns(), std::time::Instant::now());
+        let a = cast::angles_with(&t, &cal).unwrap();
+        let wall = t0.elapsed().as_secs_f64() * 1e3;
+        let cpu = match (c0, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 * 1e-6,
+            _ => wall,
+        };
+        assert_eq!(a.values[1][var("knee_flexion")].len(), 10_000);
+        assert!(a.values.iter().flatten().all(|v| v.iter().all(|x| x.is_finite())));
+        (best_cpu, best_wall) = (best_cpu.min(cpu), best_wall.min(wall));
+    }
+    eprintln!(
+        "CAST, 10,000 frames, both sides: {best_cpu:.1} ms on the CPU, {best_wall:.1} ms wall clock (best of 5); {:.1} ms per side",
+        best_cpu / 2.0
+    );
     if !cfg!(debug_assertions) {
-        assert!(ms < 400.0, "{ms} ms");
+        assert!(best_cpu / 2.0 < 10.0, "{best_cpu} ms for both sides");
     }
 }
 
