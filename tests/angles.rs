@@ -331,28 +331,43 @@ fn speed_per_10k_frames() {
     }
 }
 
-/// The simulated walker (`data/`): the simulator's mean joint curves come back
-/// from its markers through Plug-in Gait. `flat_foot` toggles the static foot.
-fn walker_rms(flat_foot: bool) -> Vec<(Side, &'static str, f64, f64)> {
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let truth: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(data.join("walker.truth.json")).unwrap()).unwrap();
-    let spec = TrialSpec {
-        id: "walker".into(),
-        files: vec![data.join("walker.csv")],
-        static_file: Some(data.join("walker_static.c3d")),
-        subject: Subject::default(),
-    };
-    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
-    let an = gaitline::pipeline::analyze_trial(&t, &Default::default());
-    let a = pig::angles(&t, &PigOptions { flat_foot, ..Default::default() }).unwrap();
+/// RMS and mean offset (ours - truth, deg) of the mean cycle of every
+/// variable and side of a simulated trial against its `truth.json`
+/// (`joint_curves_*`: Plug-in Gait with the flat-foot option;
+/// `foot_curves_without_flat_foot_*` for the foot variables without it).
+/// Cycles are cut at our detected events, or at the file's (the truth's)
+/// events with `file_events`.
+fn sim_rms(
+    t: &Trial,
+    truth: &serde_json::Value,
+    flat_foot: bool,
+    file_events: bool,
+) -> Vec<(Side, &'static str, f64, f64)> {
+    let ev = gaitline::events::EventOptions { use_file_events: file_events, ..Default::default() };
+    let an = gaitline::pipeline::analyze_trial(t, &ev);
+    let a = pig::angles(t, &PigOptions { flat_foot, ..Default::default() }).unwrap();
     let c = gaitline::angles::cycles::cut(&a, &an.strides);
     let mut out = Vec::new();
     for (s, side) in SIDES.iter().enumerate() {
-        let tc = &truth[format!("joint_curves_{}", side.name())];
+        assert!(c.cycles[s][0].len() >= 4, "{} cycles on the {} side", c.cycles[s][0].len(), side.name());
+        let ours: Vec<u64> = c.strides[s].iter().map(|x| x.start as u64 + 1).collect();
+        let want: Vec<u64> = truth["strides"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["side"] == side.name())
+            .map(|x| x["start_frame"].as_u64().unwrap())
+            .collect();
+        if ours != want {
+            eprintln!("{} strides start at frames {ours:?}, the truth's at {want:?}", side.name());
+        }
         for (v, var) in VARIABLES.iter().enumerate() {
             let key = if *var == "hip_rotation" { "hip_internal_rotation" } else { var };
-            let Some(curve) = tc[key].as_array() else { continue };
+            let foot = var.starts_with("ankle") || *var == "foot_progression";
+            let set = if foot && !flat_foot { "foot_curves_without_flat_foot" } else { "joint_curves" };
+            let curve =
+                truth[format!("{set}_{}", side.name())][key].as_array().unwrap_or_else(|| panic!("truth {set} {key}"));
+            assert_eq!(curve.len(), 101);
             let (mean, _) = gaitline::angles::cycles::mean_sd(&c.cycles[s][v]);
             let d: Vec<f64> = curve.iter().zip(mean).map(|(x, m)| m - x.as_f64().unwrap()).collect();
             let rms = (d.iter().map(|x| x * x).sum::<f64>() / d.len() as f64).sqrt();
@@ -363,37 +378,117 @@ fn walker_rms(flat_foot: bool) -> Vec<(Side, &'static str, f64, f64)> {
     out
 }
 
-/// Hip, knee and pelvis angles come back within 0.5 deg RMS of the truth
-/// (pelvis rotation within 0.07 deg since the simulator's truth takes
-/// Plug-in Gait's sign). Not asserted: `foot_progression` is Plug-in Gait's
-/// Cardan angle of the whole foot, which leaves the truth's constant heading
-/// in swing when the foot pitches (1.3 deg RMS over 0-60 %).
+fn print_rms(label: &str, rows: &[(Side, &str, f64, f64)]) {
+    eprintln!("{label}: RMS and mean offset (ours - truth) of the mean cycle, deg");
+    for (s, v, rms, off) in rows {
+        eprintln!("  {:5} {v:20} {rms:8.4} {off:8.4}", s.name());
+    }
+}
+
+/// A simulated trial and its static written as C3D (PROCESSING carries the
+/// subject measurements), loaded back; and its truth.
+fn simulated(cfg: &gaitline::simulate::SimConfig, stem: &str) -> (Trial, serde_json::Value) {
+    use gaitline::simulate::{OutFormat, simulate, simulate_static, write_trial};
+    let dir = std::env::temp_dir().join(format!("gaitline-angles-sim-{}-{stem}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let c3d = |v: Vec<PathBuf>| v.into_iter().filter(|p| p.extension().is_some_and(|x| x == "c3d")).collect::<Vec<_>>();
+    let sim = simulate(cfg);
+    let files = c3d(write_trial(&sim, &dir, stem, OutFormat::C3d).unwrap());
+    let stat = c3d(write_trial(&simulate_static(cfg), &dir, &format!("{stem}_static"), OutFormat::C3d).unwrap());
+    let spec = TrialSpec { id: stem.into(), files, static_file: stat.first().cloned(), subject: Subject::default() };
+    let t = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (t, serde_json::to_value(&sim.truth).unwrap())
+}
+
+/// Issue 5, "simulated trials: the curves put in come back within 0.5 deg
+/// RMS", for all 13 Plug-in Gait variables, both sides, walking and running,
+/// heel and forefoot strikes, with and without the flat-foot option. The truth
+/// is what Plug-in Gait reports from the noise-free markers (its foot frame
+/// and static offsets, `src/simulate/README.md`), so without marker noise the
+/// pipeline (C3D round trip, our event detection, cycles, Plug-in Gait) gives
+/// it back exactly when the cycles are cut at the truth's events: measured at
+/// most 0.0001 deg RMS (float32 C3D markers). At our own events every
+/// variable is within 0.5 deg but the knee flexion (see below).
 #[test]
-fn simulated_walker_curves_come_back() {
-    for flat in [false, true] {
-        let rows = walker_rms(flat);
-        eprintln!("simulated walker, flat foot {flat}: RMS and mean offset (ours - truth) of the mean cycle, deg");
-        for (s, v, rms, off) in &rows {
-            eprintln!("  {:5} {v:20} {rms:7.3} {off:7.3}", s.name());
-        }
-        for (s, v, rms, _) in &rows {
-            if matches!(
-                *v,
-                "hip_flexion"
-                    | "hip_adduction"
-                    | "hip_rotation"
-                    | "knee_flexion"
-                    | "pelvis_tilt"
-                    | "pelvis_obliquity"
-                    | "pelvis_rotation"
-            ) {
-                assert!(*rms < 0.5, "{s:?} {v}: {rms}");
+fn simulated_curves_come_back_exactly_without_noise() {
+    use gaitline::simulate::{SimConfig, StrikePattern};
+    let ff = |c: SimConfig| {
+        c.with_strike(Side::Left, StrikePattern::Forefoot, None).with_strike(Side::Right, StrikePattern::Forefoot, None)
+    };
+    let cases = [
+        ("walk", SimConfig::walking().with_duration(10.0).with_seed(21)),
+        ("walk_treadmill_forefoot", ff(SimConfig::walking().with_duration(10.0).with_seed(22).with_treadmill(true))),
+        ("run", SimConfig::running().with_duration(6.0).with_seed(23).with_treadmill(false)),
+        ("run_treadmill_forefoot", ff(SimConfig::running().with_duration(6.0).with_seed(202).with_speed(3.5))),
+        (
+            "run_knee_deficit",
+            SimConfig::running().with_duration(6.0).with_seed(303).with_knee_extension_deficit(Side::Left, 8.0),
+        ),
+    ];
+    for (name, cfg) in cases {
+        let (t, truth) = simulated(&cfg, name);
+        for flat in [false, true] {
+            let rows = sim_rms(&t, &truth, flat, true);
+            print_rms(&format!("{name}, no noise, flat foot {flat}, the truth's events"), &rows);
+            assert_eq!(rows.len(), 26);
+            for (s, v, rms, _) in &rows {
+                assert!(*rms < 0.005, "{name} flat {flat}: {s:?} {v}: {rms}");
             }
-            // The simulator's static foot stands flat: with the flat-foot option
-            // the ankle comes back too (without it, the 2.2 deg static heel-toe
-            // pitch is an offset, as Plug-in Gait defines it).
-            if flat && *v == "ankle_dorsiflexion" {
-                assert!(*rms < 0.7, "{s:?} {v}: {rms}");
+            let rows = sim_rms(&t, &truth, flat, false);
+            let worst = rows.iter().fold((0.0, ""), |w, r| if r.2 > w.0 { (r.2, r.1) } else { w });
+            eprintln!("{name}, no noise, flat foot {flat}, our events: worst {:.4} deg RMS ({})", worst.0, worst.1);
+            for (s, v, rms, _) in &rows {
+                // Our strikes are a frame off the truth's on some strides
+                // (walk: 2 of 9 left strikes 1 frame late, 0.65 deg RMS in
+                // the mean knee curve; run: 1 of 7 right strikes 1 frame
+                // early, 0.23 deg): the knee flexes and extends fastest at the
+                // strike, so it alone may exceed 0.5 deg.
+                let limit = if *v == "knee_flexion" { 0.7 } else { 0.5 };
+                assert!(*rms < limit, "{name} flat {flat}, our events: {s:?} {v}: {rms}");
+            }
+        }
+    }
+}
+
+/// The demo walker (`data/`, 0.5 mm marker noise, 3 gaps) and a runner with
+/// the same noise: every variable within 0.5 deg RMS of the truth, with and
+/// without the flat-foot option. What is left is noise (c): cut at the
+/// truth's events instead of ours the walker's knee flexion comes back within
+/// 0.1 deg (left 0.47 deg at our events: our strikes scatter by a frame from
+/// stride to stride in the noise), and the knee and ankle rotations (0.3 deg)
+/// are the chord-function knee and ankle centres moving with the 0.5 mm
+/// noise of KNE/ANK/THI/TIB.
+#[test]
+fn simulated_walker_and_runner_curves_come_back() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("walker.truth.json")).unwrap()).unwrap();
+    let spec = TrialSpec {
+        id: "walker".into(),
+        files: vec![data.join("walker.csv")],
+        static_file: Some(data.join("walker_static.c3d")),
+        subject: Subject::default(),
+    };
+    let walker = load_trial(&spec, None, &CleanOptions::default()).unwrap();
+    let runner_cfg = gaitline::simulate::SimConfig::running()
+        .with_subject("Runner", 1.80, 70.0)
+        .with_speed(3.5)
+        .with_duration(6.0)
+        .with_seed(202)
+        .with_noise(0.5, 0);
+    let (runner, runner_truth) = simulated(&runner_cfg, "runner_noise");
+    for (name, t, truth) in [("demo walker", &walker, &truth), ("runner 0.5 mm noise", &runner, &runner_truth)] {
+        for flat in [false, true] {
+            let rows = sim_rms(t, truth, flat, false);
+            print_rms(&format!("{name}, flat foot {flat}, our events"), &rows);
+            for (s, v, rms, _) in &rows {
+                assert!(*rms < 0.5, "{name} flat {flat}: {s:?} {v}: {rms}");
+            }
+            let rows = sim_rms(t, truth, flat, true);
+            print_rms(&format!("{name}, flat foot {flat}, the truth's events"), &rows);
+            for (s, v, rms, _) in &rows {
+                assert!(*rms < 0.35, "{name} flat {flat}, truth events: {s:?} {v}: {rms}");
             }
         }
     }

@@ -560,8 +560,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
                 let (fr, fo) = c.foot_pose_mtp(&body, tau);
                 let a = add(fo, mv(&fr, body.ajc_f));
                 let off = mv(&r, body.hjc(SIDES[si]));
-                let extra = c.knee_ic_extra * (1.0 - smooth(tau / 0.4));
-                let k = (stance_knee_target(cfg.mode, tau) + extra).to_radians();
+                let k = stance_knee_target(cfg.mode, tau).to_radians();
                 let d = body.leg_span(k);
                 let dx = xy[0] + off[0] - a[0];
                 let dy = xy[1] + off[1] - a[1];
@@ -611,7 +610,8 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             })
             .collect()
     };
-    let zp = boxf(&boxf(&ero, w / 2), w / 2);
+    let mut zp = boxf(&boxf(&ero, w / 2), w / 2);
+    knee_extension_deficit(cfg, &body, &contacts, &base, i0, w as i64, &mut zp);
     // 3. Poses: stance legs from the planted foot, swing legs interpolated.
     let mut poses: Vec<Pose> = (0..len)
         .map(|j| {
@@ -819,6 +819,68 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
     Kin { body, contacts, i0, poses }
 }
 
+/// Knee extension deficit ([`Asymmetry::knee_extension_deficit`]): the
+/// pelvis height `zp` (indexed from frame `i0`) is lowered around each strike
+/// of the deficit side by exactly what makes that knee land `knee_ic_extra`
+/// degrees more flexed than it would without the deficit (the foot lands
+/// where planned; the swing leg interpolates to this landing pose, so
+/// terminal swing ends more flexed too, and the swing peak is 0.3 x the
+/// deficit lower). The drop ramps in over the flight before the strike
+/// (running; walking: over `ramp` frames, the height smoothing's window) and
+/// fades out by 40 % of the stance (`1 - smooth(tau / 0.4)`), as the extra
+/// flexion of a knee that cannot extend fully is absorbed in loading.
+///
+/// Applied after the height smoothing: a dip in the raw height before it was
+/// mostly hidden by the erosion (in running the pelvis rises through the
+/// strike, so the minimum over the window sits in the flight before it), and
+/// 8 deg put in gave +4 deg at contact (and the demo's left knee, with its
+/// short step, landed 3 deg *more* extended than the right).
+fn knee_extension_deficit(
+    cfg: &SimConfig,
+    body: &Body,
+    contacts: &[Contact],
+    base: &[([f64; 2], M3, [f64; 3])],
+    i0: i64,
+    ramp: i64,
+    zp: &mut [f64],
+) {
+    let len = zp.len() as i64;
+    for c in contacts.iter().filter(|c| c.knee_ic_extra != 0.0) {
+        let jb = c.fs - i0;
+        if jb < 0 || jb >= len {
+            continue;
+        }
+        let (xy, r, _) = base[jb as usize];
+        let (fr, fo) = c.foot_pose(body, 0.0);
+        let ankle = add(fo, mv(&fr, body.ajc_f));
+        let hip = add([xy[0], xy[1], zp[jb as usize]], mv(&r, body.hjc(c.side)));
+        let d = sub(hip, ankle);
+        let k0 = body.knee_for_span(norm(d));
+        let span = body.leg_span(k0 + c.knee_ic_extra.to_radians());
+        let h2 = span * span - d[0] * d[0] - d[1] * d[1];
+        if h2 <= 0.0 {
+            continue;
+        }
+        let drop = d[2] - h2.sqrt();
+        // Ramp in: running over the flight since the other foot's toe off.
+        let flight =
+            contacts.iter().filter(|o| o.side != c.side && o.fo <= c.fs).map(|o| c.fs - o.fo).min().unwrap_or(0);
+        let ramp = if cfg.mode == Mode::Run { flight.max(ramp) } else { ramp }.max(1);
+        for i in (c.fs - ramp)..=c.fo {
+            let j = i - i0;
+            if j < 0 || j >= len {
+                continue;
+            }
+            let wgt = if i < c.fs {
+                smooth((i - (c.fs - ramp)) as f64 / ramp as f64)
+            } else {
+                1.0 - smooth((i - c.fs) as f64 / (c.fo - c.fs) as f64 / 0.4)
+            };
+            zp[j as usize] -= drop * wgt;
+        }
+    }
+}
+
 /// Walking swing foot (the frames strictly between toe off and strike):
 /// lifted vertically where needed so that the metatarsal heads and the TOE
 /// marker keep rising through the first 20 % of swing (the heel through 10 %)
@@ -964,13 +1026,11 @@ pub fn simulate(cfg: &SimConfig) -> SimTrial {
     }
 }
 
-/// A static standing trial of the same subject (feet flat under the hips,
-/// knees at 2 deg, pelvis at its mean tilt), same noise settings, 2 s.
-pub fn simulate_static(cfg: &SimConfig) -> SimTrial {
+/// The standing pose of [`simulate_static`] (belt frame, noise-free): feet
+/// flat, 7 deg toe out, ankles under the hips, knees at 2 deg, pelvis at its
+/// mean tilt. The truth's Plug-in Gait foot offsets come from it.
+pub(crate) fn static_pose(cfg: &SimConfig) -> (Body, Pose) {
     let body = Body::new(cfg.height_m, cfg.mass_kg);
-    let rate = cfg.rate();
-    let n = (2.0 * rate) as usize + 1;
-    let rot = cfg.lab.rotation();
     let tilt = if cfg.mode == Mode::Run { 12.0f64 } else { 10.0 };
     let r = yxz(tilt.to_radians(), 0.0, 0.0);
     let mut pose = Pose {
@@ -1005,6 +1065,16 @@ pub fn simulate_static(cfg: &SimConfig) -> SimTrial {
         pose.knee[si] = k;
         pose.knee_axis[si] = ax;
     }
+    (body, pose)
+}
+
+/// A static standing trial of the same subject (feet flat under the hips,
+/// knees at 2 deg, pelvis at its mean tilt), same noise settings, 2 s.
+pub fn simulate_static(cfg: &SimConfig) -> SimTrial {
+    let (body, pose) = static_pose(cfg);
+    let rate = cfg.rate();
+    let n = (2.0 * rate) as usize + 1;
+    let rot = cfg.lab.rotation();
     let mut rng = Rng::stream(cfg.seed, 4);
     let pts = pose.markers(&body);
     let markers = PIG_MARKERS

@@ -9,9 +9,10 @@
 //! OpenCap does); step length is the HEE distance along travel from the
 //! contralateral strike to this strike (treadmill: plus belt speed x step
 //! time); step width is the lateral distance between the two HEE markers at
-//! those strikes. Joint angles are Cardan Y-X-Z angles between the model's
-//! segment frames (CGM order: flexion, adduction, internal rotation, signs
-//! made clinical for both sides).
+//! those strikes. Joint angles are what Plug-in Gait reports from the
+//! noise-free markers: Cardan Y-X-Z angles between the model's segment frames
+//! (CGM order: flexion, adduction, internal rotation) with Plug-in Gait's foot
+//! frame and static offsets and its signs (see [`angles`]).
 
 use super::body::*;
 use super::geom::*;
@@ -60,18 +61,37 @@ pub struct SideSummary {
 }
 
 /// Mean joint-angle curves of one side over its complete strides, 101 points
-/// (0..100 % of the cycle from foot strike to the next ipsilateral strike).
+/// (0..100 % of the cycle from foot strike to the next ipsilateral strike):
+/// what a correct Plug-in Gait implementation reports from the noise-free
+/// markers, with the flat-foot option (the simulated static trial stands with
+/// the soles flat on the floor). See [`angles`] for the definitions.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct JointCurves {
     pub hip_flexion: Vec<f64>,
     pub hip_adduction: Vec<f64>,
     pub hip_internal_rotation: Vec<f64>,
     pub knee_flexion: Vec<f64>,
+    pub knee_adduction: Vec<f64>,
+    pub knee_rotation: Vec<f64>,
     pub ankle_dorsiflexion: Vec<f64>,
+    pub ankle_inversion: Vec<f64>,
+    pub ankle_rotation: Vec<f64>,
     pub foot_progression: Vec<f64>,
     pub pelvis_tilt: Vec<f64>,
     pub pelvis_obliquity: Vec<f64>,
     pub pelvis_rotation: Vec<f64>,
+}
+
+/// The foot variables of [`JointCurves`] as Plug-in Gait reports them
+/// *without* the flat-foot option: the static offsets then take the HEE-TOE
+/// line as it stands (HEE 8 mm above TOE, `static_foot_angle_deg`) for the
+/// foot's long axis.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FootCurves {
+    pub ankle_dorsiflexion: Vec<f64>,
+    pub ankle_inversion: Vec<f64>,
+    pub ankle_rotation: Vec<f64>,
+    pub foot_progression: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +170,8 @@ pub struct Truth {
     pub right: SideSummary,
     pub joint_curves_left: JointCurves,
     pub joint_curves_right: JointCurves,
+    pub foot_curves_without_flat_foot_left: FootCurves,
+    pub foot_curves_without_flat_foot_right: FootCurves,
     pub force_plates: Vec<PlateTruth>,
     pub emg: Option<EmgTruth>,
 }
@@ -172,30 +194,114 @@ pub fn subject(cfg: &SimConfig, b: &Body) -> SubjectTruth {
     }
 }
 
-/// Joint angles of one pose and side (see [`JointCurves`] field order).
-pub fn angles(p: &Pose, si: usize) -> [f64; 9] {
+/// Number of per-frame truth angles ([`angles`]): the 13 of [`JointCurves`]
+/// in field order, then the 4 of [`FootCurves`].
+pub const N_ANGLES: usize = 17;
+/// Index of knee flexion in [`angles`]' output.
+pub const KNEE_FLEXION: usize = 3;
+
+/// Plug-in Gait's static foot offsets of one side, as rotations applied to
+/// its uncorrected foot frame ([`pig_foot_raw`]): with the flat-foot option
+/// and without.
+#[derive(Debug, Clone, Copy)]
+pub struct FootOffsets {
+    pub flat: [M3; 2],
+    pub heel_toe: [M3; 2],
+}
+
+/// Plug-in Gait's uncorrected foot frame of side `si` from the model's exact
+/// points: z from the TOE marker to the ankle joint centre, x = tibia y x z
+/// (the tibia's y is the model's knee flexion axis), y = z x x.
+fn pig_foot_raw(b: &Body, p: &Pose, si: usize) -> M3 {
+    let toe = add(p.foot_o[si], mv(&p.foot_r[si], b.toe_f));
+    let z = unit(sub(p.ankle[si], toe));
+    let x = unit(cross(p.knee_axis[si], z));
+    from_cols(x, cross(z, x), z)
+}
+
+/// The static foot offsets from the standing pose (Plug-in Gait: the
+/// anatomical foot has z = TOE -> HEE, with HEE lowered to TOE's height for a
+/// flat foot, and y from the tibia; the offsets are the first two Y-X-Z
+/// Cardan angles of it in the uncorrected foot, applied as Ry Rx).
+pub fn foot_offsets(b: &Body, st: &Pose) -> FootOffsets {
+    let off = |si: usize, flat: bool| {
+        let raw = pig_foot_raw(b, st, si);
+        let toe = add(st.foot_o[si], mv(&st.foot_r[si], b.toe_f));
+        let mut hee = add(st.foot_o[si], mv(&st.foot_r[si], b.hee_f));
+        if flat {
+            hee[2] = toe[2];
+        }
+        let z = unit(sub(hee, toe));
+        let x = unit(cross(st.knee_axis[si], z));
+        let c = from_cols(x, cross(z, x), z);
+        let (a, bb, _) = cardan_yxz(&mm(&tr(&raw), &c));
+        mm(&ry(a), &rx(bb))
+    };
+    FootOffsets { flat: [off(0, true), off(1, true)], heel_toe: [off(0, false), off(1, false)] }
+}
+
+/// Joint angles of one pose and side (degrees; [`JointCurves`] field order,
+/// then [`FootCurves`]): Plug-in Gait's definitions (Kadaba 1990, Davis 1991;
+/// Vicon's axes and signs, as `src/angles/pig.rs` reproduces Vicon Nexus)
+/// applied to the model's exact segment frames, which are the frames Plug-in
+/// Gait builds from the noise-free markers (the simulator places the markers
+/// so that the Davis hip centre and the chord knee and ankle centres are the
+/// model's joint centres, and THI/KNE and TIB/ANK lie in the planes of the
+/// knee axis).
+///
+/// - pelvis: Y-X-Z Cardan angles of the pelvis in the progression frame (the
+///   prescribed tilt, obliquity, rotation);
+/// - hip: pelvis -> thigh, knee: thigh -> shank (a hinge: ab/adduction and
+///   rotation are 0);
+/// - ankle: shank -> Plug-in Gait foot, whose z runs from the TOE marker to
+///   the ankle centre and whose y comes from the shank's flexion axis,
+///   corrected by the static offsets ([`foot_offsets`]); so its roll about the
+///   long axis follows the shank, not the rigid foot;
+/// - foot progression: the second Y-X-Z Cardan angle of that foot in the
+///   progression frame (not the heading of the foot's long axis: a pitched
+///   foot's Cardan X angle differs from its heading).
+///
+/// Signs per side as Plug-in Gait reports them (flexion, adduction/varus,
+/// internal rotation, dorsiflexion, inversion, internal foot progression
+/// positive; pelvis tilt anterior, obliquity and rotation of the side up and
+/// forward).
+pub fn angles(b: &Body, p: &Pose, si: usize, off: &FootOffsets) -> [f64; N_ANGLES] {
     let sg = if si == 0 { -1.0 } else { 1.0 };
     let th = p.thigh_r(si);
     let sh = p.shank_r(si);
-    let (ha, hb, hc) = cardan_yxz(&mm(&tr(&p.pelvis_r), &th));
-    let (ka, _, _) = cardan_yxz(&mm(&tr(&th), &sh));
-    let (aa, _, _) = cardan_yxz(&mm(&tr(&sh), &p.foot_r[si]));
-    let fx = [p.foot_r[si][0][0], p.foot_r[si][1][0]];
-    let prog = sg * fx[1].atan2(fx[0]);
     let d = f64::to_degrees;
+    let (ha, hb, hc) = cardan_yxz(&mm(&tr(&p.pelvis_r), &th));
+    let (ka, kb, kc) = cardan_yxz(&mm(&tr(&th), &sh));
+    let raw = pig_foot_raw(b, p, si);
+    let foot = |o: &M3| {
+        let f = mm(&raw, o);
+        let (aa, ab, ac) = cardan_yxz(&mm(&tr(&sh), &f));
+        let (_, pb, _) = cardan_yxz(&f);
+        [-d(aa) - 90.0, sg * d(ac), sg * d(ab), sg * d(pb)]
+    };
+    let ft = foot(&off.flat[si]);
+    let fh = foot(&off.heel_toe[si]);
     [
         -d(ha),
         sg * d(hb),
         sg * d(hc),
         d(ka),
-        -d(aa),
-        d(prog),
+        sg * d(kb),
+        sg * d(kc),
+        ft[0],
+        ft[1],
+        ft[2],
+        ft[3],
         p.pelvis_deg[0],
         p.pelvis_deg[1] * -sg,
         // Plug-in Gait's sign: the pelvis rotation of a side is positive when
         // that side's ASIS moves forward (checked against Vicon's PiG outputs
         // through `src/angles/pig.rs`).
         p.pelvis_deg[2] * sg,
+        fh[0],
+        fh[1],
+        fh[2],
+        fh[3],
     ]
 }
 
@@ -222,7 +328,9 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
     }
     events.sort_by(|a, b| a.frame.cmp(&b.frame).then(a.side.cmp(&b.side)));
     let mut strides = Vec::new();
-    let mut curves: [Vec<[Vec<f64>; 9]>; 2] = [Vec::new(), Vec::new()];
+    let mut curves: [Vec<[Vec<f64>; N_ANGLES]>; 2] = [Vec::new(), Vec::new()];
+    let (sb, st) = super::static_pose(cfg);
+    let offsets = foot_offsets(&sb, &st);
     let mut swing_peaks: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     for (si, side) in SIDES.iter().enumerate() {
         let list: Vec<_> = kin.contacts.iter().filter(|c| c.side == *side).collect();
@@ -260,8 +368,9 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
                 foot_strike_angle_deg: c.fsa,
             });
             // Time-normalised curves.
-            let per_frame: Vec<[f64; 9]> = (c.fs..=nx.fs).map(|f| angles(kin.pose(f), si)).collect();
-            let mut cur: [Vec<f64>; 9] = Default::default();
+            let per_frame: Vec<[f64; N_ANGLES]> =
+                (c.fs..=nx.fs).map(|f| angles(b, kin.pose(f), si, &offsets)).collect();
+            let mut cur: [Vec<f64>; N_ANGLES] = Default::default();
             for pct in 0..=100 {
                 let x = pct as f64 / 100.0 * (per_frame.len() - 1) as f64;
                 let k = (x.floor() as usize).min(per_frame.len() - 2);
@@ -271,27 +380,40 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
                 }
             }
             let sw = (c.fo - c.fs) as usize;
-            swing_peaks[si].push(per_frame[sw..].iter().map(|a| a[3]).fold(f64::MIN, f64::max));
+            swing_peaks[si].push(per_frame[sw..].iter().map(|a| a[KNEE_FLEXION]).fold(f64::MIN, f64::max));
             curves[si].push(cur);
         }
     }
-    let mean_curves = |cs: &Vec<[Vec<f64>; 9]>| -> JointCurves {
-        let m = |q: usize| -> Vec<f64> {
-            if cs.is_empty() {
-                return Vec::new();
-            }
-            (0..=100).map(|p| cs.iter().map(|c| c[q][p]).sum::<f64>() / cs.len() as f64).collect()
-        };
+    let mean = |cs: &Vec<[Vec<f64>; N_ANGLES]>, q: usize| -> Vec<f64> {
+        if cs.is_empty() {
+            return Vec::new();
+        }
+        (0..=100).map(|p| cs.iter().map(|c| c[q][p]).sum::<f64>() / cs.len() as f64).collect()
+    };
+    let mean_curves = |cs: &Vec<[Vec<f64>; N_ANGLES]>| -> JointCurves {
+        let m = |q: usize| mean(cs, q);
         JointCurves {
             hip_flexion: m(0),
             hip_adduction: m(1),
             hip_internal_rotation: m(2),
             knee_flexion: m(3),
-            ankle_dorsiflexion: m(4),
-            foot_progression: m(5),
-            pelvis_tilt: m(6),
-            pelvis_obliquity: m(7),
-            pelvis_rotation: m(8),
+            knee_adduction: m(4),
+            knee_rotation: m(5),
+            ankle_dorsiflexion: m(6),
+            ankle_inversion: m(7),
+            ankle_rotation: m(8),
+            foot_progression: m(9),
+            pelvis_tilt: m(10),
+            pelvis_obliquity: m(11),
+            pelvis_rotation: m(12),
+        }
+    };
+    let foot_curves = |cs: &Vec<[Vec<f64>; N_ANGLES]>| -> FootCurves {
+        FootCurves {
+            ankle_dorsiflexion: mean(cs, 13),
+            ankle_inversion: mean(cs, 14),
+            ankle_rotation: mean(cs, 15),
+            foot_progression: mean(cs, 16),
         }
     };
     let summary = |side: Side| -> SideSummary {
@@ -323,6 +445,8 @@ pub(crate) fn build(cfg: &SimConfig, kin: &Kin, _markers: &[Marker], _shift: f64
         strides,
         joint_curves_left: mean_curves(&curves[0]),
         joint_curves_right: mean_curves(&curves[1]),
+        foot_curves_without_flat_foot_left: foot_curves(&curves[0]),
+        foot_curves_without_flat_foot_right: foot_curves(&curves[1]),
         force_plates: Vec::new(),
         emg: None,
     }
@@ -342,6 +466,8 @@ pub(crate) fn static_truth(cfg: &SimConfig, b: &Body) -> Truth {
         right: SideSummary::default(),
         joint_curves_left: JointCurves::default(),
         joint_curves_right: JointCurves::default(),
+        foot_curves_without_flat_foot_left: FootCurves::default(),
+        foot_curves_without_flat_foot_right: FootCurves::default(),
         force_plates: Vec::new(),
         emg: None,
     }
