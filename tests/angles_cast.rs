@@ -739,8 +739,13 @@ fn hamner_running_against_opensim_ik() {
     assert_eq!(a.model, cast::MODEL);
     let cal = cast::calibrate(&t, &CastOptions::default()).unwrap();
     let opts = chain::ChainOptions { weights, ..Default::default() };
+    let t0 = std::time::Instant::now();
     let ch = chain::angles_with(&t, &cal, &opts).unwrap();
-    eprintln!("joint-constrained fit residual, mm: {:?}", ch.fit_rms_mm.map(|e| (e * 10.0).round() / 10.0));
+    let us = t0.elapsed().as_secs_f64() * 1e6 / t.frames as f64;
+    eprintln!(
+        "joint-constrained fit: {us:.0} µs a frame, residual per segment, mm: {:?}",
+        ch.fit_rms_mm.map(|e| (e * 10.0).round() / 10.0)
+    );
     // Foot progression ROM 6.8 and 11.7 deg: no spin when the foot points
     // down in swing.
     for m in &mean_cycles(&a.values, &an) {
