@@ -168,6 +168,9 @@ struct AnalyzeArgs {
     /// Report language (en, de); default: the manifest's `lang` column per trial, else English.
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+    /// Flush every output file to the disk before it counts as written (survives a power loss; slower: README, "Outputs on disk").
+    #[arg(long)]
+    fsync: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -443,6 +446,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         }
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
+    gaitline::output::set_durable(a.fsync);
     if let Some(sh) = &a.shard {
         match gaitline::batch::Shard::parse(sh) {
             Ok(sh) => specs.retain(|s| sh.contains(&s.id)),

@@ -9,6 +9,7 @@ pub mod summary;
 use crate::error::Error;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Append `v` rounded to `dec` decimals as the shortest decimal text,
 /// trailing zeros and a bare point dropped (`1.5`, `2`, `-0.25`), without the
@@ -71,23 +72,57 @@ pub fn push_u64(out: &mut String, mut v: u64) {
     out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
+static DURABLE: AtomicBool = AtomicBool::new(false);
+
+/// `--fsync`: make every later [`write_atomic`] durable (the file's data
+/// flushed to the disk before the rename, the folder after it). Off by
+/// default (issue 8: one or two fsyncs per output file cost more wall time
+/// than the analysis of a tables-only trial on a real disk; benches/README.md
+/// "fsync"). Process-wide, set once by the CLI before a batch.
+pub fn set_durable(on: bool) {
+    DURABLE.store(on, Ordering::Relaxed);
+}
+
+/// Whether [`write_atomic`] flushes to the disk ([`set_durable`]).
+pub fn durable() -> bool {
+    DURABLE.load(Ordering::Relaxed)
+}
+
 /// Write `bytes` to `path` atomically (temporary file + rename).
 ///
 /// The temporary file is `.<name>.<pid>.tmp` beside the target. A run that is
 /// killed mid-write leaves at most such a file (never half a target); the
 /// next successful write of the same target removes the temporary files of
 /// processes that no longer run ([`remove_stale_temps`]).
+///
+/// Guarantee: the target is always either its previous content (or absent)
+/// or all of `bytes`, for any reader and after the process is killed at any
+/// point (the rename is atomic). Against a crash of the operating system or
+/// a power loss this holds only with [`set_durable`] (`--fsync`): then the
+/// file is `fsync`ed before the rename and its folder after it, so a file
+/// that was renamed is on the disk whole. Without it the kernel writes the
+/// data back later (ext4: within about 5 s plus its write-back delay), and
+/// files written just before such a crash may be missing or empty; re-run
+/// the batch.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let werr = |e: std::io::Error| Error::Write { path: path.to_path_buf(), message: e.to_string() };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(werr)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let durable = durable();
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        if durable {
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)?;
+        if durable {
+            // The rename itself is durable only once the folder is.
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -135,6 +170,21 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn durable_write_replaces_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("gaitline-durable-{}", std::process::id()));
+        let p = dir.join("a.json");
+        set_durable(true);
+        let r = write_atomic(&p, b"one").and_then(|_| write_atomic(&p, b"two"));
+        set_durable(false);
+        r.unwrap();
+        assert!(!durable());
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
