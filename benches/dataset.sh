@@ -6,9 +6,12 @@
 #   benches/dataset.sh [N] [WORKDIR]          (defaults: 1000, /tmp/gaitline-dataset)
 #   SCALING=1 benches/dataset.sh 100          also --jobs 1 vs --jobs 2, pinned
 #                                             with taskset to CPUs 0 and 0,1
-#   OUT=/dev/shm/x benches/dataset.sh 100     reports written there (tmpfs: the
-#                                             per-file fsync of write_atomic
-#                                             costs nothing, so CPU alone is timed)
+#   OUT=/dev/shm/x benches/dataset.sh 100     reports written there (tmpfs: no
+#                                             disk write-back at all, so CPU
+#                                             alone is timed)
+#   FSYNC=1 benches/dataset.sh 100            analyze with --fsync (each output
+#                                             file flushed to the disk; the
+#                                             default since issue 8 is no fsync)
 #
 # Prints a table (step, wall s, peak RSS MB, frames/s, MB/s of input) and
 # leaves the /usr/bin/time reports in WORKDIR/*.time. The bare parse is
@@ -47,11 +50,13 @@ fi
 BYTES=$(find "$W/data" -type f ! -name '*.json' ! -name '.complete*' -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 FILES=$(find "$W/data" -type f ! -name '*.json' ! -name '.complete*' | wc -l)
 
-rows+=("$(measure analyze_charts "$GL" analyze "$W/data" --out "$O/out_charts" --quiet)")
-rows+=("$(measure analyze_tables "$GL" analyze "$W/data" --out "$O/out_tables" --quiet --only metrics)")
+F=()
+[[ "${FSYNC:-0}" == 1 ]] && F=(--fsync)
+rows+=("$(measure analyze_charts "$GL" analyze "$W/data" --out "$O/out_charts" --quiet "${F[@]}")")
+rows+=("$(measure analyze_tables "$GL" analyze "$W/data" --out "$O/out_tables" --quiet --only metrics "${F[@]}")")
 if [[ "${SCALING:-0}" == 1 ]]; then
-  rows+=("$(measure tables_jobs1 taskset -c 0 "$GL" analyze "$W/data" --out "$O/out_j1" --quiet --only metrics --jobs 1)")
-  rows+=("$(measure tables_jobs2 taskset -c 0,1 "$GL" analyze "$W/data" --out "$O/out_j2" --quiet --only metrics --jobs 2)")
+  rows+=("$(measure tables_jobs1 taskset -c 0 "$GL" analyze "$W/data" --out "$O/out_j1" --quiet --only metrics --jobs 1 "${F[@]}")")
+  rows+=("$(measure tables_jobs2 taskset -c 0,1 "$GL" analyze "$W/data" --out "$O/out_j2" --quiet --only metrics --jobs 2 "${F[@]}")")
 fi
 FRAMES=$(awk -F, 'NR>1 && $2=="ok" {s+=$6} END {printf "%d", s}' "$O/out_tables/summary.csv")
 FAILED=$(awk -F, 'NR>1 && $2=="failed"' "$O/out_tables/summary.csv" | wc -l)
