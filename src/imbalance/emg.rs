@@ -289,11 +289,12 @@ impl EmgImbalance {
 /// one channel (not normalised). Returns the envelope and the band used, or
 /// why the channel cannot be processed.
 pub fn envelope(x: &[f64], rate_hz: f64, o: &EmgOptions) -> Result<(Vec<f64>, Band), String> {
-    let finite: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
-    if finite.len() < 2 {
+    // Mean of the finite samples without copying them (same summation order).
+    let n_finite = x.iter().filter(|v| v.is_finite()).count();
+    if n_finite < 2 {
         return Err("no samples".into());
     }
-    let mean = finite.iter().sum::<f64>() / finite.len() as f64;
+    let mean = x.iter().copied().filter(|v| v.is_finite()).sum::<f64>() / n_finite as f64;
     let centred: Vec<f64> = x.iter().map(|v| v - mean).collect();
     let hp = Butterworth::highpass(o.band_order, o.band_hz[0], rate_hz).map_err(|e| format!("high-pass: {e}"))?;
     let mut y = hp.filtfilt_gaps(&centred);
