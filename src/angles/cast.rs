@@ -519,9 +519,12 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
                 let ft = fp.map_or(nan, |p| p.rotation);
                 let ankle = joint_angles(&sh, &ft, YXZ);
                 locks[s] += ankle.gimbal_lock as usize;
-                // Pitch, then yaw about the foot's vertical axis, then roll.
-                let prog = joint_angles(&lab, &ft, [Axis::Y, Axis::Z, Axis::X]);
-                row.extend([-ankle.angles[0], sg * ankle.angles[1], sg * ankle.angles[2], sg * prog.angles[1]]);
+                // Pitch, then yaw about the foot's vertical axis, then roll:
+                // the yaw of that Cardan sequence of the foot in the lab is
+                // asin of its long axis' Y component (`cardan`'s formula, NaN
+                // in a gap; + 0.0 as the lab product gives +0 for −0).
+                let prog = (ft[(1, 0)] + 0.0).clamp(-1.0, 1.0).asin();
+                row.extend([-ankle.angles[0], sg * ankle.angles[1], sg * ankle.angles[2], sg * prog]);
             }
             for (v, a) in row.iter().enumerate() {
                 values[s][v][i] = a.to_degrees();
