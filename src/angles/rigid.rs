@@ -163,7 +163,7 @@ fn quaternion_rotation(h: &Matrix3<f64>, e0: f64) -> Option<Matrix3<f64>> {
     // λ₁ − λ₂ ≥ p'/4 = 0.025. The eigenvector's error is about the error of
     // λ (rounding / p') over λ₁ − λ₂: below 1e-12 (the test below), where
     // the polar factor is no more exact.
-    if !settled || !(dp > 0.1) {
+    if !settled || dp.is_nan() || dp <= 0.1 {
         return None;
     }
     // The adjugate of A = N − λI is ±p'(λ) q qᵀ: its column j, the
@@ -201,7 +201,7 @@ fn quaternion_rotation(h: &Matrix3<f64>, e0: f64) -> Option<Matrix3<f64>> {
         c
     };
     let qn2 = norm2(&q);
-    if !(qn2 > 0.0625 * dp * dp) {
+    if qn2.is_nan() || qn2 <= 0.0625 * dp * dp {
         return None;
     }
     let k = 1.0 / qn2.sqrt();
