@@ -702,3 +702,49 @@ fn walking_toe_off_is_realistic() {
         }
     }
 }
+
+/// The knee extension deficit appears as put in, in the truth curves (which
+/// the markers give back exactly, `tests/angles.rs`): the deficit knee lands
+/// and ends terminal swing the put-in degrees more flexed than the other knee,
+/// alone and with a short step and another strike pattern on the same side
+/// (the demo `runner_imbalance`). Before, 8 deg gave +4 deg in running, and
+/// -3 deg (the deficit knee *more* extended) in the demo runner.
+#[test]
+fn knee_extension_deficit_appears_as_put_in() {
+    let demo = SimConfig::running()
+        .with_subject("Imbalanced", 1.70, 65.0)
+        .with_speed(3.0)
+        .with_duration(6.0)
+        .with_seed(303)
+        .with_short_step(Side::Left, 0.08)
+        .with_knee_extension_deficit(Side::Left, 8.0)
+        .with_strike(Side::Left, StrikePattern::Midfoot, None)
+        .with_noise(0.0, 0);
+    let cases = [
+        ("run, left 8", quiet(SimConfig::running().with_seed(303).with_knee_extension_deficit(Side::Left, 8.0))),
+        ("run, right 12", quiet(SimConfig::running().with_seed(32).with_knee_extension_deficit(Side::Right, 12.0))),
+        ("walk, left 8", quiet(SimConfig::walking().with_seed(33).with_knee_extension_deficit(Side::Left, 8.0))),
+        ("walk, right 12", quiet(SimConfig::walking().with_seed(34).with_knee_extension_deficit(Side::Right, 12.0))),
+        ("demo runner_imbalance", demo),
+    ];
+    for (name, cfg) in cases {
+        let (side, deg) = cfg.asymmetry.knee_extension_deficit.unwrap();
+        let t = simulate(&cfg).truth;
+        let stance = (t.left.stance_pct + t.right.stance_pct) / 2.0;
+        // Terminal swing as `imbalance::kinematic` takes it: from 27/40 of swing.
+        let ts = (stance + 27.0 / 40.0 * (100.0 - stance)).ceil() as usize;
+        let at =
+            |c: &truth::JointCurves| (c.knee_flexion[0], c.knee_flexion[ts..].iter().cloned().fold(f64::MAX, f64::min));
+        let (l, r) = (at(&t.joint_curves_left), at(&t.joint_curves_right));
+        let (d_ic, d_ts) = match side {
+            Side::Left => (l.0 - r.0, l.1 - r.1),
+            Side::Right => (r.0 - l.0, r.1 - l.1),
+        };
+        eprintln!(
+            "{name}: knee at contact L {:.1} R {:.1}, terminal-swing minimum L {:.1} R {:.1}; deficit side - other: {d_ic:.2} / {d_ts:.2} (put in {deg})",
+            l.0, r.0, l.1, r.1
+        );
+        assert!((d_ic - deg).abs() < 1.0, "{name}: at contact {d_ic} vs {deg}");
+        assert!((d_ts - deg).abs() < 1.0, "{name}: terminal swing {d_ts} vs {deg}");
+    }
+}

@@ -234,8 +234,8 @@ pub struct Strike {
 pub struct Asymmetry {
     /// This side's step (contralateral strike to this strike) is shorter.
     pub short_step: Option<(Side, f64)>,
-    /// This side's knee extends less in terminal swing (extra flexion at
-    /// initial contact, degrees).
+    /// This side's knee extends less in terminal swing: it lands this many
+    /// degrees more flexed than the other knee (see `knee_extension_deficit`).
     pub knee_extension_deficit: Option<(Side, f64)>,
 }
 
@@ -611,7 +611,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             .collect()
     };
     let mut zp = boxf(&boxf(&ero, w / 2), w / 2);
-    knee_extension_deficit(cfg, &body, &contacts, &base, i0, w as i64, &mut zp);
+    knee_extension_deficit(cfg, &body, &contacts, &base, &zraw, i0, w as i64, &mut zp);
     // 3. Poses: stance legs from the planted foot, swing legs interpolated.
     let mut poses: Vec<Pose> = (0..len)
         .map(|j| {
@@ -822,40 +822,59 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
 /// Knee extension deficit ([`Asymmetry::knee_extension_deficit`]): the
 /// pelvis height `zp` (indexed from frame `i0`) is lowered around each strike
 /// of the deficit side by exactly what makes that knee land `knee_ic_extra`
-/// degrees more flexed than it would without the deficit (the foot lands
-/// where planned; the swing leg interpolates to this landing pose, so
-/// terminal swing ends more flexed too, and the swing peak is 0.3 x the
+/// degrees more flexed than the other knee lands (its mean over the plan; the
+/// foot lands where planned). The swing leg interpolates to this landing pose,
+/// so terminal swing ends more flexed too (and the swing peak is 0.3 x the
 /// deficit lower). The drop ramps in over the flight before the strike
 /// (running; walking: over `ramp` frames, the height smoothing's window) and
 /// fades out by 40 % of the stance (`1 - smooth(tau / 0.4)`), as the extra
-/// flexion of a knee that cannot extend fully is absorbed in loading.
+/// flexion of a knee that cannot extend fully is absorbed in loading; in
+/// stance the height never exceeds `zraw`, what the stance leg can reach.
 ///
 /// Applied after the height smoothing: a dip in the raw height before it was
 /// mostly hidden by the erosion (in running the pelvis rises through the
 /// strike, so the minimum over the window sits in the flight before it), and
-/// 8 deg put in gave +4 deg at contact (and the demo's left knee, with its
-/// short step, landed 3 deg *more* extended than the right).
+/// 8 deg put in gave +4 deg at contact. Against the other knee, because a
+/// short step or another strike pattern on the same side alone move the
+/// landing knee by several degrees through that smoothing (the demo's left
+/// knee landed 3 deg *more* extended than the right with its 8-deg deficit).
 fn knee_extension_deficit(
     cfg: &SimConfig,
     body: &Body,
     contacts: &[Contact],
     base: &[([f64; 2], M3, [f64; 3])],
+    zraw: &[f64],
     i0: i64,
     ramp: i64,
     zp: &mut [f64],
 ) {
     let len = zp.len() as i64;
-    for c in contacts.iter().filter(|c| c.knee_ic_extra != 0.0) {
+    // Hip minus ankle at a strike, and the knee flexion it gives (radians).
+    let landing = |c: &Contact, zp: &[f64]| -> Option<(V3, f64)> {
         let jb = c.fs - i0;
         if jb < 0 || jb >= len {
-            continue;
+            return None;
         }
         let (xy, r, _) = base[jb as usize];
         let (fr, fo) = c.foot_pose(body, 0.0);
         let ankle = add(fo, mv(&fr, body.ajc_f));
         let hip = add([xy[0], xy[1], zp[jb as usize]], mv(&r, body.hjc(c.side)));
         let d = sub(hip, ankle);
-        let k0 = body.knee_for_span(norm(d));
+        Some((d, body.knee_for_span(norm(d))))
+    };
+    // The reference: the other side's mean landing knee, so the deficit shows
+    // against the healthy side whatever else differs between the sides (a
+    // short step or another strike pattern alone move the landing knee by
+    // several degrees through the height smoothing).
+    let mean_landing = |side: Side| {
+        let k: Vec<f64> =
+            contacts.iter().filter(|c| c.side == side).filter_map(|c| landing(c, zp)).map(|l| l.1).collect();
+        (!k.is_empty()).then(|| k.iter().sum::<f64>() / k.len() as f64)
+    };
+    let reference = [mean_landing(Side::Right), mean_landing(Side::Left)];
+    for c in contacts.iter().filter(|c| c.knee_ic_extra != 0.0) {
+        let Some((d, own)) = landing(c, zp) else { continue };
+        let k0 = reference[side_idx(c.side)].unwrap_or(own);
         let span = body.leg_span(k0 + c.knee_ic_extra.to_radians());
         let h2 = span * span - d[0] * d[0] - d[1] * d[1];
         if h2 <= 0.0 {
@@ -877,6 +896,10 @@ fn knee_extension_deficit(
                 1.0 - smooth((i - c.fs) as f64 / (c.fo - c.fs) as f64 / 0.4)
             };
             zp[j as usize] -= drop * wgt;
+            if i >= c.fs {
+                // Never above the height the stance leg can reach.
+                zp[j as usize] = zp[j as usize].min(zraw[j as usize]);
+            }
         }
     }
 }
