@@ -346,6 +346,12 @@ pub fn read_manifest(path: &Path) -> Result<Vec<TrialSpec>, Error> {
                 "no" | "false" | "0" => Some(false),
                 v => return Err(err(line, format!("column flat_foot: {v:?} is not yes or no"))),
             },
+            angle_model: match get("angle_model") {
+                "" => None,
+                v => Some(
+                    crate::model::AngleModel::parse(v).map_err(|e| err(line, format!("column angle_model: {e}")))?,
+                ),
+            },
             ..Subject::default()
         };
         let st = get("static");

@@ -141,6 +141,9 @@ struct AnalyzeArgs {
     /// Vicon `.vsk` with the subject's measurements (leg length, knee and ankle widths, ...), for every trial; the manifest's values win, the files' come last.
     #[arg(long, value_name = "FILE")]
     vsk: Option<PathBuf>,
+    /// Joint-angle model: pig (Plug-in Gait only), cast (clusters through the static trial) or chain (CAST segments linked by joints, as OpenSim IK); default: Plug-in Gait when it applies, else CAST.
+    #[arg(long, value_name = "MODEL")]
+    angle_model: Option<String>,
     /// Normative data for the charts: CSV `variable,pct,mean,sd` (README, "Norms file"), drawn as grey bands.
     #[arg(long, value_name = "FILE")]
     norms: Option<PathBuf>,
@@ -432,6 +435,14 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
         }
         if let Some(d) = a.marker_diameter {
             s.subject.marker_diameter_mm.get_or_insert(d);
+        }
+    }
+    if let Some(m) = &a.angle_model {
+        match gaitline::model::AngleModel::parse(m) {
+            Ok(m) => specs.iter_mut().for_each(|s| {
+                s.subject.angle_model.get_or_insert(m);
+            }),
+            Err(e) => return usage(format!("--angle-model: {e}")),
         }
     }
     if specs.is_empty() {

@@ -325,6 +325,38 @@ pub struct Subject {
     pub involved_side: Option<Side>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The joint-angle model asked for (`--angle-model`, manifest
+    /// `angle_model`); unset: Plug-in Gait when it applies, else CAST.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle_model: Option<AngleModel>,
+}
+
+/// A joint-angle model to use instead of the automatic choice
+/// ([`crate::angles::compute`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AngleModel {
+    /// Plug-in Gait / CGM1 ([`crate::angles::pig`]) only.
+    #[serde(rename = "plug-in-gait")]
+    PlugInGait,
+    /// Cluster tracking through the static trial ([`crate::angles::cast`]).
+    #[serde(rename = "cast")]
+    Cast,
+    /// The CAST segments linked by a ball hip and hinge knee and ankle, fitted
+    /// together per frame ([`crate::angles::chain`], as OpenSim's IK).
+    #[serde(rename = "chain")]
+    Chain,
+}
+
+impl AngleModel {
+    /// Parse a CLI or manifest value: `pig`/`plug-in-gait`, `cast`, `chain`.
+    pub fn parse(s: &str) -> Result<AngleModel, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pig" | "plug-in-gait" | "plugingait" | "cgm1" => Ok(AngleModel::PlugInGait),
+            "cast" => Ok(AngleModel::Cast),
+            "chain" => Ok(AngleModel::Chain),
+            v => Err(format!("{v:?} is not an angle model (pig, cast or chain)")),
+        }
+    }
 }
 
 impl Subject {
@@ -342,7 +374,8 @@ impl Subject {
             involved_side,
             lang,
             inter_asis_mm,
-            flat_foot
+            flat_foot,
+            angle_model
         );
         self.leg_length_mm = self.leg_length_mm.or(other.leg_length_mm);
         self.asis_trochanter_mm = self.asis_trochanter_mm.or(other.asis_trochanter_mm);

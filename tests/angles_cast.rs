@@ -767,17 +767,29 @@ fn hamner_running_against_opensim_ik() {
         }
         (o, th)
     };
+    // The pipeline's `--angle-model chain` (manifest `angle_model`): the same
+    // model with equal marker weights, as a lab without an IK setup runs it.
+    let mut t_eq = t.clone();
+    t_eq.subject.angle_model = Some(gaitline::model::AngleModel::Chain);
+    let (eq, _) = gaitline::angles::compute(&t_eq);
+    let eq = eq.expect("chain angles through angles::compute");
+    assert_eq!(eq.model, chain::MODEL);
     // (variable, OpenSim coordinate(s) summed with their signs, max |ROM
-    // difference| per side for CAST and for the joint-constrained model, min r).
-    type Pin = (&'static str, &'static [(&'static str, f64)], [f64; 2], [f64; 2], f64);
+    // difference| per side for CAST, for the joint-constrained model with
+    // Hamner's IK weights and with equal weights, min r). Hip and knee meet
+    // the issue's 5 deg with the chain either way (equal weights: hip -3.0/-3.5,
+    // knee +0.1/-2.1); the chain's ankle overshoots (+6.9/+4.4 equal weights;
+    // a ball ankle gives +7.1/+3.7), CAST's ankle is within 1.3: no one model
+    // meets all three.
+    type Pin = (&'static str, &'static [(&'static str, f64)], [f64; 2], [f64; 2], [f64; 2], f64);
     let pins: [Pin; 5] = [
-        ("pelvis_tilt", &[("pelvis_tilt", -1.0)], [3.3, 3.2], [2.0, 1.9], 0.95),
-        ("thigh", &[("pelvis_tilt", 1.0), ("hip_flexion", 1.0)], [8.0, 6.2], [2.4, 3.2], 0.99),
-        ("hip_flexion", &[("hip_flexion", 1.0)], [9.3, 6.6], [5.0, 5.0], 0.99),
-        ("knee_flexion", &[("knee_angle", -1.0)], [4.6, 6.8], [5.0, 5.0], 0.99),
-        ("ankle_dorsiflexion", &[("ankle_angle", 1.0)], [1.1, 1.8], [5.8, 4.4], 0.99),
+        ("pelvis_tilt", &[("pelvis_tilt", -1.0)], [3.3, 3.2], [2.0, 1.9], [1.5, 1.3], 0.95),
+        ("thigh", &[("pelvis_tilt", 1.0), ("hip_flexion", 1.0)], [8.0, 6.2], [2.4, 3.2], [2.7, 4.2], 0.99),
+        ("hip_flexion", &[("hip_flexion", 1.0)], [9.3, 6.6], [5.0, 5.0], [5.0, 5.0], 0.99),
+        ("knee_flexion", &[("knee_angle", -1.0)], [4.6, 6.8], [5.0, 5.0], [5.0, 5.0], 0.99),
+        ("ankle_dorsiflexion", &[("ankle_angle", 1.0)], [1.1, 1.8], [5.8, 4.4], [7.2, 4.7], 0.99),
     ];
-    for (v, coords, cast_tol, chain_tol, min_r) in pins {
+    for (v, coords, cast_tol, chain_tol, eq_tol, min_r) in pins {
         for (s, sd) in ["l", "r"].iter().enumerate() {
             let n = t.frames.min(ik[0].data.len());
             let theirs: Vec<f64> = (0..n)
@@ -799,7 +811,9 @@ fn hamner_running_against_opensim_ik() {
                     })
                     .collect()
             };
-            for (model, vals, tol) in [("CAST", &a.values, cast_tol[s]), ("chain", &ch.values, chain_tol[s])] {
+            for (model, vals, tol) in
+                [("CAST", &a.values, cast_tol[s]), ("chain", &ch.values, chain_tol[s]), ("ch=w", &eq.values, eq_tol[s])]
+            {
                 let (co, ct) = both(&series(vals), &theirs, s);
                 assert!(co.len() >= 12, "{sd} {v}: {} cycles", co.len());
                 let ((ro, ro_each, mo), (rt, rt_each, mt)) = (roms(&co), roms(&ct));

@@ -1,6 +1,8 @@
 //! The ways trials reach `gaitline analyze` and `inspect`: a manifest with
 //! subject data, `--static`, side-car grouping, and `inspect --json`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -188,5 +190,55 @@ fn vsk_beside_the_trial_is_paired() {
     std::fs::write(dir.join("run01.vsk"), vsk(103.0)).unwrap();
     let (m, _) = run(&[]);
     assert_eq!(m["subject"]["knee_width_mm"]["left"], 103.0, "the trial's own <stem>.vsk wins");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--angle-model` picks the joint-angle model: `chain` on Hamner's running
+/// trial gives the joint-constrained model's angles (hinge knee: no knee
+/// ab/adduction), `pig` on a trial without subject measurements gives none
+/// and says why, a bad name is a usage error (exit 2).
+#[test]
+fn angle_model_flag() {
+    let dir = tmpdir("angle-model");
+    simulated(&dir);
+    let run = |inputs: &[PathBuf], extra: &[&str], out: &str| {
+        let out = dir.join(out);
+        let o = bin()
+            .arg("analyze")
+            .args(inputs)
+            .args(["--out", out.to_str().unwrap(), "--no-plots"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let out = run(&[dir.clone()], &["--angle-model", "pig"], "pig");
+    let m = metrics(&out.join("run01/metrics.json"));
+    assert!(m["angles"].is_null(), "{}", m["angles"]);
+    assert!(m["notes"].to_string().contains("joint angles not computed (--angle-model pig)"), "{}", m["notes"]);
+    let o = bin().arg("analyze").arg(&dir).args(["--angle-model", "opensim"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--angle-model: \"opensim\" is not an angle model (pig, cast or chain)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    if let (Some(trc), Some(grf), Some(st)) = (
+        common::data_file("opensim-models/Hamner__subject02_running.trc"),
+        common::data_file("opensim-models/Hamner__subject02_running_grf.mot"),
+        common::data_file("opensim-models/Hamner__subject02_static.trc"),
+    ) {
+        let st = st.to_str().unwrap().to_string();
+        let out = run(&[trc, grf], &["--static", &st, "--angle-model", "chain"], "chain");
+        let m = metrics(&out.join("Hamner__subject02_running/metrics.json"));
+        assert_eq!(m["angles"]["model"], gaitline::angles::chain::MODEL);
+        assert_eq!(m["subject"]["angle_model"], "chain");
+        let left = &m["angles"]["left"];
+        let knee = left["knee_flexion"]["max_deg"]["mean"].as_f64().unwrap();
+        assert!((80.0..110.0).contains(&knee), "running knee flexion peak {knee}");
+        assert!(left["knee_adduction"].is_null(), "a hinge knee has no ab/adduction: {left}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -58,6 +58,9 @@ use crate::model::Marker;
 use crate::trial::Trial;
 use nalgebra::{DMatrix, DVector, Matrix3, Rotation3, Vector3};
 
+/// The model's name in `metrics.json` `angles.model`.
+pub const MODEL: &str = "joint-constrained chain (Lu & O'Connor 1999), ISB JCS";
+
 const YXZ: [Axis; 3] = [Axis::Y, Axis::X, Axis::Z];
 /// Side sign: −1 left, +1 right (index as [`super::pig::SIDES`]).
 const SGN: [f64; 2] = [-1.0, 1.0];

@@ -28,7 +28,7 @@ pub use pig::{HipCentre, PigAngles, PigCalibration, PigOptions, VARIABLES};
 #[derive(Debug, Clone, PartialEq)]
 pub struct JointAngles {
     /// The model, as written to `metrics.json` `angles.model`:
-    /// `"plug-in-gait"` or [`cast::MODEL`].
+    /// `"plug-in-gait"`, [`cast::MODEL`] or [`chain::MODEL`].
     pub model: &'static str,
     /// Degrees per side (index as [`pig::SIDES`]) and variable (index as
     /// [`VARIABLES`]) and frame; NaN where not computable.
@@ -91,8 +91,13 @@ impl AsRef<[Vec<Vec<f64>>; 2]> for cast::CastAngles {
 /// The joint angles of a trial and the notes about them: Plug-in Gait when
 /// the trial has its markers and the subject measurements; otherwise, when a
 /// static trial has the anatomical landmarks and the motion trial rigid
-/// clusters, the CAST model ([`cast`]); else none, with the reasons.
+/// clusters, the CAST model ([`cast`]); else none, with the reasons. The
+/// subject's `angle_model` ([`crate::model::AngleModel`], `--angle-model`)
+/// asks for one model instead: Plug-in Gait only, CAST only, or the
+/// joint-constrained chain ([`chain`], hinge knee and ankle, equal marker
+/// weights).
 pub fn compute(t: &crate::trial::Trial) -> (Option<JointAngles>, Vec<String>) {
+    use crate::model::AngleModel;
     let mut notes = Vec::new();
     let lock_note = |notes: &mut Vec<String>, locks: [usize; 2]| {
         for (s, n) in locks.iter().enumerate().filter(|(_, n)| **n > 0) {
@@ -102,14 +107,41 @@ pub fn compute(t: &crate::trial::Trial) -> (Option<JointAngles>, Vec<String>) {
             ));
         }
     };
-    let pig_err = match pig::angles(t, &PigOptions::from_subject(&t.subject)) {
-        Ok(a) => {
-            notes.extend(a.calibration.notes.iter().map(|n| format!("angles: {n}")));
-            lock_note(&mut notes, a.gimbal_lock_frames);
-            return (Some(a.into()), notes);
+    let wanted = t.subject.angle_model;
+    let pig_err = if matches!(wanted, None | Some(AngleModel::PlugInGait)) {
+        match pig::angles(t, &PigOptions::from_subject(&t.subject)) {
+            Ok(a) => {
+                notes.extend(a.calibration.notes.iter().map(|n| format!("angles: {n}")));
+                lock_note(&mut notes, a.gimbal_lock_frames);
+                return (Some(a.into()), notes);
+            }
+            Err(e) if wanted.is_some() => {
+                notes.push(format!("joint angles not computed (--angle-model pig): {e}"));
+                return (None, notes);
+            }
+            Err(e) => e,
         }
-        Err(e) => e,
+    } else {
+        "not asked for (--angle-model)".to_string()
     };
+    if wanted == Some(AngleModel::Chain) {
+        let r = cast::calibrate(t, &cast::CastOptions::from_subject(&t.subject))
+            .and_then(|cal| chain::angles_with(t, &cal, &chain::ChainOptions::default()));
+        return match r {
+            Ok(a) => {
+                notes.push(format!("angles: {} (asked for with --angle-model chain)", chain::MODEL));
+                notes.extend(a.calibration.notes.iter().map(|n| format!("angles: {n}")));
+                lock_note(&mut notes, a.gimbal_lock_frames);
+                let mut j: JointAngles = a.into();
+                j.model = chain::MODEL;
+                (Some(j), notes)
+            }
+            Err(e) => {
+                notes.push(format!("joint angles not computed (--angle-model chain): {e}"));
+                (None, notes)
+            }
+        };
+    }
     if t.static_trial.is_none() {
         notes.push(format!("joint angles not computed: {pig_err}"));
         return (None, notes);
