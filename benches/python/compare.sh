@@ -68,7 +68,7 @@ printf '%-18s %10s %10s %10s %10s %10s %12s %12s %12s %12s\n' trial python_in py
 for t in "${TRIALS[@]}"; do
   IFS='|' read -r name marker files <<<"$t"
   pin=$(for _ in $(seq "$REPEATS"); do
-    python3 benches/python/pipeline.py "$W/py" "$marker" 2>/dev/null | head -1 |
+    python3 benches/python/pipeline.py "$W/py" "$marker" 2>/dev/null | sed -n 1p |
       python3 -c 'import json,sys; print(json.load(sys.stdin)["total_s"])'
   done | best)
   pall=$(for _ in $(seq "$REPEATS"); do wall python3 benches/python/pipeline.py "$W/py" "$marker"; done | best)
