@@ -611,7 +611,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
             .collect()
     };
     let mut zp = boxf(&boxf(&ero, w / 2), w / 2);
-    knee_extension_deficit(cfg, &body, &contacts, &base, &zraw, i0, w as i64, &mut zp);
+    knee_extension_deficit(cfg, &body, &contacts, &base, &zraw, i0, &mut zp);
     // 3. Poses: stance legs from the planted foot, swing legs interpolated.
     let mut poses: Vec<Pose> = (0..len)
         .map(|j| {
@@ -826,7 +826,7 @@ pub(crate) fn plan_and_pose(cfg: &SimConfig) -> Kin {
 /// foot lands where planned). The swing leg interpolates to this landing pose,
 /// so terminal swing ends more flexed too (and the swing peak is 0.3 x the
 /// deficit lower). The drop ramps in over the flight before the strike
-/// (running; walking: over `ramp` frames, the height smoothing's window) and
+/// (running; walking: over the height smoothing's 30-ms window) and
 /// fades out by 40 % of the stance (`1 - smooth(tau / 0.4)`), as the extra
 /// flexion of a knee that cannot extend fully is absorbed in loading; in
 /// stance the height never exceeds `zraw`, what the stance leg can reach.
@@ -845,10 +845,11 @@ fn knee_extension_deficit(
     base: &[([f64; 2], M3, [f64; 3])],
     zraw: &[f64],
     i0: i64,
-    ramp: i64,
     zp: &mut [f64],
 ) {
     let len = zp.len() as i64;
+    // The height smoothing's erosion radius (see `plan_and_pose`).
+    let ramp = ((0.03 * cfg.rate()).round() as i64).max(2);
     // Hip minus ankle at a strike, and the knee flexion it gives (radians).
     let landing = |c: &Contact, zp: &[f64]| -> Option<(V3, f64)> {
         let jb = c.fs - i0;
