@@ -18,20 +18,141 @@ pub fn register_fonts() {
     });
 }
 
-/// Encode an RGB buffer as PNG (deterministic bytes). `Balanced` compression:
-/// half the bytes of `Fast` for the report charts (anti-aliased text and
-/// shaded bands), about 10 ms more per chart.
+/// How [`encode_png_with`] writes a canvas: as a palette image when it has at
+/// most 256 colours (`indexed`), the DEFLATE level and the row filter.
+#[derive(Debug, Clone, Copy)]
+pub struct PngSettings {
+    pub indexed: bool,
+    pub deflate: png::DeflateCompression,
+    pub filter: png::Filter,
+}
+
+/// What [`encode_png`] uses (chosen on the report charts; figures in
+/// `benches/README.md`, "Chart encoding").
+pub const PNG_SETTINGS: PngSettings =
+    PngSettings { indexed: true, deflate: png::DeflateCompression::Level(6), filter: png::Filter::Adaptive };
+
+/// Encode an RGB buffer as PNG (deterministic bytes, exactly lossless) with
+/// [`PNG_SETTINGS`].
 pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
+    encode_png_with(rgb, w, h, PNG_SETTINGS)
+}
+
+/// Encode an RGB buffer as PNG with `s`. With `s.indexed` and at most 256
+/// distinct colours the image is written as an indexed PNG (PLTE, colours in
+/// order of first occurrence in scan order, 1, 2, 4 or 8 bits a pixel: the
+/// fewest that hold the palette), which decodes to exactly the same RGB
+/// bytes; otherwise as 8-bit RGB. An `rgb` of the wrong length is an error.
+pub fn encode_png_with(rgb: &[u8], w: u32, h: u32, s: PngSettings) -> Result<Vec<u8>, Error> {
+    let want = w as usize * h as usize * 3;
+    if rgb.len() != want {
+        return Err(Error::Other(format!("PNG encoding: {} bytes for a {w} x {h} RGB image (want {want})", rgb.len())));
+    }
+    let indexed = if s.indexed { Indexed::of(rgb) } else { None };
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
+    let packed;
+    let data = match &indexed {
+        Some(ix) => {
+            enc.set_color(png::ColorType::Indexed);
+            enc.set_depth(ix.depth());
+            enc.set_palette(ix.palette.iter().flatten().copied().collect::<Vec<u8>>());
+            packed = ix.packed(w as usize);
+            &packed[..]
+        }
+        None => {
+            enc.set_color(png::ColorType::Rgb);
+            enc.set_depth(png::BitDepth::Eight);
+            rgb
+        }
+    };
+    enc.set_deflate_compression(s.deflate);
+    enc.set_filter(s.filter);
     let e = |e: png::EncodingError| Error::Other(format!("PNG encoding: {e}"));
     let mut wr = enc.write_header().map_err(e)?;
-    wr.write_image_data(rgb).map_err(e)?;
+    wr.write_image_data(data).map_err(e)?;
     wr.finish().map_err(e)?;
     Ok(out)
+}
+
+/// An RGB image as a palette and one palette index per pixel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indexed {
+    /// Distinct colours in order of first occurrence (scan order), ≤ 256.
+    pub palette: Vec<[u8; 3]>,
+    /// Palette index of every pixel, row by row.
+    pub indices: Vec<u8>,
+}
+
+impl Indexed {
+    /// The palette image of `rgb` (3 bytes a pixel), or `None` when it has
+    /// more than 256 colours. One pass; a pixel equal to its left neighbour
+    /// costs a compare, another one a look-up in a direct-mapped cache of
+    /// 1,024 colours (the palette itself on a miss).
+    pub fn of(rgb: &[u8]) -> Option<Indexed> {
+        const EMPTY: u32 = u32::MAX;
+        let mut cache = [(EMPTY, 0u8); 1024];
+        let mut palette: Vec<[u8; 3]> = Vec::new();
+        let mut indices = Vec::with_capacity(rgb.len() / 3);
+        let (mut last, mut last_ix) = (EMPTY, 0u8);
+        for p in rgb.chunks_exact(3) {
+            let c = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
+            if c != last {
+                let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+                last_ix = if cache[slot].0 == c {
+                    cache[slot].1
+                } else {
+                    let ix = match palette.iter().position(|q| *q == [p[0], p[1], p[2]]) {
+                        Some(i) => i,
+                        None => {
+                            if palette.len() == 256 {
+                                return None;
+                            }
+                            palette.push([p[0], p[1], p[2]]);
+                            palette.len() - 1
+                        }
+                    };
+                    cache[slot] = (c, ix as u8);
+                    ix as u8
+                };
+                last = c;
+            }
+            indices.push(last_ix);
+        }
+        Some(Indexed { palette, indices })
+    }
+
+    /// The fewest bits a pixel that hold the palette.
+    pub fn depth(&self) -> png::BitDepth {
+        match self.palette.len() {
+            0..=2 => png::BitDepth::One,
+            3..=4 => png::BitDepth::Two,
+            5..=16 => png::BitDepth::Four,
+            _ => png::BitDepth::Eight,
+        }
+    }
+
+    /// The indices packed at [`Self::depth`] bits, each row of `w` pixels
+    /// starting on a byte (PNG's layout; high bits first).
+    pub fn packed(&self, w: usize) -> Vec<u8> {
+        let bits = self.depth() as usize;
+        if bits == 8 || w == 0 {
+            return self.indices.clone();
+        }
+        let per = 8 / bits;
+        let row_bytes = w.div_ceil(per);
+        let mut out = Vec::with_capacity(row_bytes * self.indices.len() / w);
+        for row in self.indices.chunks(w) {
+            for chunk in row.chunks(per) {
+                let mut b = 0u8;
+                for (k, &ix) in chunk.iter().enumerate() {
+                    b |= ix << (8 - bits * (k + 1));
+                }
+                out.push(b);
+            }
+        }
+        out
+    }
 }
 
 /// The event timeline in English (see [`crate::report::charts::timeline_png`]):
@@ -40,4 +161,85 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
 pub fn markers_png(t: &Trial, events: &[Event]) -> Result<Option<Vec<u8>>, Error> {
     let en = crate::report::i18n::get("en").ok_or_else(|| Error::Other("no English strings".into()))?;
     Ok(crate::report::charts::timeline_events_png(t, events, en)?.map(|(png, _)| png))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decode a PNG to RGB (palette expanded) with the `png` crate.
+    fn decode(png: &[u8]) -> (png::ColorType, png::BitDepth, u32, u32, Vec<u8>) {
+        let mut dec = png::Decoder::new(std::io::Cursor::new(png));
+        dec.set_transformations(png::Transformations::EXPAND);
+        let mut r = dec.read_info().unwrap();
+        let (ct, bd) = (r.info().color_type, r.info().bit_depth);
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        (ct, bd, info.width, info.height, buf)
+    }
+
+    /// A `w` × `h` image with `n` colours (pseudo-random pixels, every
+    /// colour used).
+    fn image(w: u32, h: u32, n: u32) -> Vec<u8> {
+        let mut s = 12345u32;
+        (0..w * h)
+            .flat_map(|i| {
+                s = s.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let k = if i < n { i } else { (s >> 16) % n };
+                [(k * 37 % 256) as u8, (k * 101 % 256) as u8, (k / 2) as u8]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indexed_png_decodes_to_the_same_rgb_bytes() {
+        // Palette sizes that need 1, 2, 4 and 8 bits, odd widths (rows end
+        // inside a byte), and more than 256 colours (RGB).
+        for (n, depth) in [
+            (1, png::BitDepth::One),
+            (2, png::BitDepth::One),
+            (3, png::BitDepth::Two),
+            (4, png::BitDepth::Two),
+            (5, png::BitDepth::Four),
+            (16, png::BitDepth::Four),
+            (17, png::BitDepth::Eight),
+            (256, png::BitDepth::Eight),
+        ] {
+            for (w, h) in [(1, 1), (7, 5), (33, 9), (101, 40)] {
+                let rgb = image(w, h, n.min(w * h));
+                let png = encode_png(&rgb, w, h).unwrap();
+                let (ct, bd, dw, dh, back) = decode(&png);
+                assert_eq!(ct, png::ColorType::Indexed, "{n} colours {w}x{h}");
+                let want = if n <= w * h { depth } else { bd };
+                assert_eq!(bd, want, "{n} colours {w}x{h}");
+                assert_eq!((dw, dh), (w, h));
+                assert!(back == rgb, "{n} colours {w}x{h}: decoded bytes differ");
+            }
+        }
+        let rgb = image(40, 40, 257);
+        let png = encode_png(&rgb, 40, 40).unwrap();
+        let (ct, _, _, _, back) = decode(&png);
+        assert_eq!(ct, png::ColorType::Rgb, "257 colours are written as RGB");
+        assert!(back == rgb);
+    }
+
+    #[test]
+    fn palette_in_order_of_first_occurrence() {
+        let rgb = [9, 9, 9, 1, 2, 3, 9, 9, 9, 4, 5, 6, 1, 2, 3, 1, 2, 3];
+        let ix = Indexed::of(&rgb).unwrap();
+        assert_eq!(ix.palette, vec![[9, 9, 9], [1, 2, 3], [4, 5, 6]]);
+        assert_eq!(ix.indices, vec![0, 1, 0, 2, 1, 1]);
+        assert_eq!(ix.depth(), png::BitDepth::Two);
+        // Rows of 4 and 2 pixels, 2 bits each, high bits first.
+        assert_eq!(ix.packed(4), vec![0b0001_0010, 0b0101_0000]);
+        assert_eq!(ix.packed(3), vec![0b0001_0000, 0b1001_0100]);
+    }
+
+    #[test]
+    fn wrong_buffer_length_is_an_error() {
+        let e = encode_png(&[0; 10], 2, 2).unwrap_err().to_string();
+        assert!(e.contains("10 bytes for a 2 x 2 RGB image (want 12)"), "{e}");
+        assert!(encode_png(&[], 0, 0).is_err());
+    }
 }

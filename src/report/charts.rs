@@ -27,7 +27,7 @@ use crate::trial::Trial;
 
 pub use angles::{LAYOUT as ANGLE_LAYOUT, foot_off_pct};
 pub use bars::SI_FLAG_PCT;
-pub use draw::{CUTOFF, FLAG, LEFT, NORM, RIGHT};
+pub use draw::{AA_LEVELS, CUTOFF, FLAG, LEFT, NORM, RIGHT, with_exact_antialiasing};
 pub use emg::{PEAK_WINDOW as EMG_PEAK_WINDOW, WINDOW as EMG_WINDOW, normal_windows as emg_normal_windows, scale_pct};
 pub use strike::THRESHOLDS_DEG as STRIKE_THRESHOLDS_DEG;
 pub use timeline::Mark;
@@ -49,7 +49,12 @@ pub struct Chart {
 pub const ANGLES_SIZE: (u32, u32) = (angles::WIDTH, angles::HEIGHT);
 pub const FOOT_STRIKE_SIZE: (u32, u32) = (strike::WIDTH, strike::HEIGHT);
 pub const EMG_SIZE: (u32, u32) = (emg::WIDTH, emg::HEIGHT);
-pub const HQ_SIZE: (u32, u32) = (hq::WIDTH, hq::HEIGHT);
+
+/// Size of the H:Q chart with `panels` panels (EMG and/or dynamometer,
+/// stacked).
+pub fn hq_size(panels: u32) -> (u32, u32) {
+    (hq::WIDTH, hq::height(panels))
+}
 
 /// Size of the spatiotemporal chart with `n` parameters (4 panels a row).
 pub fn spatiotemporal_size(n: usize) -> (u32, u32) {
@@ -136,8 +141,9 @@ pub fn emg_group_cycles(
 /// and its cut-offs ([`crate::imbalance::findings::EMG_SI_MILD`]); and, when
 /// the trial has a dynamometer file, the conventional, functional and mixed
 /// strength ratios with their cut-offs
-/// ([`crate::imbalance::dynamometer::Cutoffs`]). `None` without either.
-pub fn hq_png(a: &Analysis, lang: &Lang) -> Result<Option<Vec<u8>>, Error> {
+/// ([`crate::imbalance::dynamometer::Cutoffs`]), in a second panel under
+/// the first. `None` without either; else the PNG and its height.
+pub fn hq_png(a: &Analysis, lang: &Lang) -> Result<Option<(Vec<u8>, u32)>, Error> {
     hq::png(a.emg.as_ref(), a.imbalance.dynamometer.as_ref(), lang)
 }
 
@@ -162,23 +168,31 @@ pub fn timeline_marks(t: &Trial, events: &[Event]) -> Vec<timeline::Mark> {
 
 /// Every chart the trial has data for, in report order: `angles`,
 /// `spatiotemporal`, `foot_strike`, `emg`, `hq`, `markers` (the event
-/// timeline; the name of the chart it replaces).
+/// timeline; the name of the chart it replaces). The charts are rendered in
+/// parallel (rayon; inside a batch's parallel trials too) and collected in
+/// that fixed order, so the bytes do not depend on the thread count; the
+/// first error in report order is returned.
 pub fn all(t: &Trial, a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Result<Vec<Chart>, Error> {
-    let mut out = Vec::new();
-    let mut push = |name, title_key, png: Option<Vec<u8>>, (width, height): (u32, u32)| {
-        if let Some(png) = png {
-            out.push(Chart { name, title_key, png, width, height });
-        }
+    use rayon::prelude::*;
+    type Job<'a> = &'a (dyn Fn() -> Result<Option<Chart>, Error> + Sync);
+    let chart = |name, title_key, png: Option<Vec<u8>>, (width, height): (u32, u32)| {
+        png.map(|png| Chart { name, title_key, png, width, height })
     };
-    push("angles", "chart.angles.title", angles_png(a, lang, norms)?, ANGLES_SIZE);
-    if let Some((png, h)) = spatiotemporal_png(a, lang, norms)? {
-        push("spatiotemporal", "chart.spatiotemporal.title", Some(png), (bars::WIDTH, h));
-    }
-    push("foot_strike", "chart.strike.title", foot_strike_png(t, a, lang)?, FOOT_STRIKE_SIZE);
-    push("emg", "chart.emg.title", emg_png(t, a, lang)?, EMG_SIZE);
-    push("hq", "chart.hq.title", hq_png(a, lang)?, HQ_SIZE);
-    if let Some((png, h)) = timeline_png(t, a, lang)? {
-        push("markers", "chart.timeline.title", Some(png), (timeline::WIDTH, h));
-    }
-    Ok(out)
+    let jobs: [Job; 6] = [
+        &|| Ok(chart("angles", "chart.angles.title", angles_png(a, lang, norms)?, ANGLES_SIZE)),
+        &|| {
+            Ok(spatiotemporal_png(a, lang, norms)?.and_then(|(png, h)| {
+                chart("spatiotemporal", "chart.spatiotemporal.title", Some(png), (bars::WIDTH, h))
+            }))
+        },
+        &|| Ok(chart("foot_strike", "chart.strike.title", foot_strike_png(t, a, lang)?, FOOT_STRIKE_SIZE)),
+        &|| Ok(chart("emg", "chart.emg.title", emg_png(t, a, lang)?, EMG_SIZE)),
+        &|| Ok(hq_png(a, lang)?.and_then(|(png, h)| chart("hq", "chart.hq.title", Some(png), (hq::WIDTH, h)))),
+        &|| {
+            Ok(timeline_png(t, a, lang)?
+                .and_then(|(png, h)| chart("markers", "chart.timeline.title", Some(png), (timeline::WIDTH, h))))
+        },
+    ];
+    let done: Vec<Result<Option<Chart>, Error>> = jobs.par_iter().map(|job| job()).collect();
+    done.into_iter().filter_map(Result::transpose).collect()
 }

@@ -16,8 +16,8 @@ use plotters::prelude::*;
 /// Mean and SD curves of one variable and side (`None`: no cycle).
 type MeanSd = Option<([f64; 101], [f64; 101])>;
 
-pub const WIDTH: u32 = 1500;
-pub const HEIGHT: u32 = 1640;
+pub const WIDTH: u32 = 1072;
+pub const HEIGHT: u32 = 1380;
 const HEAD: u32 = 80;
 
 /// The clinical layout (Vicon Polygon, gaitutils "lb_kinematics"): rows
@@ -58,7 +58,10 @@ pub fn png(
         std::array::from_fn(|s| c.cycles[s].iter().map(|cy| (!cy.is_empty()).then(|| mean_sd(cy))).collect());
     let n_cycles: [usize; 2] = std::array::from_fn(|s| c.cycles[s].iter().map(|v| v.len()).max().unwrap_or(0));
     let fo = [foot_off_pct(strides, Side::Left), foot_off_pct(strides, Side::Right)];
-    draw::render(WIDTH, HEIGHT, |root| {
+    // Exact anti-aliasing: the translucent SD bands of both sides, the norm
+    // band and the sloped lines over them blend into more than 256 colours
+    // even with quantised coverage, so the chart is stored as RGB anyway.
+    draw::render_with(WIDTH, HEIGHT, 0.0, |root| {
         root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(&lang.fill("chart.angles.title_model", &[("model", model)]), &draw::bold(draw::TITLE), (16, 10))
@@ -121,10 +124,12 @@ fn panel(
     }
     let (lo, hi) = draw::padded(lo, hi, 10.0);
     let key = format!("chart.angles.var.{var}");
+    let caption = lang.t(&key);
+    let cap_style = draw::fit(area, caption, draw::CAPTION, area.dim_in_pixel().0.saturating_sub(12), draw::bold);
     let mut ch = ChartBuilder::on(area)
-        .caption(lang.t(&key), draw::bold(draw::CAPTION))
-        .margin(10)
-        .margin_right(18)
+        .caption(caption, cap_style)
+        .margin(6)
+        .margin_right(14)
         .x_label_area_size(44)
         .y_label_area_size(62)
         .build_cartesian_2d(0.0..100.0, lo..hi)

@@ -8,9 +8,9 @@ use crate::report::norms::Norms;
 use crate::spatiotemporal::{KEYS, Stat, Stride, summarize, symmetry_index};
 use plotters::prelude::*;
 
-pub const WIDTH: u32 = 1500;
+pub const WIDTH: u32 = 1072;
 const HEAD: u32 = 112;
-const ROW: u32 = 330;
+const ROW: u32 = 280;
 const COLS: usize = 4;
 
 /// Edges of a normative band drawn over the bars.
@@ -93,8 +93,11 @@ fn panel(area: &Area, row: &Row, lang: &Lang, norms: Option<&Norms>) -> Result<(
     let hi = if hi > 0.0 { hi * 1.22 } else { 1.0 };
     let lo = if lo_data < 0.0 { lo_data * 1.22 } else { 0.0 };
     let dec = decimals(key);
+    let caption_key = format!("chart.spatiotemporal.key.{key}");
+    let caption = lang.t(&caption_key);
+    let cap_style = draw::fit(area, caption, draw::CAPTION, area.dim_in_pixel().0.saturating_sub(16), draw::bold);
     let mut ch = ChartBuilder::on(area)
-        .caption(lang.t(&format!("chart.spatiotemporal.key.{key}")), draw::bold(draw::CAPTION))
+        .caption(caption, cap_style)
         .margin(12)
         .margin_right(24)
         .x_label_area_size(66)

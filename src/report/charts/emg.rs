@@ -12,9 +12,9 @@ use crate::spatiotemporal::Stride;
 use crate::trial::Trial;
 use plotters::prelude::*;
 
-pub const WIDTH: u32 = 1500;
-pub const HEIGHT: u32 = 1000;
-const HEAD: u32 = 150;
+pub const WIDTH: u32 = 1072;
+pub const HEIGHT: u32 = 866;
+const HEAD: u32 = 176;
 
 /// Shade of the normal activation windows.
 pub const WINDOW: RGBColor = RGBColor(222, 236, 214);
@@ -143,7 +143,7 @@ pub fn png(
                     &[("group", gname), ("side", sname), ("muscles", &muscles.join(", ")), ("n", &c.len().to_string())],
                 );
                 let mut ch = ChartBuilder::on(area)
-                    .caption(caption, draw::bold(draw::CAPTION))
+                    .caption(&caption, draw::fit(area, &caption, draw::CAPTION, area.dim_in_pixel().0 - 16, draw::bold))
                     .margin(12)
                     .margin_right(20)
                     .x_label_area_size(46)
@@ -202,21 +202,21 @@ pub fn png(
                 draw::side_line(&mut ch, xs.iter().zip(&m).map(|(a, b)| (*a, *b)).collect(), si, 3)?;
             }
         }
-        // Legend: the third header line.
-        let y = 82;
+        // Legend: header lines 3 to 5 (the normal windows only in walking).
+        let y = 80;
         if !running {
             head.draw(&Rectangle::new([(16, y), (56, y + 20)], WINDOW.filled())).map_err(pe)?;
             head.draw_text(lang.t("chart.emg.normal"), &draw::font(draw::AXIS), (66, y + 1)).map_err(pe)?;
         }
-        let x1 = 760;
-        head.draw(&PathElement::new(vec![(x1, y + 10), (x1 + 40, y + 10)], draw::LEFT.stroke_width(3))).map_err(pe)?;
-        for k in 0..3 {
-            let a = x1 + 50 + k * 14;
-            head.draw(&PathElement::new(vec![(a, y + 10), (a + 9, y + 10)], draw::RIGHT.stroke_width(3)))
+        let y = if running { 80 } else { 110 };
+        head.draw(&PathElement::new(vec![(16, y + 10), (34, y + 10)], draw::LEFT.stroke_width(3))).map_err(pe)?;
+        for k in 0..2 {
+            let a = 40 + k * 12;
+            head.draw(&PathElement::new(vec![(a, y + 10), (a + 7, y + 10)], draw::RIGHT.stroke_width(3)))
                 .map_err(pe)?;
         }
-        head.draw_text(lang.t("chart.emg.mean_sd"), &draw::font(draw::AXIS), (x1 + 100, y + 1)).map_err(pe)?;
-        let y = 116;
+        head.draw_text(lang.t("chart.emg.mean_sd"), &draw::font(draw::AXIS), (66, y + 1)).map_err(pe)?;
+        let y = y + 30;
         head.draw(&Rectangle::new([(16, y + 4), (56, y + 14)], PEAK_WINDOW.filled())).map_err(pe)?;
         head.draw_text(lang.t("chart.emg.peak_window"), &draw::font(draw::AXIS), (66, y + 1)).map_err(pe)?;
         Ok(())

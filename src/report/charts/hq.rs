@@ -12,13 +12,21 @@ use crate::report::i18n::Lang;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub const WIDTH: u32 = 1500;
-pub const HEIGHT: u32 = 760;
+pub const WIDTH: u32 = 1072;
 const HEAD: u32 = 90;
+/// Height of one panel (EMG or dynamometer; stacked, full width).
+const PANEL: u32 = 400;
+/// Height of a panel's note lines under its plot.
+const NOTE_LINE: u32 = 24;
+
+/// Height of the chart with `panels` panels (1 or 2).
+pub fn height(panels: u32) -> u32 {
+    HEAD + PANEL * panels
+}
 
 type Ctx<'a, 'b> = ChartContext<
     'a,
-    BitMapBackend<'b>,
+    draw::Canvas<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
@@ -34,7 +42,7 @@ pub fn png(
     emg: Option<&EmgImbalance>,
     dynamo: Option<&DynamometerResult>,
     lang: &Lang,
-) -> Result<Option<Vec<u8>>, Error> {
+) -> Result<Option<(Vec<u8>, u32)>, Error> {
     let finite = |mut g: Vec<Group>| {
         for x in &mut g {
             x.values = x.values.map(|v| v.filter(|v| v.is_finite()));
@@ -48,14 +56,15 @@ pub fn png(
     if !he && !hd {
         return Ok(None);
     }
-    let png = draw::render(WIDTH, HEIGHT, |root| {
+    let h = height(u32::from(he) + u32::from(hd));
+    let png = draw::render(WIDTH, h, |root| {
         root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(lang.t("chart.hq.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
         legend(&head, hd, lang)?;
         let (ea, da) = match (he, hd) {
             (true, true) => {
-                let (a, b) = body.split_horizontally(WIDTH * 11 / 20);
+                let (a, b) = body.split_vertically(PANEL);
                 (Some(a), Some(b))
             }
             (true, false) => (Some(body), None),
@@ -69,7 +78,7 @@ pub fn png(
         }
         Ok(())
     })?;
-    Ok(Some(png))
+    Ok(Some((png, h)))
 }
 
 fn legend(head: &Area, cutoffs: bool, lang: &Lang) -> Result<(), Error> {
@@ -168,9 +177,9 @@ fn bars_chart<'a, 'b>(
     let n = groups.len() as f64;
     let mut ch = ChartBuilder::on(area)
         .caption(caption, draw::bold(draw::CAPTION))
-        .margin(14)
+        .margin(10)
         .margin_right(24)
-        .x_label_area_size(70)
+        .x_label_area_size(56)
         .y_label_area_size(70)
         .build_cartesian_2d((0.5 * n - 0.5 * n.max(3.0))..(0.5 * n + 0.5 * n.max(3.0)), 0.0..ymax)
         .map_err(pe)?;
@@ -225,9 +234,10 @@ fn ymax_of(groups: &[Group], floor: f64) -> f64 {
     m * 1.18
 }
 
-fn emg_panel(area: &Area, groups: &[Group], e: &EmgImbalance, lang: &Lang) -> Result<(), Error> {
+fn emg_panel(panel: &Area, groups: &[Group], e: &EmgImbalance, lang: &Lang) -> Result<(), Error> {
     let ymax = ymax_of(groups, 1.0);
-    let mut ch = bars_chart(area, lang.t("chart.hq.emg_caption"), groups, ymax, lang)?;
+    let (area, note_area) = panel.split_vertically(PANEL - NOTE_LINE - 8);
+    let mut ch = bars_chart(&area, lang.t("chart.hq.emg_caption"), groups, ymax, lang)?;
     let n = groups.len() as f64;
     // Equal activation: a reference, not a cut-off.
     ch.draw_series(DashedLineSeries::new(vec![(0.0, 1.0), (n, 1.0)], 4, 4, draw::CUTOFF.stroke_width(1)))
@@ -246,13 +256,14 @@ fn emg_panel(area: &Area, groups: &[Group], e: &EmgImbalance, lang: &Lang) -> Re
     };
     let flagged = si.is_some_and(|v| v.abs() >= EMG_SI_MILD);
     let style = if flagged { draw::bold(draw::AXIS).color(&draw::FLAG) } else { draw::font(draw::AXIS) };
-    area.draw_text(&text, &style, (90, 40)).map_err(pe)?;
+    note_area.draw_text(&text, &style, (84, 0)).map_err(pe)?;
     Ok(())
 }
 
-fn dyn_panel(area: &Area, groups: &[Group], d: &DynamometerResult, lang: &Lang) -> Result<(), Error> {
+fn dyn_panel(panel: &Area, groups: &[Group], d: &DynamometerResult, lang: &Lang) -> Result<(), Error> {
     let ymax = ymax_of(groups, 1.05);
-    let mut ch = bars_chart(area, lang.t("chart.hq.dyn_caption"), groups, ymax, lang)?;
+    let (area, note_area) = panel.split_vertically(PANEL - 2 * NOTE_LINE - 8);
+    let mut ch = bars_chart(&area, lang.t("chart.hq.dyn_caption"), groups, ymax, lang)?;
     // Cut-off lines over the groups of their kind.
     let c = &d.cutoffs;
     for (i, g) in groups.iter().enumerate() {
@@ -279,7 +290,7 @@ fn dyn_panel(area: &Area, groups: &[Group], d: &DynamometerResult, lang: &Lang) 
         ],
     );
     for (k, line) in note.split('|').enumerate() {
-        area.draw_text(line, &draw::font(draw::TICK), (90, 36 + 19 * k as i32)).map_err(pe)?;
+        note_area.draw_text(line, &draw::font(draw::AXIS), (84, NOTE_LINE as i32 * k as i32)).map_err(pe)?;
     }
     Ok(())
 }

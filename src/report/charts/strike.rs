@@ -8,8 +8,8 @@ use crate::report::i18n::Lang;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub const WIDTH: u32 = 1500;
-pub const HEIGHT: u32 = 720;
+pub const WIDTH: u32 = 1072;
+pub const HEIGHT: u32 = 560;
 
 /// Class thresholds of the foot-strike angle, degrees (Altman & Davis 2012,
 /// as [`StrikeClass::from_angle`] applies them): rearfoot above the first,

@@ -10,10 +10,10 @@ use crate::report::i18n::Lang;
 use crate::trial::Trial;
 use plotters::prelude::*;
 
-pub const WIDTH: u32 = 1500;
+pub const WIDTH: u32 = 1072;
 const HEAD: u32 = 96;
-const STRIP: u32 = 420;
-const LEGEND: u32 = 70;
+const STRIP: u32 = 320;
+const LEGEND: u32 = 100;
 /// Seconds per strip: short enough to tell the events of each step apart.
 pub const STRIP_S: f64 = 10.0;
 /// Strips drawn at most (longer trials: the first `MAX_STRIPS × STRIP_S` s).
@@ -259,12 +259,29 @@ fn strip(
 
 fn legend(area: &Area, feet: &[(Side, bool, &Marker)], unsided: bool, lang: &Lang) -> Result<(), Error> {
     let f = draw::font(draw::AXIS);
-    let y = 20;
-    let mut x = 16;
+    let (mut x, mut y) = (16, 14);
+    // The next item of `w` px (symbol and text) on this line, else on the next.
+    let mut place = |w: i32| {
+        if x > 16 && x + w > WIDTH as i32 - 16 {
+            x = 16;
+            y += 28;
+        }
+        let at = (x, y);
+        x += w + 24;
+        at
+    };
     for (side, toe, m) in feet {
         let si = if *side == Side::Left { 0 } else { 1 };
         let col = draw::side_colour(si);
         let w = if *toe { 1 } else { 3 };
+        let key = match (toe, si) {
+            (false, 0) => "chart.timeline.heel_left",
+            (false, _) => "chart.timeline.heel_right",
+            (true, 0) => "chart.timeline.toe_left",
+            (true, _) => "chart.timeline.toe_right",
+        };
+        let text = format!("{} ({})", lang.t(key), m.name);
+        let (x, y) = place(46 + draw::text_width(area, &text, &f));
         if si == 0 {
             area.draw(&PathElement::new(vec![(x, y + 9), (x + 36, y + 9)], col.stroke_width(w))).map_err(pe)?;
         } else {
@@ -273,23 +290,18 @@ fn legend(area: &Area, feet: &[(Side, bool, &Marker)], unsided: bool, lang: &Lan
                 area.draw(&PathElement::new(vec![(a, y + 9), (a + 9, y + 9)], col.stroke_width(w))).map_err(pe)?;
             }
         }
-        let key = match (toe, si) {
-            (false, 0) => "chart.timeline.heel_left",
-            (false, _) => "chart.timeline.heel_right",
-            (true, 0) => "chart.timeline.toe_left",
-            (true, _) => "chart.timeline.toe_right",
-        };
-        let text = format!("{} ({})", lang.t(key), m.name);
         area.draw_text(&text, &f, (x + 46, y)).map_err(pe)?;
-        x += 56 + (text.chars().count() as i32) * 9;
     }
+    let strike = lang.t("chart.timeline.strike");
+    let (x, y) = place(26 + draw::text_width(area, strike, &f));
     area.draw(&TriangleMarker::new((x + 10, y + 10), 9, draw::INK.filled())).map_err(pe)?;
-    area.draw_text(lang.t("chart.timeline.strike"), &f, (x + 26, y)).map_err(pe)?;
-    x += 40 + lang.t("chart.timeline.strike").chars().count() as i32 * 9;
+    area.draw_text(strike, &f, (x + 26, y)).map_err(pe)?;
+    let off = lang.t("chart.timeline.off");
+    let (x, y) = place(26 + draw::text_width(area, off, &f));
     area.draw(&Circle::new((x + 10, y + 10), 7, draw::INK.filled())).map_err(pe)?;
-    area.draw_text(lang.t("chart.timeline.off"), &f, (x + 26, y)).map_err(pe)?;
+    area.draw_text(off, &f, (x + 26, y)).map_err(pe)?;
     if unsided {
-        area.draw_text(lang.t("chart.timeline.unsided"), &f, (16, y + 26)).map_err(pe)?;
+        area.draw_text(lang.t("chart.timeline.unsided"), &f, (16, y + 28)).map_err(pe)?;
     }
     Ok(())
 }
