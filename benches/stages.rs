@@ -211,6 +211,32 @@ fn bench_case(c: &mut Criterion, case: &Case) {
     g.bench_function("metrics_json", |b| {
         b.iter(|| gaitline::output::metrics::from_analysis(black_box(&t), &a).to_json())
     });
+    if a.emg.is_some() {
+        // Hamstring/quadriceps EMG evidence: band-pass, envelope, cycles, ratios.
+        g.bench_function("emg", |b| {
+            b.iter(|| gaitline::imbalance::emg_evidence(black_box(&t), &a.strides, &t.sidecars))
+        });
+    }
+    // The report of one trial: report.html alone (no charts), and with every
+    // chart rendered and encoded (what `analyze` writes besides the tables).
+    let m = gaitline::output::metrics::from_analysis(&t, &a);
+    let opts = |plots: bool| gaitline::pipeline::AnalyzeOptions {
+        out: std::path::PathBuf::new(),
+        force_format: None,
+        clean: Default::default(),
+        plots,
+        events: eo.clone(),
+        anonymize: None,
+        norms: None,
+        tables_only: false,
+    };
+    let (html_only, with_charts) = (opts(false), opts(true));
+    g.bench_function("report_html", |b| {
+        b.iter(|| gaitline::pipeline::report_files(black_box(&t), &a, &m, &html_only).unwrap())
+    });
+    g.bench_function("report_charts_and_html", |b| {
+        b.iter(|| gaitline::pipeline::report_files(black_box(&t), &a, &m, &with_charts).unwrap())
+    });
     g.bench_function("end_to_end_no_plots", |b| {
         b.iter(|| {
             let (r, s) = read_all(black_box(case));
