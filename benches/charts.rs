@@ -41,11 +41,15 @@ fn canvas(c: &Chart) -> Vec<u8> {
     buf
 }
 
-/// The encoder settings compared: the one before issue 8's chart work
-/// (`rgb_l6_adaptive` = `Compression::Balanced`), then indexed variants.
+/// The encoder settings compared: the one `output::plot::encode_png` uses, the one
+/// before issue 8's chart work (`rgb_l6_adaptive` = `Compression::Balanced`),
+/// then variants (`indexed_*`: palette when ≤ 256 colours, else RGB with the
+/// same level and filter).
 fn settings() -> Vec<(&'static str, PngSettings)> {
-    let s = |indexed, deflate, filter| PngSettings { indexed, deflate, filter };
+    let s =
+        |indexed, deflate, filter| PngSettings { indexed, deflate, filter, rgb_deflate: deflate, rgb_filter: filter };
     vec![
+        ("chosen", PNG_SETTINGS),
         ("rgb_l6_adaptive", s(false, D::Level(6), F::Adaptive)),
         ("rgb_l1_adaptive", s(false, D::Level(1), F::Adaptive)),
         ("rgb_fast_adaptive", s(false, D::FdeflateUltraFast, F::Adaptive)),
