@@ -34,8 +34,8 @@ pub struct PngSettings {
 /// (`cargo bench --bench charts`; figures in `benches/README.md`, "Chart
 /// rendering and encoding"). Palette images: `fdeflate` (`Compression::Fast`)
 /// with adaptive filtering, 4.8 ms for the five palette charts against
-/// 19.4 ms with zlib level 6 (`Compression::Balanced`), for 1.44x the bytes
-/// (162 against 112 kB). RGB (the angle chart, > 256 colours): zlib level 3
+/// 19.4 ms with zlib level 6 (`Compression::Balanced`), for 1.4x the bytes
+/// (162 against 115 kB). RGB (the angle chart, > 256 colours): zlib level 3
 /// without filtering, 10.3 ms and 147 kB, both below `Balanced`'s 20.4 ms and
 /// 167 kB (`fdeflate` would be 2.5 ms but 346 kB: it is tuned for filtered
 /// data, and plots with long flat runs compress better unfiltered).
