@@ -213,7 +213,7 @@ fn angle_model_flag() {
         assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
         out
     };
-    let out = run(&[dir.clone()], &["--angle-model", "pig"], "pig");
+    let out = run(std::slice::from_ref(&dir), &["--angle-model", "pig"], "pig");
     let m = metrics(&out.join("run01/metrics.json"));
     assert!(m["angles"].is_null(), "{}", m["angles"]);
     assert!(m["notes"].to_string().contains("joint angles not computed (--angle-model pig)"), "{}", m["notes"]);
