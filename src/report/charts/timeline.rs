@@ -102,8 +102,9 @@ pub fn png(t: &Trial, events: &[Event], lang: &Lang) -> Result<Option<(Vec<u8>, 
         root.fill(&WHITE).map_err(pe)?;
         let (head, rest) = root.split_vertically(HEAD);
         let (body, foot) = rest.split_vertically(STRIP * n as u32);
-        head.draw_text(&lang.fill("chart.timeline.title", &[("trial", &t.id)]), &draw::bold(draw::TITLE), (16, 10))
-            .map_err(pe)?;
+        // The title names the trial: a long id shrinks the font (not below 14 px).
+        let title = lang.fill("chart.timeline.title", &[("trial", &t.id)]);
+        head.draw_text(&title, &draw::fit(&head, &title, draw::TITLE, WIDTH - 32, draw::bold), (16, 10)).map_err(pe)?;
         let counts: Vec<String> = LANES
             .iter()
             .map(|s| {
