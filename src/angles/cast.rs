@@ -85,9 +85,11 @@ use nalgebra::{Matrix3, Vector3};
 /// The model name written to `metrics.json` (`angles.model`).
 pub const MODEL: &str = "CAST (Cappozzo 1995), ISB JCS";
 
-const YXZ: [Axis; 3] = [Axis::Y, Axis::X, Axis::Z];
+/// The ISB joint coordinate system's Cardan order (flexion, ab/adduction,
+/// rotation), shared with [`super::chain`].
+pub(crate) const YXZ: [Axis; 3] = [Axis::Y, Axis::X, Axis::Z];
 /// Side sign: −1 left, +1 right (index as [`SIDES`]).
-const SGN: [f64; 2] = [-1.0, 1.0];
+pub(crate) const SGN: [f64; 2] = [-1.0, 1.0];
 
 /// Hip joint centre regression of the CAST model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -51,7 +51,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::cardan::{Axis, joint_angles, rot};
-use super::cast::{CastAngles, CastCalibration, Tracked};
+use super::cast::{CastAngles, CastCalibration, SGN, Tracked, YXZ};
 use super::pig::VARIABLES;
 use super::rigid;
 use crate::model::Marker;
@@ -60,10 +60,6 @@ use nalgebra::{DMatrix, DVector, Matrix3, Rotation3, Vector3};
 
 /// The model's name in `metrics.json` `angles.model`.
 pub const MODEL: &str = "joint-constrained chain (Lu & O'Connor 1999), ISB JCS";
-
-const YXZ: [Axis; 3] = [Axis::Y, Axis::X, Axis::Z];
-/// Side sign: −1 left, +1 right (index as [`super::pig::SIDES`]).
-const SGN: [f64; 2] = [-1.0, 1.0];
 
 /// A joint of the chain below the hip (the hip is always a ball joint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
