@@ -82,7 +82,8 @@ fn bench(c: &mut Criterion) {
     let canvases: Vec<(&str, u32, u32, Vec<u8>)> =
         walker_charts.iter().map(|ch| (ch.name, ch.width, ch.height, canvas(ch))).collect();
     for (name, w, h, rgb) in &canvases {
-        let colours = Indexed::of(rgb).map_or_else(|| "> 256".to_string(), |ix| ix.palette.len().to_string());
+        let colours =
+            Indexed::of(rgb, *w as usize).map_or_else(|| "> 256".to_string(), |ix| ix.palette.len().to_string());
         eprint!("walker/{name} {w}x{h}, {colours} colours; bytes:");
         for (sname, s) in settings() {
             let png = encode_png_with(rgb, *w, *h, s).expect("encode");
@@ -146,8 +147,8 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("charts/encode");
     short(&mut g);
-    for (name, _, _, rgb) in &canvases {
-        g.bench_function(format!("palette_only/{name}"), |b| b.iter(|| black_box(Indexed::of(rgb))));
+    for (name, w, _, rgb) in &canvases {
+        g.bench_function(format!("palette_only/{name}"), |b| b.iter(|| black_box(Indexed::of(rgb, *w as usize))));
     }
     for (sname, s) in settings() {
         for (name, w, h, rgb) in &canvases {

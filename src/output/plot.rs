@@ -63,7 +63,7 @@ pub fn encode_png_with(rgb: &[u8], w: u32, h: u32, s: PngSettings) -> Result<Vec
     if rgb.len() != want {
         return Err(Error::Other(format!("PNG encoding: {} bytes for a {w} x {h} RGB image (want {want})", rgb.len())));
     }
-    let indexed = if s.indexed { Indexed::of(rgb) } else { None };
+    let indexed = if s.indexed { Indexed::of(rgb, w as usize) } else { None };
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     let packed;
@@ -105,39 +105,49 @@ pub struct Indexed {
 }
 
 impl Indexed {
-    /// The palette image of `rgb` (3 bytes a pixel), or `None` when it has
-    /// more than 256 colours. One pass; a pixel equal to its left neighbour
-    /// costs a compare, another one a look-up in a direct-mapped cache of
-    /// 1,024 colours (the palette itself on a miss).
-    pub fn of(rgb: &[u8]) -> Option<Indexed> {
+    /// The palette image of `rgb` (3 bytes a pixel, rows of `w` pixels), or
+    /// `None` when it has more than 256 colours. One pass: a row equal to the
+    /// row above copies its indices (charts have many), a pixel equal to its
+    /// left neighbour costs a compare, another one a look-up in a
+    /// direct-mapped cache of 1,024 colours (the palette itself on a miss).
+    pub fn of(rgb: &[u8], w: usize) -> Option<Indexed> {
         const EMPTY: u32 = u32::MAX;
         let mut cache = [(EMPTY, 0u8); 1024];
         let mut palette: Vec<[u8; 3]> = Vec::new();
-        let mut indices = Vec::with_capacity(rgb.len() / 3);
+        let n = rgb.len() / 3;
+        let mut indices = vec![0u8; n];
         let (mut last, mut last_ix) = (EMPTY, 0u8);
-        for p in rgb.chunks_exact(3) {
-            let c = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
-            if c != last {
-                let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
-                last_ix = if cache[slot].0 == c {
-                    cache[slot].1
-                } else {
-                    let ix = match palette.iter().position(|q| *q == [p[0], p[1], p[2]]) {
-                        Some(i) => i,
-                        None => {
-                            if palette.len() == 256 {
-                                return None;
-                            }
-                            palette.push([p[0], p[1], p[2]]);
-                            palette.len() - 1
-                        }
-                    };
-                    cache[slot] = (c, ix as u8);
-                    ix as u8
-                };
-                last = c;
+        let w = if w == 0 { n.max(1) } else { w };
+        for (y, row) in rgb[..n * 3].chunks(w * 3).enumerate() {
+            let start = y * w;
+            if y > 0 && row == &rgb[(start - w) * 3..start * 3] {
+                indices.copy_within(start - w..start, start);
+                continue;
             }
-            indices.push(last_ix);
+            for (ix_out, p) in indices[start..start + row.len() / 3].iter_mut().zip(row.chunks_exact(3)) {
+                let c = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
+                if c != last {
+                    let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+                    last_ix = if cache[slot].0 == c {
+                        cache[slot].1
+                    } else {
+                        let ix = match palette.iter().position(|q| *q == [p[0], p[1], p[2]]) {
+                            Some(i) => i,
+                            None => {
+                                if palette.len() == 256 {
+                                    return None;
+                                }
+                                palette.push([p[0], p[1], p[2]]);
+                                palette.len() - 1
+                            }
+                        };
+                        cache[slot] = (c, ix as u8);
+                        ix as u8
+                    };
+                    last = c;
+                }
+                *ix_out = last_ix;
+            }
         }
         Some(Indexed { palette, indices })
     }
@@ -247,13 +257,39 @@ mod tests {
     #[test]
     fn palette_in_order_of_first_occurrence() {
         let rgb = [9, 9, 9, 1, 2, 3, 9, 9, 9, 4, 5, 6, 1, 2, 3, 1, 2, 3];
-        let ix = Indexed::of(&rgb).unwrap();
+        let ix = Indexed::of(&rgb, 2).unwrap();
         assert_eq!(ix.palette, vec![[9, 9, 9], [1, 2, 3], [4, 5, 6]]);
         assert_eq!(ix.indices, vec![0, 1, 0, 2, 1, 1]);
         assert_eq!(ix.depth(), png::BitDepth::Two);
         // Rows of 4 and 2 pixels, 2 bits each, high bits first.
         assert_eq!(ix.packed(4), vec![0b0001_0010, 0b0101_0000]);
         assert_eq!(ix.packed(3), vec![0b0001_0000, 0b1001_0100]);
+    }
+
+    #[test]
+    fn repeated_rows_index_like_single_pixels() {
+        // Rows 3-5 repeat row 2 and row 7 repeats row 6: the copied rows must
+        // give what a pixel-by-pixel look-up gives.
+        let (w, h) = (31usize, 8usize);
+        let mut rgb = image(w as u32, h as u32, 40);
+        for (dst, src) in [(3, 2), (4, 2), (5, 2), (7, 6)] {
+            rgb.copy_within(src * w * 3..(src + 1) * w * 3, dst * w * 3);
+        }
+        let ix = Indexed::of(&rgb, w).unwrap();
+        let mut palette: Vec<[u8; 3]> = Vec::new();
+        let mut naive = Vec::new();
+        for p in rgb.chunks_exact(3) {
+            let c = [p[0], p[1], p[2]];
+            let i = palette.iter().position(|q| *q == c).unwrap_or_else(|| {
+                palette.push(c);
+                palette.len() - 1
+            });
+            naive.push(i as u8);
+        }
+        assert_eq!(ix.palette, palette);
+        assert_eq!(ix.indices, naive);
+        let png = encode_png(&rgb, w as u32, h as u32).unwrap();
+        assert!(decode(&png).4 == rgb);
     }
 
     #[test]
