@@ -1,7 +1,8 @@
 //! Report charts (issue 7): pure functions from a trial's analysis to PNG
-//! bytes, rendered with plotters into an RGB buffer (text in the embedded
-//! DejaVu Sans, no system fonts) and encoded with `png` (deterministic
-//! bytes). Every chart function returns `Ok(None)` when the trial lacks the
+//! bytes, rendered with plotters into an RGB buffer 1072 px wide (the width
+//! `report.html` shows them at; text in the embedded DejaVu Sans, no system
+//! fonts, anti-aliasing in [`AA_LEVELS`] steps) and encoded with `png`
+//! (deterministic bytes; a palette PNG when the chart has ≤ 256 colours). Every chart function returns `Ok(None)` when the trial lacks the
 //! data; [`all`] gathers the charts a trial has, in report order.
 //!
 //! Conventions on every chart: left red solid, right blue dashed (colour
