@@ -183,7 +183,7 @@ fn unit(v: Vector3<f64>) -> Vector3<f64> {
 }
 
 /// Mean position of a marker over the frames where it is present, mm.
-fn mean_mm(m: &Marker) -> Option<Vector3<f64>> {
+pub(crate) fn mean_mm(m: &Marker) -> Option<Vector3<f64>> {
     let (mut sum, mut n) = (Vector3::zeros(), 0usize);
     for p in &m.xyz {
         if p.iter().all(|v| v.is_finite()) {

@@ -221,15 +221,7 @@ impl<'a> Bound<'a> {
 
 /// Mean position of a named marker in the static trial, mm.
 fn static_mean(st: &Trial, name: &str) -> Option<Vector3<f64>> {
-    let m = st.markers.iter().find(|m| m.name == name)?;
-    let (mut sum, mut n) = (Vector3::zeros(), 0usize);
-    for p in &m.xyz {
-        if p.iter().all(|v| v.is_finite()) {
-            sum += Vector3::new(p[0], p[1], p[2]);
-            n += 1;
-        }
-    }
-    (n > 0).then(|| sum * (1000.0 / n as f64))
+    super::cast::mean_mm(st.markers.iter().find(|m| m.name == name)?)
 }
 
 /// Static pose (anatomical frame, origin) of a calibrated segment.
