@@ -167,6 +167,10 @@ pub fn group_files(files: &[PathBuf], static_file: Option<&Path>) -> (Vec<TrialS
         if crate::imbalance::dynamometer::is_sidecar(f) || crate::imbalance::is_mvc_name(f) {
             continue;
         }
+        // A norms file (`gaitline norms build` output) is reference data, not a trial.
+        if crate::report::norms::is_norms_file(f) {
+            continue;
+        }
         let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
         groups.entry((dir, group_key(f))).or_default().push(f.clone());
     }

@@ -101,6 +101,18 @@ fn norms_from_simulated_walkers_recover_the_truth() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
     assert!(String::from_utf8_lossy(&o.stderr).contains("norms from 4 trials (8 limbs, 0 failed)"));
+    // Built again with that norms file now in the folder: it is skipped, not
+    // read as a (failing) trial, and the result is the same.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gaitline"))
+        .args(["norms", "build", dir.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("norms from 4 trials (8 limbs, 0 failed)"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), csv);
+    assert!(gaitline::report::norms::is_norms_file(&out));
+    let trial_csv = dir.join("normwalker0.csv");
+    assert!(trial_csv.is_file() && !gaitline::report::norms::is_norms_file(&trial_csv), "a Vicon CSV is a trial");
 
     // GPS/GVS against these norms (Baker 2009): a fifth healthy walker stays
     // near the band, one with a 12-deg right knee extension deficit does not,

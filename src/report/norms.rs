@@ -89,6 +89,26 @@ impl Norms {
     }
 }
 
+/// Whether `p` is a norms CSV (its first line that is neither blank nor a
+/// `#` comment is the header `variable,pct,mean,sd`), judged from its first
+/// 4 KiB: a folder scan skips it instead of failing on it as a trial (a lab
+/// keeps `gaitline norms build`'s output beside its trials).
+pub fn is_norms_file(p: &Path) -> bool {
+    use std::io::Read;
+    let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if !["csv", "txt", "tsv"].contains(&ext.as_str()) {
+        return false;
+    }
+    let mut head = vec![0u8; 4096];
+    let Ok(n) = std::fs::File::open(p).and_then(|mut f| f.read(&mut head)) else { return false };
+    let text = String::from_utf8_lossy(&head[..n]);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    lines.next().is_some_and(|l| {
+        let cells: Vec<String> = l.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+        cells == HEADER
+    })
+}
+
 /// Read and parse a norms file.
 pub fn read(path: &Path) -> Result<Norms, Error> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::io(path, &e))?;
