@@ -89,7 +89,7 @@ pub const MODEL: &str = "CAST (Cappozzo 1995), ISB JCS";
 /// rotation), shared with [`super::chain`].
 pub(crate) const YXZ: [Axis; 3] = [Axis::Y, Axis::X, Axis::Z];
 /// Side sign: −1 left, +1 right (index as [`SIDES`]).
-pub(crate) const SGN: [f64; 2] = [-1.0, 1.0];
+const SGN: [f64; 2] = [-1.0, 1.0];
 
 /// Hip joint centre regression of the CAST model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -495,39 +495,15 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
         let pel = pp.map_or(nan, |p| p.rotation);
         let pa = joint_angles(&lab, &pel, YXZ);
         for s in 0..2 {
-            let sg = SGN[s];
             let (tp, sp) = (thigh[s].pose(i), shank[s].pose(i));
             let fp = foot[s].as_mut().and_then(|f| f.pose(i));
             acc(1 + 3 * s, &tp);
             acc(2 + 3 * s, &sp);
             acc(3 + 3 * s, &fp);
             let (th, sh) = (tp.map_or(nan, |p| p.rotation), sp.map_or(nan, |p| p.rotation));
-            let hip = joint_angles(&pel, &th, YXZ);
-            let knee = joint_angles(&th, &sh, YXZ);
-            locks[s] += [pa, hip, knee].iter().filter(|c| c.gimbal_lock).count();
+            let ft = foot[s].is_some().then(|| fp.map_or(nan, |p| p.rotation));
             row.clear();
-            row.extend([
-                pa.angles[0],
-                -sg * pa.angles[1],
-                sg * pa.angles[2],
-                -hip.angles[0],
-                sg * hip.angles[1],
-                sg * hip.angles[2],
-                knee.angles[0],
-                sg * knee.angles[1],
-                sg * knee.angles[2],
-            ]);
-            if foot[s].is_some() {
-                let ft = fp.map_or(nan, |p| p.rotation);
-                let ankle = joint_angles(&sh, &ft, YXZ);
-                locks[s] += ankle.gimbal_lock as usize;
-                // Pitch, then yaw about the foot's vertical axis, then roll:
-                // the yaw of that Cardan sequence of the foot in the lab is
-                // asin of its long axis' Y component (`cardan`'s formula, NaN
-                // in a gap; + 0.0 as the lab product gives +0 for −0).
-                let prog = (ft[(1, 0)] + 0.0).clamp(-1.0, 1.0).asin();
-                row.extend([-ankle.angles[0], sg * ankle.angles[1], sg * ankle.angles[2], sg * prog]);
-            }
+            locks[s] += push_side(&mut row, &pa, &pel, &th, &sh, ft.as_ref(), s);
             for (v, a) in row.iter().enumerate() {
                 values[s][v][i] = a.to_degrees();
             }
@@ -535,6 +511,50 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration) -> Result<CastAngles, Strin
     }
     let fit_rms_mm = std::array::from_fn(|k| if rms[k].1 > 0 { rms[k].0 / rms[k].1 as f64 } else { f64::NAN });
     Ok(CastAngles { values, gimbal_lock_frames: locks, fit_rms_mm, calibration: cal.clone() })
+}
+
+/// One side's angles for one frame, appended to `row` in radians in the
+/// order of [`VARIABLES`] with Plug-in Gait's signs: pelvis (`pa`, its
+/// Cardan angles in the lab), hip (thigh in pelvis), knee (shank in thigh)
+/// and, when the foot's rotation is given, ankle (foot in shank) and foot
+/// progression. Rotations are the segments' anatomical frames in the lab;
+/// shared by [`angles_with`] and [`super::chain`]. Returns the joints in
+/// gimbal lock.
+pub(crate) fn push_side(
+    row: &mut Vec<f64>,
+    pa: &super::cardan::Cardan,
+    pel: &Matrix3<f64>,
+    th: &Matrix3<f64>,
+    sh: &Matrix3<f64>,
+    ft: Option<&Matrix3<f64>>,
+    s: usize,
+) -> usize {
+    let sg = SGN[s];
+    let hip = joint_angles(pel, th, YXZ);
+    let knee = joint_angles(th, sh, YXZ);
+    let mut locks = [pa, &hip, &knee].iter().filter(|c| c.gimbal_lock).count();
+    row.extend([
+        pa.angles[0],
+        -sg * pa.angles[1],
+        sg * pa.angles[2],
+        -hip.angles[0],
+        sg * hip.angles[1],
+        sg * hip.angles[2],
+        knee.angles[0],
+        sg * knee.angles[1],
+        sg * knee.angles[2],
+    ]);
+    if let Some(ft) = ft {
+        let ankle = joint_angles(sh, ft, YXZ);
+        locks += ankle.gimbal_lock as usize;
+        // Pitch, then yaw about the foot's vertical axis, then roll: the yaw
+        // of that Cardan sequence of the foot in the lab is asin of its long
+        // axis' Y component (`cardan`'s formula, NaN in a gap; + 0.0 as the
+        // lab product gives +0 for −0).
+        let prog = (ft[(1, 0)] + 0.0).clamp(-1.0, 1.0).asin();
+        row.extend([-ankle.angles[0], sg * ankle.angles[1], sg * ankle.angles[2], sg * prog]);
+    }
+    locks
 }
 
 /// Calibrate on the static trial and compute the motion trial's angles.

@@ -51,7 +51,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::cardan::{Axis, joint_angles, rot};
-use super::cast::{CastAngles, CastCalibration, SGN, Tracked, YXZ};
+use super::cast::{CastAngles, CastCalibration, Tracked, YXZ, push_side};
 use super::pig::VARIABLES;
 use super::rigid;
 use crate::model::Marker;
@@ -369,6 +369,7 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration, o: &ChainOptions) -> Result
     let mut locks = [0usize; 2];
     let mut rms = [(0.0f64, 0usize); 7];
     let lab = Matrix3::identity();
+    let mut row = Vec::with_capacity(VARIABLES.len());
     let id = Matrix3::identity();
     for i in 0..n {
         let Some(pf) = pelvis.fit(i) else { continue };
@@ -421,35 +422,23 @@ pub fn angles_with(t: &Trial, cal: &CastCalibration, o: &ChainOptions) -> Result
             if !act.side[s] {
                 continue;
             }
-            let sg = SGN[s];
             let (th, sh) = (seg[1 + 3 * s].0, seg[2 + 3 * s].0);
-            let hip = joint_angles(&pel, &th, YXZ);
-            let knee = joint_angles(&th, &sh, YXZ);
-            locks[s] += [pa, hip, knee].iter().filter(|c| c.gimbal_lock).count();
-            let ball_knee = o.knee == Joint::Ball;
-            let mut row = vec![
-                pa.angles[0],
-                -sg * pa.angles[1],
-                sg * pa.angles[2],
-                -hip.angles[0],
-                sg * hip.angles[1],
-                sg * hip.angles[2],
-                knee.angles[0],
-                if ball_knee { sg * knee.angles[1] } else { f64::NAN },
-                if ball_knee { sg * knee.angles[2] } else { f64::NAN },
-            ];
-            if act.foot[s] {
-                let ft = seg[3 + 3 * s].0;
-                let ankle = joint_angles(&sh, &ft, YXZ);
-                locks[s] += ankle.gimbal_lock as usize;
-                let ball = o.ankle == Joint::Ball;
-                let prog = joint_angles(&lab, &ft, [Axis::Y, Axis::Z, Axis::X]);
-                row.extend([
-                    -ankle.angles[0],
-                    if ball { sg * ankle.angles[1] } else { f64::NAN },
-                    if ball { sg * ankle.angles[2] } else { f64::NAN },
-                    sg * prog.angles[1],
-                ]);
+            let ft = act.foot[s].then(|| seg[3 + 3 * s].0);
+            row.clear();
+            locks[s] += push_side(&mut row, &pa, &pel, &th, &sh, ft.as_ref(), s);
+            // A hinge measures one angle: its other two are not the model's
+            // (knee_adduction and knee_rotation; ankle_inversion and
+            // ankle_rotation, indices as VARIABLES).
+            let mut hinged = Vec::new();
+            if o.knee == Joint::Hinge {
+                hinged.extend([7, 8]);
+            }
+            if o.ankle == Joint::Hinge {
+                hinged.extend([10, 11]);
+            }
+            let len = row.len();
+            for v in hinged.into_iter().filter(|v| *v < len) {
+                row[v] = f64::NAN;
             }
             for (v, a) in row.iter().enumerate() {
                 values[s][v][i] = a.to_degrees();
