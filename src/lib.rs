@@ -25,6 +25,7 @@ pub mod privacy;
 pub mod report;
 pub mod simulate;
 pub mod spatiotemporal;
+pub mod trace;
 pub mod trial;
 
 pub use error::{Error, ReadError, ReadErrorKind};

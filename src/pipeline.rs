@@ -7,6 +7,7 @@ use crate::group::TrialSpec;
 use crate::io;
 use crate::model::{Format, Recording};
 use crate::output::{self, metrics, summary};
+use crate::trace::span;
 use crate::trial::{self, CleanOptions, Trial};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -47,9 +48,13 @@ pub fn load_trial(spec: &TrialSpec, force: Option<Format>, clean: &CleanOptions)
         })
     };
     let build_trial = || {
-        let recs: Vec<Result<Recording, _>> = spec.files.par_iter().map(|f| io::read_file(f, force)).collect();
+        let recs: Vec<Result<Recording, _>> = spec
+            .files
+            .par_iter()
+            .map(|f| span(|| format!("load:read {}", f.display()), || io::read_file(f, force)))
+            .collect();
         let recs = recs.into_iter().collect::<Result<Vec<Recording>, _>>()?;
-        Ok::<_, Error>(trial::build(&spec.id, recs, &spec.subject, clean))
+        Ok::<_, Error>(span(|| "load:build".into(), || trial::build(&spec.id, recs, &spec.subject, clean)))
     };
     let ((t, sidecars), stat) =
         rayon::join(|| rayon::join(build_trial, || crate::imbalance::SideCars::read(&spec.files)), build_static);
@@ -110,14 +115,16 @@ pub struct Analysis {
 /// Run the analysis stages on a cleaned trial (pure: the imbalance side-cars
 /// were read with the trial, [`Trial::sidecars`]).
 pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
-    let events = crate::events::detect(t, o);
-    let foot_strikes = crate::footstrike::analyze(t, &events);
-    let strides = crate::spatiotemporal::strides(t, &events, &foot_strikes);
-    let (angles, angle_notes) = crate::angles::compute(t);
+    let events = span(|| "events".into(), || crate::events::detect(t, o));
+    let foot_strikes = span(|| "footstrike".into(), || crate::footstrike::analyze(t, &events));
+    let strides = span(|| "strides".into(), || crate::spatiotemporal::strides(t, &events, &foot_strikes));
+    let (angles, angle_notes) = span(|| "angles".into(), || crate::angles::compute(t));
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
-    let emg = crate::imbalance::emg_evidence(t, &strides, &t.sidecars);
-    let imbalance =
-        crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &t.sidecars);
+    let emg = span(|| "emg".into(), || crate::imbalance::emg_evidence(t, &strides, &t.sidecars));
+    let imbalance = span(
+        || "imbalance".into(),
+        || crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &t.sidecars),
+    );
     Analysis {
         events,
         foot_strikes,
@@ -142,9 +149,9 @@ pub struct Outcome {
 
 /// Analyse one trial and write its outputs under `opts.out/<id>/`.
 pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::Row, Error> {
-    let t = load_trial_with(spec, opts)?;
-    let a = analyze_trial(&t, &opts.events);
-    let mut m = metrics::from_analysis(&t, &a);
+    let t = span(|| format!("load {}", spec.id), || load_trial_with(spec, opts))?;
+    let a = span(|| "analysis".into(), || analyze_trial(&t, &opts.events));
+    let mut m = span(|| "metrics".into(), || metrics::from_analysis(&t, &a));
     if let (Some(n), Some(c), Some(out)) = (&opts.norms, &a.angle_cycles, m.angles.as_mut()) {
         out.gait_profile = crate::norms::gait_profile(c, n);
     }
@@ -166,9 +173,11 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
         output::write_atomic(&dir.join("stride_cycles.csv"), &metrics::stride_cycles_csv(&t, c))?;
     }
     if !opts.tables_only {
-        for (name, bytes) in report_files(&t, &a, &m, opts)? {
-            output::write_atomic(&dir.join(name), &bytes)?;
-        }
+        let files = span(|| "report".into(), || report_files(&t, &a, &m, opts))?;
+        span(
+            || "write:report".into(),
+            || files.iter().try_for_each(|(name, bytes)| output::write_atomic(&dir.join(name), bytes)),
+        )?;
     }
     Ok(summary::Row {
         trial: t.id.clone(),
@@ -228,13 +237,18 @@ pub fn report_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     use crate::report::html::{Figure, ReportInput, render};
     let lang = report_lang(&t.subject)?;
-    let charts = if opts.plots { crate::report::charts::all(t, a, lang, opts.norms.as_ref())? } else { Vec::new() };
+    let charts = if opts.plots {
+        span(|| "report:charts".into(), || crate::report::charts::all(t, a, lang, opts.norms.as_ref()))?
+    } else {
+        Vec::new()
+    };
     let figures: Vec<Figure> = charts
         .iter()
         .map(|c| Figure { name: c.name, title_key: c.title_key, png: &c.png, width: c.width, height: c.height })
         .collect();
     let params = report_params(opts, lang);
-    let html = render(&ReportInput { metrics: m, figures: &figures, params: &params, lang });
+    let html =
+        span(|| "report:html".into(), || render(&ReportInput { metrics: m, figures: &figures, params: &params, lang }));
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(charts.len() + 1);
     files.push(("report.html".into(), html.into_bytes()));
     files.extend(charts.into_iter().map(|c| (format!("{}.png", c.name), c.png)));

@@ -194,6 +194,8 @@ pub fn all(t: &Trial, a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Resul
                 .and_then(|(png, h)| chart("markers", "chart.timeline.title", Some(png), (timeline::WIDTH, h))))
         },
     ];
-    let done: Vec<Result<Option<Chart>, Error>> = jobs.par_iter().map(|job| job()).collect();
+    const NAMES: [&str; 6] = ["angles", "spatiotemporal", "foot_strike", "emg", "hq", "markers"];
+    let done: Vec<Result<Option<Chart>, Error>> =
+        jobs.par_iter().zip(NAMES).map(|(job, name)| crate::trace::span(|| format!("chart {name}"), job)).collect();
     done.into_iter().filter_map(Result::transpose).collect()
 }
