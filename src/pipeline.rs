@@ -115,12 +115,26 @@ pub struct Analysis {
 /// Run the analysis stages on a cleaned trial (pure: the imbalance side-cars
 /// were read with the trial, [`Trial::sidecars`]).
 pub fn analyze_trial(t: &Trial, o: &crate::events::EventOptions) -> Analysis {
-    let events = span(|| "events".into(), || crate::events::detect(t, o));
-    let foot_strikes = span(|| "footstrike".into(), || crate::footstrike::analyze(t, &events));
-    let strides = span(|| "strides".into(), || crate::spatiotemporal::strides(t, &events, &foot_strikes));
-    let (angles, angle_notes) = span(|| "angles".into(), || crate::angles::compute(t));
+    // Three independent branches on the pool (issue 8: one trial uses the
+    // idle threads): events → foot strikes → strides; the joint angles; the
+    // EMG envelopes. Each is a pure function of the trial, so the result does
+    // not depend on which thread ran what.
+    let ((events, foot_strikes, strides), ((angles, angle_notes), emg_prepared)) = rayon::join(
+        || {
+            let events = span(|| "events".into(), || crate::events::detect(t, o));
+            let foot_strikes = span(|| "footstrike".into(), || crate::footstrike::analyze(t, &events));
+            let strides = span(|| "strides".into(), || crate::spatiotemporal::strides(t, &events, &foot_strikes));
+            (events, foot_strikes, strides)
+        },
+        || {
+            rayon::join(
+                || span(|| "angles".into(), || crate::angles::compute(t)),
+                || span(|| "emg:envelopes".into(), || crate::imbalance::emg_prepare(t, &t.sidecars)),
+            )
+        },
+    );
     let angle_cycles = angles.as_ref().map(|a| crate::angles::cycles::cut(a, &strides));
-    let emg = span(|| "emg".into(), || crate::imbalance::emg_evidence(t, &strides, &t.sidecars));
+    let emg = span(|| "emg:cycles".into(), || emg_prepared.map(|p| crate::imbalance::emg::finish(t, &strides, p)));
     let imbalance = span(
         || "imbalance".into(),
         || crate::imbalance::assess(t, &strides, angle_cycles.as_ref(), events.mode, emg.as_ref(), &t.sidecars),
@@ -156,27 +170,36 @@ pub fn analyze_one(spec: &TrialSpec, opts: &AnalyzeOptions) -> Result<summary::R
         out.gait_profile = crate::norms::gait_profile(c, n);
     }
     let dir = opts.out.join(&t.id);
-    output::write_atomic(&dir.join("metrics.json"), &m.to_json())?;
-    if !m.events.is_empty() {
-        output::write_atomic(&dir.join("events.csv"), &metrics::events_csv(&m))?;
-    }
-    if !a.strides.is_empty() {
-        output::write_atomic(&dir.join("strides.csv"), &metrics::strides_csv(&t, &a))?;
-    }
-    if let Some(ang) = &a.angles {
-        output::write_atomic(&dir.join("angles.csv"), &metrics::angles_csv(&t, ang))?;
-    }
-    if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.cycles.iter().flatten().any(|v| !v.is_empty())) {
-        output::write_atomic(&dir.join("cycles.csv"), &metrics::cycles_csv(c))?;
-    }
-    if let Some(c) = a.angle_cycles.as_ref().filter(|c| c.strides.iter().any(|v| !v.is_empty())) {
-        output::write_atomic(&dir.join("stride_cycles.csv"), &metrics::stride_cycles_csv(&t, c))?;
-    }
-    if !opts.tables_only {
-        let files = span(|| "report".into(), || report_files(&t, &a, &m, opts))?;
+    // The tables are built and written while the charts render (issue 8);
+    // each file is written whole or not at all, in this order, and a write
+    // error is the first in this order, tables before the report.
+    let cycles = a.angle_cycles.as_ref().filter(|c| c.cycles.iter().flatten().any(|v| !v.is_empty()));
+    let stride_cycles = a.angle_cycles.as_ref().filter(|c| c.strides.iter().any(|v| !v.is_empty()));
+    type Table<'a> = Option<(&'static str, Box<dyn Fn() -> Vec<u8> + Sync + 'a>)>;
+    let tables: [Table; 6] = [
+        Some(("metrics.json", Box::new(|| m.to_json()))),
+        (!m.events.is_empty()).then(|| ("events.csv", Box::new(|| metrics::events_csv(&m)) as _)),
+        (!a.strides.is_empty()).then(|| ("strides.csv", Box::new(|| metrics::strides_csv(&t, &a)) as _)),
+        a.angles.as_ref().map(|ang| ("angles.csv", Box::new(|| metrics::angles_csv(&t, ang)) as _)),
+        cycles.map(|c| ("cycles.csv", Box::new(|| metrics::cycles_csv(c)) as _)),
+        stride_cycles.map(|c| ("stride_cycles.csv", Box::new(|| metrics::stride_cycles_csv(&t, c)) as _)),
+    ];
+    let write_tables = || -> Result<(), Error> {
+        let built: Vec<(&str, Vec<u8>)> = tables.par_iter().flatten().map(|(name, f)| (*name, f())).collect();
+        built.iter().try_for_each(|(name, bytes)| output::write_atomic(&dir.join(name), bytes))
+    };
+    let render = || (!opts.tables_only).then(|| span(|| "report".into(), || report_files(&t, &a, &m, opts)));
+    let (written, report) = rayon::join(|| span(|| "write:tables".into(), write_tables), render);
+    written?;
+    if let Some(files) = report {
+        let files = files?;
         span(
             || "write:report".into(),
-            || files.iter().try_for_each(|(name, bytes)| output::write_atomic(&dir.join(name), bytes)),
+            || {
+                let r: Vec<Result<(), Error>> =
+                    files.par_iter().map(|(name, bytes)| output::write_atomic(&dir.join(name), bytes)).collect();
+                r.into_iter().collect::<Result<(), Error>>()
+            },
         )?;
     }
     Ok(summary::Row {

@@ -511,6 +511,15 @@ pub fn analyze(t: &Trial, strides: &[Stride], o: &EmgOptions) -> Option<EmgImbal
 /// (fraction of MVC; Konrad 2005, The ABC of EMG; SENIAM); otherwise by the
 /// trial's peak, with a note naming the channels without MVC.
 pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInputs) -> Option<EmgImbalance> {
+    prepare(t, o, inp).map(|p| finish(t, strides, p))
+}
+
+/// The part of the EMG evidence that needs no gait events: each hamstring
+/// and quadriceps channel's envelope, normalised (trial peak or MVC), with
+/// its notes. [`finish`] cuts it into strides. Split from [`analyze_with`]
+/// so that a trial's envelopes are filtered while its events are detected
+/// (issue 8); `prepare` then `finish` is exactly `analyze_with`.
+pub fn prepare(t: &Trial, o: &EmgOptions, inp: &EmgInputs) -> Option<EmgPrepared> {
     let mut notes = Vec::new();
     let mut raw = Vec::new();
     let label_of = |name: &str| -> String {
@@ -572,7 +581,7 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
     if mvc {
         normaliser = f64::NAN;
     }
-    let mut channels: Vec<EmgChannel> = raw
+    let channels: Vec<EmgChannel> = raw
         .into_par_iter()
         .zip(mvc_peaks)
         .map(|((ch, group, side, muscle, env, band, peak), mvc_peak)| {
@@ -593,6 +602,23 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
             }
         })
         .collect();
+    Some(EmgPrepared { channels, normaliser, mvc, notes })
+}
+
+/// Normalised envelopes of a trial before they are cut into strides
+/// ([`prepare`]).
+#[derive(Debug, Clone)]
+pub struct EmgPrepared {
+    channels: Vec<EmgChannel>,
+    normaliser: f64,
+    mvc: bool,
+    notes: Vec<String>,
+}
+
+/// Cut the prepared envelopes into the trial's strides and draw the side
+/// evidence: cycles, H:Q ratios, co-contraction, timing ([`analyze_with`]).
+pub fn finish(t: &Trial, strides: &[Stride], p: EmgPrepared) -> EmgImbalance {
+    let EmgPrepared { mut channels, normaliser, mvc, mut notes } = p;
     let mut sides = Vec::new();
     for side in [Some(Side::Left), Some(Side::Right), None] {
         let idx: Vec<usize> = (0..channels.len()).filter(|&i| channels[i].side == side).collect();
@@ -722,7 +748,7 @@ pub fn analyze_with(t: &Trial, strides: &[Stride], o: &EmgOptions, inp: &EmgInpu
         }
         _ => (None, None),
     };
-    Some(EmgImbalance { channels, sides, left_right_ratio, symmetry_index_pct, normaliser, mvc, notes })
+    EmgImbalance { channels, sides, left_right_ratio, symmetry_index_pct, normaliser, mvc, notes }
 }
 
 /// `imbalance.emg` of `metrics.json` (README, "Output contract").

@@ -88,11 +88,17 @@ impl SideCars {
 /// The EMG evidence with the side-cars' channel map and MVC recording
 /// (pure); read errors of the side-cars are left to [`assess`]'s notes.
 pub fn emg_evidence(t: &Trial, strides: &[Stride], sc: &SideCars) -> Option<emg::EmgImbalance> {
+    emg_prepare(t, sc).map(|p| emg::finish(t, strides, p))
+}
+
+/// The strides-free part of [`emg_evidence`] ([`emg::prepare`]): the
+/// envelopes, with the side-cars' channel map and MVC recording.
+pub fn emg_prepare(t: &Trial, sc: &SideCars) -> Option<emg::EmgPrepared> {
     let inputs = emg::EmgInputs {
         channel_map: sc.channel_map.as_ref().and_then(|r| r.as_ref().ok()),
         mvc: sc.mvc.as_ref().and_then(|r| r.as_ref().ok()).map(|(_, a)| a.as_slice()),
     };
-    emg::analyze_with(t, strides, &emg::EmgOptions::default(), &inputs)
+    emg::prepare(t, &emg::EmgOptions::default(), &inputs)
 }
 
 /// Draw the evidence together (pure): kinematics and symmetry from the
