@@ -509,7 +509,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
     let start = std::time::Instant::now();
     use std::io::IsTerminal;
     let progress = gaitline::batch::Progress::new(specs.len(), !a.quiet && std::io::stderr().is_terminal());
-    let mut outcomes = gaitline::batch::run(&specs, &opts, &progress);
+    let mut outcomes = gaitline::trace::span(|| "batch".into(), || gaitline::batch::run(&specs, &opts, &progress));
     if let Some(anon) = &opts.anonymize {
         for (o, s) in outcomes.iter_mut().zip(&specs) {
             anon.scrub_outcome(o, s);
@@ -531,7 +531,7 @@ fn analyze(a: AnalyzeArgs) -> ExitCode {
             }
         }
     }
-    if let Err(e) = pipeline::write_summary(&opts.out, &outcomes) {
+    if let Err(e) = gaitline::trace::span(|| "write:summary".into(), || pipeline::write_summary(&opts.out, &outcomes)) {
         eprintln!("gaitline: {e}");
         return ExitCode::from(1);
     }
