@@ -225,3 +225,58 @@ fn bad_batch_flags_are_usage_errors() {
     let o = run(&["merge", "--out", "x"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// One trial whose stages run in parallel (events, angles and EMG envelopes
+/// as branches; tables written while the charts render; issue 8) writes the
+/// same bytes on one thread and on two, and `GAITLINE_TRACE=1` only adds
+/// span lines to stderr: the demo runner has markers, a static trial, force
+/// plates, EMG and a dynamometer table, so every branch has work.
+#[test]
+fn one_trial_is_the_same_on_one_and_two_threads_and_traced() {
+    let d = tmpdir("trace");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let files: Vec<String> = ["runner_imbalance.txt", "runner_imbalance_forces.txt", "runner_imbalance_emg.txt"]
+        .iter()
+        .map(|f| s(&data.join(f)))
+        .collect();
+    let run_with = |out: &Path, jobs: &str, trace: bool| {
+        let mut c = bin();
+        c.arg("analyze").args(&files).args(["--out", &s(out), "--jobs", jobs, "--quiet"]);
+        c.env_remove("GAITLINE_TRACE");
+        if trace {
+            c.env("GAITLINE_TRACE", "1");
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let (one, two) = (d.join("one"), d.join("two"));
+    let quiet = run_with(&one, "1", false);
+    let traced = run_with(&two, "2", true);
+    let (a, b) = (tree(&one), tree(&two));
+    assert!(a.keys().any(|p| p.extension().is_some_and(|e| e == "png")), "charts drawn");
+    assert!(a == b, "one and two threads (traced) wrote different files");
+    assert!(!quiet.contains("trace "), "no trace without GAITLINE_TRACE: {quiet}");
+    // Each span: "trace <start> <end> <dur> ms <thread> <name>", end >= start.
+    let spans: Vec<(f64, f64, String)> = traced
+        .lines()
+        .filter_map(|l| l.strip_prefix("trace "))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let (t0, t1): (f64, f64) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+            assert!(t1 >= t0 && f[3] == "ms", "{l}");
+            (t0, t1, f[5..].join(" "))
+        })
+        .collect();
+    for want in
+        ["load runner_imbalance", "events", "angles", "emg:envelopes", "emg:cycles", "chart angles", "write:report"]
+    {
+        assert!(spans.iter().any(|s| s.2 == want), "no span {want:?} in {traced}");
+    }
+    // The stages nest in the order of the data flow.
+    let at = |name: &str| spans.iter().find(|s| s.2 == name).unwrap();
+    assert!(at("events").1 <= at("emg:cycles").0 && at("emg:envelopes").1 <= at("emg:cycles").0);
+    assert!(at("load runner_imbalance").1 <= at("events").0 && at("emg:cycles").1 <= at("write:report").0);
+    let _ = std::fs::remove_dir_all(&d);
+}
