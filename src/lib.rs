@@ -14,6 +14,7 @@ pub mod events;
 pub mod filter;
 pub mod footstrike;
 pub mod group;
+pub mod heap;
 pub mod imbalance;
 pub mod io;
 pub mod model;

@@ -214,6 +214,7 @@ fn clean_options(c: &CommonArgs) -> Result<(CleanOptions, Option<Format>), Strin
 
 fn main() -> ExitCode {
     gaitline::trace::start();
+    gaitline::heap::tune();
     let cli = Cli::parse();
     match cli.command {
         // `cargo run --release` with no arguments: analyse data/ into reports/.
