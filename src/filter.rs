@@ -208,73 +208,209 @@ impl Butterworth {
         if n < 2 {
             return x.to_vec();
         }
-        let pad = self.padlen().min(n - 1);
-        let mut ext = Vec::with_capacity(n + 2 * pad);
-        for i in (1..=pad).rev() {
-            ext.push(2.0 * x[0] - x[i]);
-        }
-        ext.extend_from_slice(x);
-        for i in 1..=pad {
-            ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
-        }
-        let zi = self.step_state();
-        self.run(&mut ext, &zi);
-        ext.reverse();
-        self.run(&mut ext, &zi);
-        ext.reverse();
-        ext[pad..pad + n].to_vec()
+        let mut ext = Vec::new();
+        let pad = self.run_lanes([x], &mut ext);
+        ext[pad..pad + n].iter().map(|v| v[0]).collect()
     }
 
     /// Filter each run of finite samples on its own; NaN samples stay NaN and
     /// no run sees another's data (gaps are never bridged).
     pub fn filtfilt_gaps(&self, x: &[f64]) -> Vec<f64> {
-        let mut out = vec![f64::NAN; x.len()];
+        let mut out = vec![Vec::new()];
+        self.filtfilt_gaps_many(&[x], &mut out);
+        out.pop().unwrap_or_default()
+    }
+
+    /// [`Butterworth::filtfilt`] of several channels at once: `outputs[c]` is
+    /// set to the filtered `inputs[c]` (resized to its length; the buffers are
+    /// the caller's, so they can be reused). Channels of equal length are
+    /// filtered four at a time, interleaved (`[f64; 4]` per sample), which
+    /// hides the latency of the recursion; each channel's arithmetic is the
+    /// same, in the same order, as [`Butterworth::filtfilt`] on it alone, so
+    /// the results are bit for bit the same.
+    ///
+    /// # Panics
+    /// If `outputs` is shorter than `inputs`.
+    pub fn filtfilt_many(&self, inputs: &[&[f64]], outputs: &mut [Vec<f64>]) {
+        let segs: Vec<Segment> = (0..inputs.len()).map(|c| (c, 0, inputs[c].len())).collect();
+        for (c, x) in inputs.iter().enumerate() {
+            outputs[c].clear();
+            outputs[c].resize(x.len(), 0.0);
+        }
+        self.run_segments(inputs, segs, outputs);
+    }
+
+    /// [`Butterworth::filtfilt_gaps`] of several channels at once: every run
+    /// of finite samples filtered on its own (NaN stays NaN), runs with the
+    /// same start and end in different channels (the x, y, z of a marker, or
+    /// markers seen over the same frames) four at a time as in
+    /// [`Butterworth::filtfilt_many`]; bit for bit the results of
+    /// [`Butterworth::filtfilt_gaps`] per channel.
+    ///
+    /// # Panics
+    /// If `outputs` is shorter than `inputs`.
+    pub fn filtfilt_gaps_many(&self, inputs: &[&[f64]], outputs: &mut [Vec<f64>]) {
+        let mut segs = Vec::new();
+        for (c, x) in inputs.iter().enumerate() {
+            outputs[c].clear();
+            outputs[c].resize(x.len(), f64::NAN);
+            let mut i = 0;
+            while i < x.len() {
+                if !x[i].is_finite() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < x.len() && x[i].is_finite() {
+                    i += 1;
+                }
+                segs.push((c, start, i));
+            }
+        }
+        self.run_segments(inputs, segs, outputs);
+    }
+
+    /// Filter the segments `(channel, start, end)` of `inputs` into the same
+    /// places of `outputs` (already sized), segments of the same span four,
+    /// two or one at a time.
+    fn run_segments(&self, inputs: &[&[f64]], mut segs: Vec<Segment>, outputs: &mut [Vec<f64>]) {
+        // Group equal spans (the order within a group does not change any
+        // result: each lane is computed on its own).
+        segs.sort_unstable_by_key(|&(c, a, b)| (a, b, c));
+        let mut ext4: Vec<[f64; 4]> = Vec::new();
+        let mut ext2: Vec<[f64; 2]> = Vec::new();
+        let mut ext1: Vec<[f64; 1]> = Vec::new();
         let mut i = 0;
-        while i < x.len() {
-            if !x[i].is_finite() {
-                i += 1;
+        while i < segs.len() {
+            let (_, a, b) = segs[i];
+            let mut j = i;
+            while j < segs.len() && segs[j].1 == a && segs[j].2 == b {
+                j += 1;
+            }
+            let group = &segs[i..j];
+            i = j;
+            if b - a < 2 {
+                for &(c, a, b) in group {
+                    outputs[c][a..b].copy_from_slice(&inputs[c][a..b]);
+                }
                 continue;
             }
-            let start = i;
-            while i < x.len() && x[i].is_finite() {
-                i += 1;
+            let n = b - a;
+            let mut chunks = group.chunks_exact(4);
+            for q in &mut chunks {
+                let pad = self.run_lanes(std::array::from_fn(|l| &inputs[q[l].0][a..b]), &mut ext4);
+                for (l, s) in q.iter().enumerate() {
+                    for (o, v) in outputs[s.0][a..b].iter_mut().zip(&ext4[pad..pad + n]) {
+                        *o = v[l];
+                    }
+                }
             }
-            out[start..i].copy_from_slice(&self.filtfilt(&x[start..i]));
+            let rest = chunks.remainder();
+            let mut pairs = rest.chunks_exact(2);
+            for q in &mut pairs {
+                let pad = self.run_lanes([&inputs[q[0].0][a..b], &inputs[q[1].0][a..b]], &mut ext2);
+                for (l, s) in q.iter().enumerate() {
+                    for (o, v) in outputs[s.0][a..b].iter_mut().zip(&ext2[pad..pad + n]) {
+                        *o = v[l];
+                    }
+                }
+            }
+            for s in pairs.remainder() {
+                let pad = self.run_lanes([&inputs[s.0][a..b]], &mut ext1);
+                for (o, v) in outputs[s.0][a..b].iter_mut().zip(&ext1[pad..pad + n]) {
+                    *o = v[0];
+                }
+            }
         }
-        out
+    }
+
+    /// scipy's `sosfiltfilt` of `L` channels of one length `n ≥ 2`,
+    /// interleaved: `ext` is filled with the odd extensions (`padlen`
+    /// shortened to `n − 1`), run forward and then backward through the
+    /// cascade, each section started in its step steady state times the first
+    /// sample of the pass; returns the pad, the filtered channels are
+    /// `ext[pad..pad + n]`. Per lane and per sample the operations are those
+    /// of a section-by-section pass over one channel (`y = b0·x + z0`,
+    /// `z0 = b1·x − a1·y + z1`, `z1 = b2·x − a2·y`), in the same order, and
+    /// Rust does not fuse them into FMAs, so every lane equals one channel
+    /// filtered alone, bit for bit; the sections run sample by sample (one
+    /// pass over the data) and the backward pass walks the buffer in reverse
+    /// instead of reversing it.
+    fn run_lanes<const L: usize>(&self, xs: [&[f64]; L], ext: &mut Vec<[f64; L]>) -> usize {
+        let n = xs[0].len();
+        debug_assert!(n >= 2 && xs.iter().all(|x| x.len() == n));
+        let pad = self.padlen().min(n - 1);
+        ext.clear();
+        ext.reserve(n + 2 * pad);
+        let first: [f64; L] = std::array::from_fn(|l| xs[l][0]);
+        let last: [f64; L] = std::array::from_fn(|l| xs[l][n - 1]);
+        for i in (1..=pad).rev() {
+            ext.push(std::array::from_fn(|l| 2.0 * first[l] - xs[l][i]));
+        }
+        ext.extend((0..n).map(|i| std::array::from_fn(|l| xs[l][i])));
+        for i in 1..=pad {
+            ext.push(std::array::from_fn(|l| 2.0 * last[l] - xs[l][n - 1 - i]));
+        }
+        let zi = self.step_state();
+        let ns = self.sos.len();
+        let mut sos = [[0.0; 6]; MAX_SECTIONS];
+        sos[..ns].copy_from_slice(&self.sos);
+        let sos = &sos[..ns];
+        let start = |x0: [f64; L]| -> [[[f64; L]; 2]; MAX_SECTIONS] {
+            let mut z = [[[0.0; L]; 2]; MAX_SECTIONS];
+            for (zs, zi) in z.iter_mut().zip(&zi[..ns]) {
+                for l in 0..L {
+                    zs[0][l] = zi[0] * x0[l];
+                    zs[1][l] = zi[1] * x0[l];
+                }
+            }
+            z
+        };
+        #[inline(always)]
+        fn step<const L: usize>(sos: &[[f64; 6]], z: &mut [[[f64; L]; 2]; MAX_SECTIONS], v: &mut [f64; L]) {
+            let mut xin = *v;
+            for (s, zs) in sos.iter().zip(z.iter_mut()) {
+                let mut y = [0.0; L];
+                for l in 0..L {
+                    y[l] = s[0] * xin[l] + zs[0][l];
+                    zs[0][l] = s[1] * xin[l] - s[4] * y[l] + zs[1][l];
+                    zs[1][l] = s[2] * xin[l] - s[5] * y[l];
+                }
+                xin = y;
+            }
+            *v = xin;
+        }
+        let mut z = start(ext[0]);
+        for v in ext.iter_mut() {
+            step(sos, &mut z, v);
+        }
+        let mut z = start(ext[ext.len() - 1]);
+        for v in ext.iter_mut().rev() {
+            step(sos, &mut z, v);
+        }
+        pad
     }
 
     /// Per-section steady state for a unit step (scipy `sosfilt_zi`).
-    fn step_state(&self) -> Vec<[f64; 2]> {
+    fn step_state(&self) -> [[f64; 2]; MAX_SECTIONS] {
         let mut scale = 1.0;
-        self.sos
-            .iter()
-            .map(|s| {
-                let g = (s[0] + s[1] + s[2]) / (1.0 + s[4] + s[5]);
-                let z1 = s[2] - s[5] * g;
-                let z0 = s[1] - s[4] * g + z1;
-                let zi = [scale * z0, scale * z1];
-                scale *= g;
-                zi
-            })
-            .collect()
-    }
-
-    /// Run the cascade in place, each section's state started at `zi × x[0]`.
-    fn run(&self, x: &mut [f64], zi: &[[f64; 2]]) {
-        let x0 = x[0];
-        for (s, z) in self.sos.iter().zip(zi) {
-            let (mut z0, mut z1) = (z[0] * x0, z[1] * x0);
-            for v in x.iter_mut() {
-                let xin = *v;
-                let y = s[0] * xin + z0;
-                z0 = s[1] * xin - s[4] * y + z1;
-                z1 = s[2] * xin - s[5] * y;
-                *v = y;
-            }
+        let mut out = [[0.0; 2]; MAX_SECTIONS];
+        for (s, o) in self.sos.iter().zip(out.iter_mut()) {
+            let g = (s[0] + s[1] + s[2]) / (1.0 + s[4] + s[5]);
+            let z1 = s[2] - s[5] * g;
+            let z0 = s[1] - s[4] * g + z1;
+            *o = [scale * z0, scale * z1];
+            scale *= g;
         }
+        out
     }
 }
+
+/// A run of one channel's samples: (channel, start, end exclusive).
+type Segment = (usize, usize, usize);
+
+/// Most second-order sections of a design (orders 1 to 10).
+const MAX_SECTIONS: usize = 5;
 
 /// Derivative by central differences (one-sided at the ends of each run of
 /// finite samples, like numpy's `gradient`); NaN where a sample is missing or
@@ -301,14 +437,26 @@ pub fn derivative(x: &[f64], rate_hz: f64) -> Vec<f64> {
 
 /// Filter the three coordinates of a trajectory, each around its gaps.
 pub fn filter_xyz(xyz: &[[f64; 3]], f: &Butterworth) -> Vec<[f64; 3]> {
-    let mut out = vec![[f64::NAN; 3]; xyz.len()];
-    for c in 0..3 {
-        let col: Vec<f64> = xyz.iter().map(|p| p[c]).collect();
-        for (o, v) in out.iter_mut().zip(f.filtfilt_gaps(&col)) {
-            o[c] = v;
-        }
-    }
-    out
+    filter_xyz_many(&[xyz], f).pop().unwrap_or_default()
+}
+
+/// [`filter_xyz`] of several trajectories at once: all their coordinates go
+/// through one [`Butterworth::filtfilt_gaps_many`] (four channels at a time),
+/// so each result is bit for bit `filter_xyz` of that trajectory.
+pub fn filter_xyz_many(tracks: &[&[[f64; 3]]], f: &Butterworth) -> Vec<Vec<[f64; 3]>> {
+    let cols: Vec<Vec<f64>> =
+        tracks.iter().flat_map(|t| (0..3).map(move |c| t.iter().map(|p| p[c]).collect())).collect();
+    let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+    let mut outs = vec![Vec::new(); cols.len()];
+    f.filtfilt_gaps_many(&refs, &mut outs);
+    tracks
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let [x, y, z] = [&outs[3 * k], &outs[3 * k + 1], &outs[3 * k + 2]];
+            (0..t.len()).map(|i| [x[i], y[i], z[i]]).collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -359,5 +507,153 @@ mod tests {
         assert!(Butterworth::lowpass(0, 6.0, 100.0).is_err());
         assert!(Butterworth::lowpass(2, 50.0, 100.0).is_err());
         assert!(Butterworth::lowpass(2, -1.0, 100.0).is_err());
+    }
+
+    /// The filter as it was before the lanes (section by section, reversing
+    /// the buffer): the reference the interleaved kernel must equal bit for bit.
+    fn reference_filtfilt(f: &Butterworth, x: &[f64]) -> Vec<f64> {
+        let n = x.len();
+        if n < 2 {
+            return x.to_vec();
+        }
+        let pad = f.padlen().min(n - 1);
+        let mut ext = Vec::with_capacity(n + 2 * pad);
+        for i in (1..=pad).rev() {
+            ext.push(2.0 * x[0] - x[i]);
+        }
+        ext.extend_from_slice(x);
+        for i in 1..=pad {
+            ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
+        }
+        let zi = f.step_state();
+        let run = |x: &mut [f64]| {
+            let x0 = x[0];
+            for (s, z) in f.sos.iter().zip(&zi) {
+                let (mut z0, mut z1) = (z[0] * x0, z[1] * x0);
+                for v in x.iter_mut() {
+                    let xin = *v;
+                    let y = s[0] * xin + z0;
+                    z0 = s[1] * xin - s[4] * y + z1;
+                    z1 = s[2] * xin - s[5] * y;
+                    *v = y;
+                }
+            }
+        };
+        run(&mut ext);
+        ext.reverse();
+        run(&mut ext);
+        ext.reverse();
+        ext[pad..pad + n].to_vec()
+    }
+
+    fn reference_gaps(f: &Butterworth, x: &[f64]) -> Vec<f64> {
+        let mut out = vec![f64::NAN; x.len()];
+        let mut i = 0;
+        while i < x.len() {
+            if !x[i].is_finite() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < x.len() && x[i].is_finite() {
+                i += 1;
+            }
+            out[start..i].copy_from_slice(&reference_filtfilt(f, &x[start..i]));
+        }
+        out
+    }
+
+    /// xorshift64*: reproducible pseudo-random numbers in [0, 1).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    #[test]
+    fn many_channels_equal_one_channel_at_a_time_bit_for_bit() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut designs = Vec::new();
+        for order in 1..=10 {
+            designs.push(Butterworth::lowpass(order, 6.0 + order as f64, 100.0).unwrap());
+            designs.push(Butterworth::highpass(order, 20.0, 1000.0).unwrap());
+            designs.push(Butterworth::zero_lag(order, 12.0, 150.0).unwrap());
+        }
+        let mut checked = 0;
+        for (k, f) in designs.iter().enumerate() {
+            // 1 to 11 channels (4-, 2- and 1-lane groups), lengths 0 to 300,
+            // some of equal length, with random gaps in some channels.
+            let channels = 1 + k % 11;
+            let len = (rng.next() * 300.0) as usize;
+            let inputs: Vec<Vec<f64>> = (0..channels)
+                .map(|c| {
+                    let n = if c % 3 == 2 { (rng.next() * 300.0) as usize } else { len };
+                    let gappy = c % 2 == 1;
+                    (0..n)
+                        .map(|i| {
+                            if gappy && rng.next() < 0.03 {
+                                f64::NAN
+                            } else {
+                                1e3 * (rng.next() - 0.5) + (i as f64 * 0.1).sin() * 50.0
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
+            let mut out = vec![vec![7.0; 3]; channels];
+            f.filtfilt_gaps_many(&refs, &mut out);
+            for (x, y) in inputs.iter().zip(&out) {
+                assert_eq!(bits(y), bits(&reference_gaps(f, x)), "design {k}, {} samples", x.len());
+                assert_eq!(bits(&f.filtfilt_gaps(x)), bits(y));
+                checked += 1;
+            }
+            // Without gaps: filtfilt_many and filtfilt against the reference.
+            let clean: Vec<Vec<f64>> = inputs.iter().map(|x| x.iter().map(|v| v.max(-1e9)).collect()).collect();
+            let refs: Vec<&[f64]> = clean.iter().map(Vec::as_slice).collect();
+            f.filtfilt_many(&refs, &mut out);
+            for (x, y) in clean.iter().zip(&out) {
+                assert_eq!(bits(y), bits(&reference_filtfilt(f, x)), "design {k}, {} samples", x.len());
+                assert_eq!(bits(&f.filtfilt(x)), bits(y));
+            }
+        }
+        assert_eq!(checked, (0..designs.len()).map(|k| 1 + k % 11).sum::<usize>());
+    }
+
+    #[test]
+    fn filter_xyz_many_equals_filter_xyz_per_track() {
+        let mut rng = Rng(42);
+        let f = Butterworth::zero_lag(2, 6.0, 100.0).unwrap();
+        let tracks: Vec<Vec<[f64; 3]>> = (0..5)
+            .map(|k| {
+                (0..200 + 7 * (k % 2))
+                    .map(|i| {
+                        if k == 3 && (50..60).contains(&i) {
+                            [f64::NAN; 3]
+                        } else {
+                            [rng.next(), rng.next() + i as f64 * 0.01, rng.next()]
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[[f64; 3]]> = tracks.iter().map(Vec::as_slice).collect();
+        let many = filter_xyz_many(&refs, &f);
+        for (t, m) in tracks.iter().zip(&many) {
+            for c in 0..3 {
+                let col: Vec<f64> = t.iter().map(|p| p[c]).collect();
+                let got: Vec<f64> = m.iter().map(|p| p[c]).collect();
+                assert_eq!(bits(&got), bits(&reference_gaps(&f, &col)));
+            }
+        }
+        assert!(many[3][55][0].is_nan() && many[3][49][0].is_finite());
     }
 }

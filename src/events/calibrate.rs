@@ -106,17 +106,42 @@ fn cost(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], b: i64, w: i64) -> Option<f64> {
     (count as i64 > w).then(|| sum / count as f64)
 }
 
+/// The calibrated frame of a strike at frame `centre`: the best fit of the
+/// mean template `m` within ± `r` frames, refined by a parabola, plus the
+/// templates' mean sub-frame offset, rounded; `None` when no shift fits (or
+/// the best is on the edge of the search, or before frame 0).
+fn shift(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], tps: &[(Side, f64)], centre: usize, w: i64, r: i64) -> Option<usize> {
+    let total = |b: i64| cost(sig, m, b, w);
+    let centre = centre as i64;
+    let costs: Vec<(i64, f64)> = (centre - r..=centre + r).filter_map(|b| total(b).map(|c| (b, c))).collect();
+    let &(best, cbest) = costs.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
+    // A minimum on the edge of the search is no match.
+    if best == centre - r || best == centre + r {
+        return None;
+    }
+    let at = |b: i64| costs.iter().find(|x| x.0 == b).map(|x| x.1);
+    let frac = match (at(best - 1), at(best + 1)) {
+        (Some(l), Some(h)) if l + h - 2.0 * cbest > 0.0 => 0.5 * (l - h) / (l + h - 2.0 * cbest),
+        _ => 0.0,
+    };
+    // The templates' sub-frame offset of the plate instant from their frame.
+    let off = tps.iter().map(|(_, c0)| c0 - c0.round()).sum::<f64>() / tps.len() as f64;
+    let t = (best as f64 + frac + off).round();
+    (t >= 0.0).then_some(t as usize)
+}
+
 /// Move the kinematic foot strikes of `events` to the pattern of the plate
 /// contacts' strikes. Returns the number of contacts used.
 pub fn calibrate(k: &Kinematics, time0_s: f64, events: &mut [Event], contacts: &[Contact]) -> usize {
     let rate = k.rate_hz;
     let w = (WINDOW_S * rate).round().max(2.0) as i64;
     let r = (SEARCH_S * rate).round().max(2.0) as i64;
-    let sigs = SIDES.map(|s| signals(k, s));
     let usable: Vec<&Contact> = contacts.iter().filter(|c| c.complete).collect();
     if usable.is_empty() {
         return 0;
     }
+    let (left, right) = rayon::join(|| signals(k, Side::Left), || signals(k, Side::Right));
+    let sigs = [left, right];
     let templates = |s: Side, kind: EventKind| -> Vec<(Side, f64)> {
         let of = |side: Side| -> Vec<(Side, f64)> {
             usable
@@ -137,30 +162,28 @@ pub fn calibrate(k: &Kinematics, time0_s: f64, events: &mut [Event], contacts: &
         let m = (!tps.is_empty()).then(|| mean_template(&sigs, &tps, w));
         (tps, m)
     });
-    for e in events.iter_mut().filter(|e| e.source == Source::Kinematic && e.kind == EventKind::FootStrike) {
-        let si = super::kinematic::side_index(e.side);
-        let Some(sig) = &sigs[si] else { continue };
-        let (tps, Some(m)) = &per_side[si] else { continue };
-        let total = |b: i64| cost(sig, m, b, w);
-        let centre = e.index as i64;
-        let costs: Vec<(i64, f64)> = (centre - r..=centre + r).filter_map(|b| total(b).map(|c| (b, c))).collect();
-        let Some(&(best, cbest)) = costs.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else { continue };
-        // A minimum on the edge of the search is no match.
-        if best == centre - r || best == centre + r {
-            continue;
-        }
-        let at = |b: i64| costs.iter().find(|x| x.0 == b).map(|x| x.1);
-        let frac = match (at(best - 1), at(best + 1)) {
-            (Some(l), Some(h)) if l + h - 2.0 * cbest > 0.0 => 0.5 * (l - h) / (l + h - 2.0 * cbest),
-            _ => 0.0,
-        };
-        // The templates' sub-frame offset of the plate instant from their frame.
-        let off = tps.iter().map(|(_, c0)| c0 - c0.round()).sum::<f64>() / tps.len() as f64;
-        let t = (best as f64 + frac + off).round();
-        if t >= 0.0 && (t as usize) < k.frames() {
-            e.index = t as usize;
-            e.time_s = time0_s + e.index as f64 / rate;
-        }
+    // Each strike moves on its own side's signals and template: one rayon
+    // task per side, the new frames applied afterwards (the same whatever
+    // the thread).
+    let moved = |si: usize| -> Vec<(usize, usize)> {
+        let Some(sig) = &sigs[si] else { return Vec::new() };
+        let (tps, Some(m)) = &per_side[si] else { return Vec::new() };
+        events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.source == Source::Kinematic
+                    && e.kind == EventKind::FootStrike
+                    && super::kinematic::side_index(e.side) == si
+            })
+            .filter_map(|(ei, e)| Some((ei, shift(sig, m, tps, e.index, w, r)?)))
+            .filter(|&(_, t)| t < k.frames())
+            .collect()
+    };
+    let (ml, mr) = rayon::join(|| moved(0), || moved(1));
+    for (ei, t) in ml.into_iter().chain(mr) {
+        events[ei].index = t;
+        events[ei].time_s = time0_s + t as f64 / rate;
     }
     usable.len()
 }

@@ -22,6 +22,7 @@ use crate::clean::presets::{Landmark, LandmarkKind as K};
 use crate::filter::{self, LowPass};
 use crate::model::Side;
 use crate::trial::Trial;
+use std::sync::OnceLock;
 
 /// Filtered foot and pelvis trajectories of a trial (canonical frame).
 #[derive(Debug, Clone)]
@@ -36,7 +37,12 @@ pub struct Kinematics {
     /// Per side (left, right), per frame: inside a foot-speed stance phase.
     /// Computed once, on first use ([`Kinematics::lower_foot`] asks for it per
     /// force-plate contact).
-    down: std::sync::OnceLock<[Vec<bool>; 2]>,
+    down: OnceLock<[Vec<bool>; 2]>,
+    /// Per side: [`Kinematics::ground_speeds`], computed once (the stance
+    /// phases, the walking strikes and the plate calibration all ask for them).
+    speeds: [OnceLock<Option<[Vec<f64>; 2]>>; 2],
+    /// Per side: [`Kinematics::stance_velocity`], computed once.
+    ground_v: [OnceLock<Option<f64>>; 2],
 }
 
 /// One foot's heel and forefoot markers, filtered, and derived signals.
@@ -96,75 +102,180 @@ fn percentile(v: &[f64], p: f64) -> f64 {
     *s.select_nth_unstable_by(i, f64::total_cmp).1
 }
 
-fn mean_of(tracks: &[&Vec<[f64; 3]>], n: usize) -> Vec<[f64; 3]> {
+/// Per frame the mean of the tracks' points, NaN where any track's point is
+/// not finite (or there are no tracks).
+fn mean_of(tracks: &[&[[f64; 3]]], n: usize) -> Vec<[f64; 3]> {
+    let k = tracks.len() as f64;
     (0..n)
         .map(|i| {
-            let pts: Vec<[f64; 3]> = tracks.iter().map(|t| t[i]).filter(|p| p.iter().all(|v| v.is_finite())).collect();
-            if pts.len() < tracks.len() || pts.is_empty() {
+            if tracks.is_empty() || !tracks.iter().all(|t| t[i].iter().all(|v| v.is_finite())) {
                 return [f64::NAN; 3];
             }
-            let k = pts.len() as f64;
-            [0, 1, 2].map(|a| pts.iter().map(|p| p[a]).sum::<f64>() / k)
+            [0, 1, 2].map(|a| tracks.iter().map(|t| t[i][a]).sum::<f64>() / k)
         })
         .collect()
 }
 
+/// How a signal is made from its raw marker tracks: one track as it is, or
+/// the per-frame mean of several ([`mean_of`]).
+enum Recipe<'a> {
+    One(&'a [[f64; 3]]),
+    Mean(Vec<&'a [[f64; 3]]>),
+}
+
+impl<'a> Recipe<'a> {
+    fn tracks(&self) -> Vec<&'a [[f64; 3]]> {
+        match self {
+            Recipe::One(t) => vec![*t],
+            Recipe::Mean(v) => v.clone(),
+        }
+    }
+
+    /// The signal from the (filtered) `tracks`, in the order of [`Recipe::tracks`].
+    fn make(&self, mut tracks: Vec<Vec<[f64; 3]>>, n: usize) -> Vec<[f64; 3]> {
+        match self {
+            Recipe::One(_) => tracks.pop().unwrap_or_default(),
+            Recipe::Mean(_) => mean_of(&tracks.iter().map(Vec::as_slice).collect::<Vec<_>>(), n),
+        }
+    }
+}
+
+/// The tracks of the pelvis centre: both PSIS averaged, else the sacral
+/// marker, else the mean of the ASIS and PSIS present; `None` when none is.
+fn pelvis_recipe(t: &Trial) -> Option<Recipe<'_>> {
+    let raw = |l: Landmark| t.landmark(l).map(|m| m.xyz.as_slice());
+    let psis = SIDES.map(|s| raw(Landmark::new(s, K::Psis)));
+    if let [Some(a), Some(b)] = psis {
+        return Some(Recipe::Mean(vec![a, b]));
+    }
+    if let Some(s) = raw(Landmark::mid(K::Sacrum)) {
+        return Some(Recipe::One(s));
+    }
+    let asis = SIDES.map(|s| raw(Landmark::new(s, K::Asis)));
+    let all: Vec<&[[f64; 3]]> = asis.iter().chain(psis.iter()).flatten().copied().collect();
+    (!all.is_empty()).then_some(Recipe::Mean(all))
+}
+
+/// The heel track and the forefoot recipe of one foot: the toe marker, else
+/// the toe tip, else the mean of the first and fifth metatarsal heads, else
+/// the second, else the fifth.
+fn foot_recipe(t: &Trial, s: Side) -> Option<(&[[f64; 3]], Recipe<'_>)> {
+    let raw = |k: K| t.landmark(Landmark::new(s, k)).map(|m| m.xyz.as_slice());
+    let heel = raw(K::Heel)?;
+    let toe = raw(K::Toe)
+        .or_else(|| raw(K::ToeTip))
+        .map(Recipe::One)
+        .or_else(|| Some(Recipe::Mean(vec![raw(K::Mt1)?, raw(K::Mt5)?])))
+        .or_else(|| raw(K::Mt2).or_else(|| raw(K::Mt5)).map(Recipe::One))?;
+    Some((heel, toe))
+}
+
+/// The tracks filtered with `bw` (four coordinates at a time,
+/// [`filter::filter_xyz_many`]), or copied when there is no filter.
+fn filtered(tracks: &[&[[f64; 3]]], bw: Option<&filter::Butterworth>) -> Vec<Vec<[f64; 3]>> {
+    match bw {
+        Some(b) => filter::filter_xyz_many(tracks, b),
+        None => tracks.iter().map(|t| t.to_vec()).collect(),
+    }
+}
+
+/// One foot from its recipe: heel and forefoot filtered, ground levels and
+/// clearance.
+fn make_foot(recipe: Option<(&[[f64; 3]], Recipe<'_>)>, bw: Option<&filter::Butterworth>, n: usize) -> Option<Foot> {
+    let (heel, toe) = recipe?;
+    let mut tracks = toe.tracks();
+    tracks.insert(0, heel);
+    let mut f = filtered(&tracks, bw);
+    let heel = f.remove(0);
+    let toe = toe.make(f, n);
+    let zh: Vec<f64> = heel.iter().map(|p| p[2]).collect();
+    let zt: Vec<f64> = toe.iter().map(|p| p[2]).collect();
+    let ground = [percentile(&zh, 5.0), percentile(&zt, 5.0)];
+    let clearance = (0..n).map(|i| (zh[i] - ground[0]).min(zt[i] - ground[1])).collect();
+    Some(Foot { heel, toe, ground, clearance })
+}
+
+/// The pelvis centre from its recipe, filtered; NaN without pelvis markers.
+fn make_pelvis(recipe: Option<Recipe<'_>>, bw: Option<&filter::Butterworth>, n: usize) -> Vec<[f64; 3]> {
+    match recipe {
+        Some(r) => r.make(filtered(&r.tracks(), bw), n),
+        None => vec![[f64::NAN; 3]; n],
+    }
+}
+
 impl Kinematics {
     /// Filter the foot and pelvis markers of `t` with `filter`. `None` when
-    /// the trial has no foot markers on either side.
+    /// the trial has no foot markers on either side. The two feet and the
+    /// pelvis are filtered as rayon tasks (each the same whatever the thread).
     pub fn new(t: &Trial, filter: LowPass, notes: &mut Vec<String>) -> Option<Kinematics> {
+        let bw = Self::design(t, filter, notes)?;
+        let n = t.frames;
+        let (left, (right, pelvis)) = rayon::join(
+            || make_foot(foot_recipe(t, Side::Left), bw.as_ref(), n),
+            || {
+                rayon::join(
+                    || make_foot(foot_recipe(t, Side::Right), bw.as_ref(), n),
+                    || make_pelvis(pelvis_recipe(t), bw.as_ref(), n),
+                )
+            },
+        );
+        Self::assemble(t, filter, [left, right], pelvis)
+    }
+
+    /// [`Kinematics::new`] without the pelvis (NaN in its place, of the length
+    /// it will have): all that the stance phases, the flight fraction and the
+    /// running mode need. [`Kinematics::pelvis_of`] fills it in.
+    pub fn feet_only(t: &Trial, filter: LowPass, notes: &mut Vec<String>) -> Option<Kinematics> {
+        let bw = Self::design(t, filter, notes)?;
+        let n = t.frames;
+        let (left, right) = rayon::join(
+            || make_foot(foot_recipe(t, Side::Left), bw.as_ref(), n),
+            || make_foot(foot_recipe(t, Side::Right), bw.as_ref(), n),
+        );
+        let len = match pelvis_recipe(t) {
+            Some(Recipe::One(s)) => s.len(),
+            _ => n,
+        };
+        Self::assemble(t, filter, [left, right], vec![[f64::NAN; 3]; len])
+    }
+
+    /// The pelvis centre of `t` filtered with `filter` (unfiltered when the
+    /// filter cannot be designed), as [`Kinematics::new`] makes it: in the
+    /// `pelvis` of [`Kinematics::feet_only`] it makes that equal to `new`.
+    pub fn pelvis_of(t: &Trial, filter: LowPass) -> Vec<[f64; 3]> {
+        let bw = filter.design(t.rate_hz).ok();
+        make_pelvis(pelvis_recipe(t), bw.as_ref(), t.frames)
+    }
+
+    /// The filter at the trial's rate (`Some(None)`: unfilterable, noted);
+    /// `None` when the trial is too short or has no rate.
+    fn design(t: &Trial, filter: LowPass, notes: &mut Vec<String>) -> Option<Option<filter::Butterworth>> {
         if t.frames < 10 || !t.rate_hz.is_finite() {
             return None;
         }
-        let bw = match filter.design(t.rate_hz) {
+        Some(match filter.design(t.rate_hz) {
             Ok(b) => Some(b),
             Err(e) => {
                 notes.push(format!("markers not filtered: {e}"));
                 None
             }
-        };
-        let track = |l: Landmark| -> Option<Vec<[f64; 3]>> {
-            let m = t.landmark(l)?;
-            Some(match &bw {
-                Some(b) => filter::filter_xyz(&m.xyz, b),
-                None => m.xyz.clone(),
-            })
-        };
-        let n = t.frames;
-        let pelvis = {
-            let sacrum = track(Landmark::mid(K::Sacrum));
-            let psis = [Side::Left, Side::Right].map(|s| track(Landmark::new(s, K::Psis)));
-            let asis = [Side::Left, Side::Right].map(|s| track(Landmark::new(s, K::Asis)));
-            if let [Some(a), Some(b)] = &psis {
-                mean_of(&[a, b], n)
-            } else if let Some(s) = &sacrum {
-                s.clone()
-            } else {
-                let all: Vec<&Vec<[f64; 3]>> = asis.iter().chain(psis.iter()).flatten().collect();
-                if all.is_empty() { vec![[f64::NAN; 3]; n] } else { mean_of(&all, n) }
-            }
-        };
-        let feet = SIDES.map(|s| {
-            let heel = track(Landmark::new(s, K::Heel))?;
-            let toe = track(Landmark::new(s, K::Toe))
-                .or_else(|| track(Landmark::new(s, K::ToeTip)))
-                .or_else(|| {
-                    let a = track(Landmark::new(s, K::Mt1))?;
-                    let b = track(Landmark::new(s, K::Mt5))?;
-                    Some(mean_of(&[&a, &b], n))
-                })
-                .or_else(|| track(Landmark::new(s, K::Mt2)))
-                .or_else(|| track(Landmark::new(s, K::Mt5)))?;
-            let zh: Vec<f64> = heel.iter().map(|p| p[2]).collect();
-            let zt: Vec<f64> = toe.iter().map(|p| p[2]).collect();
-            let ground = [percentile(&zh, 5.0), percentile(&zt, 5.0)];
-            let clearance = (0..n).map(|i| (zh[i] - ground[0]).min(zt[i] - ground[1])).collect();
-            Some(Foot { heel, toe, ground, clearance })
-        });
+        })
+    }
+
+    fn assemble(t: &Trial, filter: LowPass, feet: [Option<Foot>; 2], pelvis: Vec<[f64; 3]>) -> Option<Kinematics> {
         if feet.iter().all(|f| f.is_none()) {
             return None;
         }
-        Some(Kinematics { rate_hz: t.rate_hz, time0_s: t.time0_s, pelvis, feet, filter, down: Default::default() })
+        Some(Kinematics {
+            rate_hz: t.rate_hz,
+            time0_s: t.time0_s,
+            pelvis,
+            feet,
+            filter,
+            down: Default::default(),
+            speeds: Default::default(),
+            ground_v: Default::default(),
+        })
     }
 
     pub fn foot(&self, s: Side) -> Option<&Foot> {
@@ -231,22 +342,30 @@ impl Kinematics {
 
     /// Zeni et al. 2008 events (walking).
     pub fn zeni(&self) -> Vec<Event> {
+        let mut out = self.zeni_events(true);
+        out.sort_by_key(|e| e.index);
+        out
+    }
+
+    /// Zeni's foot offs, and its strikes when `strikes` (per side: strikes,
+    /// then foot offs; unsorted).
+    fn zeni_events(&self, strikes: bool) -> Vec<Event> {
         let mut out = Vec::new();
         let min_dist = (0.35 * self.rate_hz).round() as usize;
         for s in SIDES {
             let Some(f) = self.foot(s) else { continue };
-            let rel =
-                |tr: &Vec<[f64; 3]>| -> Vec<f64> { tr.iter().zip(&self.pelvis).map(|(p, q)| p[0] - q[0]).collect() };
-            let heel = rel(&f.heel);
-            let toe: Vec<f64> = rel(&f.toe).iter().map(|v| -v).collect();
-            for i in peaks(&heel, min_dist, 0.3) {
-                out.push(self.event(s, EventKind::FootStrike, i));
+            let rel = |tr: &Vec<[f64; 3]>, neg: bool| -> Vec<f64> {
+                tr.iter().zip(&self.pelvis).map(|(p, q)| if neg { -(p[0] - q[0]) } else { p[0] - q[0] }).collect()
+            };
+            if strikes {
+                for i in peaks(&rel(&f.heel, false), min_dist, 0.3) {
+                    out.push(self.event(s, EventKind::FootStrike, i));
+                }
             }
-            for i in peaks(&toe, min_dist, 0.3) {
+            for i in peaks(&rel(&f.toe, true), min_dist, 0.3) {
                 out.push(self.event(s, EventKind::FootOff, i));
             }
         }
-        out.sort_by_key(|e| e.index);
         out
     }
 
@@ -273,7 +392,9 @@ impl Kinematics {
     /// sample09, whose TOE marker on the metatarsal heads rises as the toes
     /// extend in pre-swing.
     pub fn walking(&self) -> Vec<Event> {
-        let mut out: Vec<Event> = self.zeni().into_iter().filter(|e| e.kind == EventKind::FootOff).collect();
+        // Zeni's foot offs (its strikes are not used; the order is set by the
+        // sort by (frame, side, kind) below, equal keys being equal events).
+        let mut out = self.zeni_events(false);
         let n = self.frames();
         for s in SIDES {
             let Some(speed) = self.contact_speed(s) else { continue };
@@ -293,8 +414,8 @@ impl Kinematics {
     /// Speed of the contact point: the slower of heel and forefoot, relative
     /// to the ground under the stance foot.
     pub fn contact_speed(&self, s: Side) -> Option<Vec<f64>> {
-        let [sh, st] = self.ground_speeds(s)?;
-        Some(sh.iter().zip(&st).map(|(a, b)| a.min(*b)).collect())
+        let [sh, st] = self.speeds(s)?;
+        Some(sh.iter().zip(st).map(|(a, b)| a.min(*b)).collect())
     }
 
     /// Velocity of the ground under the stance foot along X (0 overground,
@@ -306,6 +427,10 @@ impl Kinematics {
     /// [`GROUND_BAND_M`] of its lowest level (robust 2nd percentile). Height
     /// picks the frames because a swing phase can hold a steady velocity too.
     pub fn stance_velocity(&self, s: Side) -> Option<f64> {
+        *self.ground_v[side_index(s)].get_or_init(|| self.compute_stance_velocity(s))
+    }
+
+    fn compute_stance_velocity(&self, s: Side) -> Option<f64> {
         let f = self.foot(s)?;
         let mid: Vec<f64> = f.heel.iter().zip(&f.toe).map(|(h, t)| 0.5 * (h[0] + t[0])).collect();
         let v = filter::derivative(&mid, self.rate_hz);
@@ -319,7 +444,8 @@ impl Kinematics {
         if on.len() < 8 {
             return None;
         }
-        on.sort_by(f64::total_cmp);
+        // Unstable is the same order: values equal under `total_cmp` are the same bits.
+        on.sort_unstable_by(f64::total_cmp);
         let k = on.len() / 4;
         let i = (0..on.len() - k).min_by(|&a, &b| (on[a + k] - on[a]).total_cmp(&(on[b + k] - on[b])))?;
         Some(0.5 * (on[i] + on[i + k]))
@@ -328,6 +454,21 @@ impl Kinematics {
     /// Speeds of the heel and toe markers relative to the ground under the
     /// stance foot (treadmill: relative to the belt).
     pub fn ground_speeds(&self, s: Side) -> Option<[Vec<f64>; 2]> {
+        self.speeds(s).cloned()
+    }
+
+    /// [`Kinematics::ground_speeds`], computed once per side.
+    fn speeds(&self, s: Side) -> Option<&[Vec<f64>; 2]> {
+        self.speeds[side_index(s)].get_or_init(|| self.compute_ground_speeds(s)).as_ref()
+    }
+
+    /// Compute the stance velocity and the ground speeds of both feet, one
+    /// side per rayon task (each value the same whatever the thread).
+    pub fn prepare(&self) {
+        rayon::join(|| self.speeds(Side::Left), || self.speeds(Side::Right));
+    }
+
+    fn compute_ground_speeds(&self, s: Side) -> Option<[Vec<f64>; 2]> {
         let f = self.foot(s)?;
         let vg = self.stance_velocity(s)?;
         let speed = |tr: &Vec<[f64; 3]>| -> Vec<f64> {
@@ -346,7 +487,7 @@ impl Kinematics {
     /// heel or forefoot, has stopped) and ends at the last frame the toe
     /// moves slower than `fo` × the peak speed.
     pub fn speed_phases(&self, s: Side, ic: f64, fo: f64) -> Vec<(usize, usize)> {
-        let Some([sh, st]) = self.ground_speeds(s) else { return Vec::new() };
+        let Some([sh, st]) = self.speeds(s) else { return Vec::new() };
         let n = sh.len();
         let smax: Vec<f64> = (0..n).map(|i| sh[i].max(st[i])).collect();
         let peak = percentile(&smax, 95.0);

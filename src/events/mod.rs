@@ -169,6 +169,50 @@ fn flight_fraction(k: &Kinematics) -> Option<f64> {
     Some(inner.iter().filter(|&&i| !down[0][i] && !down[1][i]).count() as f64 / inner.len() as f64)
 }
 
+/// The kinematics at the mode's filter, the flight fraction, the mode and the
+/// kinematic events (with the notes of the filter designs); `None` without
+/// foot markers. The feet are filtered at the running cutoff first (the mode
+/// needs only them); the pelvis is filtered at the mode's cutoff only.
+#[allow(clippy::type_complexity)]
+fn kinematic_events(
+    t: &Trial,
+    o: &EventOptions,
+) -> (Vec<String>, Option<(Kinematics, Option<f64>, Option<Mode>, Vec<Event>)>) {
+    let mut notes = Vec::new();
+    let Some(k0) = Kinematics::feet_only(t, o.run_filter, &mut notes) else { return (notes, None) };
+    k0.prepare();
+    let flight = flight_fraction(&k0);
+    let mode = flight.map(|f| if f >= 0.05 { Mode::Run } else { Mode::Walk });
+    let walk = match mode {
+        Some(Mode::Walk) => Kinematics::new(t, o.walk_filter, &mut notes),
+        _ => None,
+    };
+    let (kin, events) = match (mode, walk) {
+        (_, Some(kin)) => {
+            kin.prepare();
+            let events = kin.walking();
+            (kin, events)
+        }
+        (Some(Mode::Run), None) => {
+            // The running events need no pelvis: filter it meanwhile.
+            let (pelvis, events) = rayon::join(
+                || Kinematics::pelvis_of(t, o.run_filter),
+                || k0.foot_speed(kinematic::STANCE_IC, kinematic::STANCE_FO),
+            );
+            let mut kin = k0;
+            kin.pelvis = pelvis;
+            (kin, events)
+        }
+        (mode, None) => {
+            let mut kin = k0;
+            kin.pelvis = Kinematics::pelvis_of(t, o.run_filter);
+            let events = if mode == Some(Mode::Walk) { kin.walking() } else { Vec::new() };
+            (kin, events)
+        }
+    };
+    (notes, Some((kin, flight, mode, events)))
+}
+
 /// Detect the gait events of a trial.
 pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
     let mut notes = Vec::new();
@@ -182,27 +226,29 @@ pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
         kinematics: None,
         notes: Vec::new(),
     };
-    let Some(k0) = Kinematics::new(t, o.run_filter, &mut notes) else {
+    // The kinematic chain and the force plates do not meet before the
+    // contacts are given a foot: two rayon tasks, their notes joined in the
+    // order of a serial run.
+    let ((kin_notes, found), (plates, plate_notes)) = rayon::join(
+        || kinematic_events(t, o),
+        || {
+            let mut n = Vec::new();
+            let p = force::plates(t, &mut n);
+            (p, n)
+        },
+    );
+    notes.extend(kin_notes);
+    let Some((kin, flight, mode, mut events)) = found else {
         if !t.markers.is_empty() {
             notes.push("no foot markers (heel and toe) mapped: no gait events detected".into());
         }
         ge.notes = notes;
         return ge;
     };
-    ge.flight_fraction = flight_fraction(&k0);
-    let mode = ge.flight_fraction.map(|f| if f >= 0.05 { Mode::Run } else { Mode::Walk });
+    ge.flight_fraction = flight;
     ge.mode = mode;
-    let kin = match mode {
-        Some(Mode::Walk) => Kinematics::new(t, o.walk_filter, &mut notes).unwrap_or(k0),
-        _ => k0,
-    };
-    let mut events = match mode {
-        Some(Mode::Walk) => kin.walking(),
-        Some(Mode::Run) => kin.foot_speed(kinematic::STANCE_IC, kinematic::STANCE_FO),
-        None => Vec::new(),
-    };
+    notes.extend(plate_notes);
     // Force plates.
-    let plates = force::plates(t, &mut notes);
     let contacts = force::contacts(t, &plates, Some(&kin), o.force_threshold_n, &mut notes);
     if !contacts.is_empty() {
         let used = calibrate::calibrate(&kin, t.time0_s, &mut events, &contacts);
