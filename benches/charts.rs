@@ -73,6 +73,15 @@ fn short(g: &mut BenchmarkGroup<'_, WallTime>) {
 
 fn bench(c: &mut Criterion) {
     let en = i18n::get("en").expect("English strings");
+    // A quick table on a loaded machine: `GAITLINE_BENCH_CHARTS=a.txt,b.txt`
+    // (the files of one trial, e.g. the simulator's run or an RBDS trial)
+    // renders each chart `GAITLINE_BENCH_REPS` times (20) on this thread and
+    // `charts::all` (on the pool) as often, prints the minimum and median,
+    // then stops (`GAITLINE_BENCH_ONLY=markers`: that chart alone).
+    if let Ok(files) = std::env::var("GAITLINE_BENCH_CHARTS") {
+        render_table(&files, en);
+        return;
+    }
     let trials = [("walker", demo("walker")), ("runner_imbalance", demo("runner_imbalance"))];
     let current = PNG_SETTINGS;
     eprintln!("current settings: {current:?}");
@@ -158,6 +167,56 @@ fn bench(c: &mut Criterion) {
         }
     }
     g.finish();
+}
+
+/// Minimum and median of `reps` timings of `f`, ms.
+fn min_median(reps: u32, mut f: impl FnMut()) -> (f64, f64) {
+    let mut ms: Vec<f64> = (0..reps.max(1))
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    (ms[0], ms[ms.len() / 2])
+}
+
+/// See `GAITLINE_BENCH_CHARTS` in [`bench`].
+fn render_table(files: &str, en: &i18n::Lang) {
+    let files: Vec<PathBuf> = files.split(',').map(PathBuf::from).collect();
+    let spec = group_files(&files, None).0.into_iter().next().expect("one trial in GAITLINE_BENCH_CHARTS");
+    let t = load_trial(&spec, None, &CleanOptions::default()).expect("trial loads");
+    let a = analyze_trial(&t, &Default::default());
+    let reps: u32 = std::env::var("GAITLINE_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let all = charts::all(&t, &a, en, None).expect("charts");
+    let only = std::env::var("GAITLINE_BENCH_ONLY").ok();
+    let mut sum = 0.0;
+    for ch in all.iter().filter(|c| only.as_deref().is_none_or(|o| o == c.name)) {
+        let (min, med) = min_median(reps, || {
+            black_box(match ch.name {
+                "angles" => charts::angles_png(&a, en, None).expect("chart"),
+                "spatiotemporal" => charts::spatiotemporal_png(&a, en, None).expect("chart").map(|x| x.0),
+                "foot_strike" => charts::foot_strike_png(&t, &a, en).expect("chart"),
+                "emg" => charts::emg_png(&t, &a, en).expect("chart"),
+                "hq" => charts::hq_png(&a, en).expect("chart").map(|x| x.0),
+                _ => charts::timeline_png(&t, &a, en).expect("chart").map(|x| x.0),
+            });
+        });
+        sum += min;
+        eprintln!("{}/{}: min {min:.2} ms, median {med:.2} ms, {} B", spec.id, ch.name, ch.png.len());
+    }
+    if only.is_some() {
+        return;
+    }
+    let (min, med) = min_median(reps, || {
+        black_box(charts::all(&t, &a, en, None).expect("charts"));
+    });
+    eprintln!(
+        "{}/all ({} threads): min {min:.2} ms, median {med:.2} ms (sum of the charts' minima {sum:.2} ms)",
+        spec.id,
+        rayon::current_num_threads()
+    );
 }
 
 criterion_group!(benches, bench);

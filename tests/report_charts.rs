@@ -548,3 +548,37 @@ fn charts_are_palette_pngs_and_quantised_antialiasing_is_close_to_exact() {
         }
     }
 }
+
+/// Issue 8: chart text is drawn from a per-thread cache of rasterised
+/// glyphs (`draw::draw_text_cached`); the charts must be the same bytes as
+/// with plotters drawing (and rasterising) every character itself, in both
+/// languages (umlauts, German number notation) and with the norm band.
+#[test]
+fn cached_glyphs_draw_what_plotters_draws() {
+    let norms = norms_file(&demo("walker").1, "knee_flexion");
+    let mut glyph_charts = 0;
+    for id in ["walker", "runner_imbalance"] {
+        let (t, a) = demo(id);
+        for code in ["en", "de"] {
+            let lang = i18n::get(code).unwrap();
+            let each = || {
+                let mut out: Vec<(&str, Vec<u8>)> = Vec::new();
+                out.extend(charts::angles_png(&a, lang, Some(&norms)).unwrap().map(|p| ("angles", p)));
+                out.extend(charts::spatiotemporal_png(&a, lang, None).unwrap().map(|p| ("spatiotemporal", p.0)));
+                out.extend(charts::foot_strike_png(&t, &a, lang).unwrap().map(|p| ("foot_strike", p)));
+                out.extend(charts::emg_png(&t, &a, lang).unwrap().map(|p| ("emg", p)));
+                out.extend(charts::hq_png(&a, lang).unwrap().map(|p| ("hq", p.0)));
+                out.extend(charts::timeline_png(&t, &a, lang).unwrap().map(|p| ("markers", p.0)));
+                out
+            };
+            let plain = charts::with_plotters_text(each);
+            let cached = each();
+            assert_eq!(plain.len(), 6, "{id} {code}");
+            for ((name, p), (_, c)) in plain.iter().zip(&cached) {
+                assert!(p == c, "{id} {code} {name}: cached glyphs changed the PNG");
+                glyph_charts += 1;
+            }
+        }
+    }
+    assert_eq!(glyph_charts, 24);
+}

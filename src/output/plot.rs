@@ -107,16 +107,18 @@ pub struct Indexed {
 impl Indexed {
     /// The palette image of `rgb` (3 bytes a pixel, rows of `w` pixels), or
     /// `None` when it has more than 256 colours. One pass: a row equal to the
-    /// row above copies its indices (charts have many), a pixel equal to its
-    /// left neighbour costs a compare, another one a look-up in a
-    /// direct-mapped cache of 1,024 colours (the palette itself on a miss).
+    /// row above copies its indices (charts have many); within a row, a run
+    /// of pixels equal to its first one (background, axes, bars: most of a
+    /// chart) is found 8 bytes at a time (pixel `j` equals pixel `j − 1` iff
+    /// every byte equals the byte 3 before it) and filled with one index;
+    /// the first pixel of a run is looked up in a direct-mapped cache of
+    /// 1,024 colours (the palette itself on a miss).
     pub fn of(rgb: &[u8], w: usize) -> Option<Indexed> {
         const EMPTY: u32 = u32::MAX;
         let mut cache = [(EMPTY, 0u8); 1024];
         let mut palette: Vec<[u8; 3]> = Vec::new();
         let n = rgb.len() / 3;
         let mut indices = vec![0u8; n];
-        let (mut last, mut last_ix) = (EMPTY, 0u8);
         let w = if w == 0 { n.max(1) } else { w };
         for (y, row) in rgb[..n * 3].chunks(w * 3).enumerate() {
             let start = y * w;
@@ -124,29 +126,31 @@ impl Indexed {
                 indices.copy_within(start - w..start, start);
                 continue;
             }
-            for (ix_out, p) in indices[start..start + row.len() / 3].iter_mut().zip(row.chunks_exact(3)) {
+            let out = &mut indices[start..start + row.len() / 3];
+            let mut i = 0;
+            while i < out.len() {
+                let p = &row[i * 3..i * 3 + 3];
                 let c = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
-                if c != last {
-                    let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
-                    last_ix = if cache[slot].0 == c {
-                        cache[slot].1
-                    } else {
-                        let ix = match palette.iter().position(|q| *q == [p[0], p[1], p[2]]) {
-                            Some(i) => i,
-                            None => {
-                                if palette.len() == 256 {
-                                    return None;
-                                }
-                                palette.push([p[0], p[1], p[2]]);
-                                palette.len() - 1
+                let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+                let ix = if cache[slot].0 == c {
+                    cache[slot].1
+                } else {
+                    let ix = match palette.iter().position(|q| q == p) {
+                        Some(k) => k as u8,
+                        None => {
+                            if palette.len() == 256 {
+                                return None;
                             }
-                        };
-                        cache[slot] = (c, ix as u8);
-                        ix as u8
+                            palette.push([p[0], p[1], p[2]]);
+                            (palette.len() - 1) as u8
+                        }
                     };
-                    last = c;
-                }
-                *ix_out = last_ix;
+                    cache[slot] = (c, ix);
+                    ix
+                };
+                let end = run_end(row, i);
+                out[i..end].fill(ix);
+                i = end;
             }
         }
         Some(Indexed { palette, indices })
@@ -183,6 +187,26 @@ impl Indexed {
         }
         out
     }
+}
+
+/// The end (exclusive) of the run of pixels equal to pixel `i` of `row`
+/// (3 bytes a pixel): pixel `j` equals pixel `j − 1` iff each of its bytes
+/// equals the byte 3 before it, compared 8 bytes at a time.
+fn run_end(row: &[u8], i: usize) -> usize {
+    let mut k = i * 3 + 3;
+    while k + 8 <= row.len() {
+        let a = u64::from_le_bytes(row[k..k + 8].try_into().unwrap_or_default());
+        let b = u64::from_le_bytes(row[k - 3..k + 5].try_into().unwrap_or_default());
+        let d = a ^ b;
+        if d != 0 {
+            return (k + d.trailing_zeros() as usize / 8) / 3;
+        }
+        k += 8;
+    }
+    while k < row.len() && row[k] == row[k - 3] {
+        k += 1;
+    }
+    k / 3
 }
 
 /// The event timeline in English (see [`crate::report::charts::timeline_png`]):
@@ -290,6 +314,42 @@ mod tests {
         assert_eq!(ix.indices, naive);
         let png = encode_png(&rgb, w as u32, h as u32).unwrap();
         assert!(decode(&png).4 == rgb);
+    }
+
+    #[test]
+    fn runs_index_like_single_pixels() {
+        // Runs of 1-40 equal pixels (across row ends too), colours that
+        // differ in one channel only, widths around the 8-byte steps: the
+        // run scan must give what a pixel-by-pixel look-up gives.
+        let mut s = 99u32;
+        let mut next = |m: u32| {
+            s = s.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (s >> 8) % m
+        };
+        for (w, h) in [(1usize, 5usize), (2, 3), (3, 4), (5, 7), (8, 3), (11, 6), (64, 9), (1072, 4)] {
+            let mut rgb = Vec::new();
+            while rgb.len() < w * h * 3 {
+                let k = next(6) as u8;
+                let c = [200 + k, 200 + (k & 1), 200];
+                for _ in 0..1 + next(40) {
+                    rgb.extend_from_slice(&c);
+                }
+            }
+            rgb.truncate(w * h * 3);
+            let ix = Indexed::of(&rgb, w).unwrap();
+            let mut palette: Vec<[u8; 3]> = Vec::new();
+            let mut naive = Vec::new();
+            for p in rgb.chunks_exact(3) {
+                let c = [p[0], p[1], p[2]];
+                let i = palette.iter().position(|q| *q == c).unwrap_or_else(|| {
+                    palette.push(c);
+                    palette.len() - 1
+                });
+                naive.push(i as u8);
+            }
+            assert_eq!(ix.palette, palette, "{w}x{h}");
+            assert_eq!(ix.indices, naive, "{w}x{h}");
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::trial::Trial;
 
 pub use angles::{LAYOUT as ANGLE_LAYOUT, foot_off_pct};
 pub use bars::SI_FLAG_PCT;
-pub use draw::{AA_LEVELS, CUTOFF, FLAG, LEFT, NORM, RIGHT, with_exact_antialiasing};
+pub use draw::{AA_LEVELS, CUTOFF, FLAG, LEFT, NORM, RIGHT, with_exact_antialiasing, with_plotters_text};
 pub use emg::{PEAK_WINDOW as EMG_PEAK_WINDOW, WINDOW as EMG_WINDOW, normal_windows as emg_normal_windows, scale_pct};
 pub use strike::THRESHOLDS_DEG as STRIKE_THRESHOLDS_DEG;
 pub use timeline::Mark;

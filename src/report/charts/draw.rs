@@ -125,6 +125,220 @@ impl<'a> DrawingBackend for Canvas<'a> {
     ) -> Result<(), BackendError<'a>> {
         self.0.blit_bitmap(pos, size, src)
     }
+
+    /// Text in the embedded DejaVu Sans from [`glyphs`]' cache of rasterised
+    /// glyphs; other fonts as plotters draws them.
+    fn draw_text<TStyle: plotters_backend::BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        pos: plotters_backend::BackendCoord,
+    ) -> Result<(), BackendError<'a>> {
+        draw_text_cached(self, text, style, pos)
+    }
+}
+
+/// The pixels of `text` as plotters' default `DrawingBackend::draw_text`
+/// with its `ab_glyph` font data draws them (same pixels, coverages and
+/// order; `tests/report_charts.rs` compares the two), with every glyph
+/// rasterised once per thread, font and size ([`glyphs`]) instead of once
+/// per character drawn. Text rasterisation was a fifth of the charts' time.
+fn draw_text_cached<'a, TStyle: plotters_backend::BackendTextStyle>(
+    canvas: &mut Canvas<'a>,
+    text: &str,
+    style: &TStyle,
+    pos: plotters_backend::BackendCoord,
+) -> Result<(), BackendError<'a>> {
+    use plotters_backend::text_anchor::{HPos, VPos};
+    use plotters_backend::{BackendColor, DrawingErrorKind, FontStyle as Fs};
+    // [`bold`] is plotters' `FontDesc::style(Bold)` on the regular font,
+    // which keeps the regular font's data (plotters 0.3.7): the charts' bold
+    // labels are drawn, and measured, in DejaVu Sans regular. So is every
+    // style here; another font family goes through plotters.
+    if !matches!(style.style(), Fs::Normal | Fs::Bold)
+        || style.family().as_str() != "sans-serif"
+        || EXACT_TEXT.with(|e| e.get())
+    {
+        return draw_text_plain(canvas, text, style, pos);
+    }
+    let color = style.color();
+    if color.alpha == 0.0 {
+        return Ok(());
+    }
+    // As the default draw_text: the anchor from the layout box, then every
+    // pixel rotated by the transform and clipped to the canvas.
+    let ((min_x, min_y), (max_x, max_y)) =
+        style.layout_box(text).map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+    let (width, height) = (max_x - min_x, max_y - min_y);
+    let dx = match style.anchor().h_pos {
+        HPos::Left => 0,
+        HPos::Right => -width,
+        HPos::Center => -width / 2,
+    };
+    let dy = match style.anchor().v_pos {
+        VPos::Top => 0,
+        VPos::Center => -height / 2,
+        VPos::Bottom => -height,
+    };
+    let trans = style.transform();
+    let (w, h) = canvas.get_size();
+    // As plotters' `FontDataInternal::draw` (ab_glyph): the pen advances by
+    // kerning then the advance, in f32, and each glyph is placed at the
+    // pen's integer part.
+    let drawn = glyphs::with(style.size() as f32, |cache| {
+        let mut x_shift = 0f32;
+        let mut prev = None;
+        for c in text.chars() {
+            let (kern, g) = cache.next(prev, c);
+            if let Some(k) = kern {
+                x_shift += k;
+            }
+            prev = Some(g.id);
+            let xs = x_shift as i32;
+            for &(x, y, cov) in &g.pixels {
+                let (x, y) = trans.transform(x + xs + dx - min_x, y + g.y_shift + dy - min_y);
+                let (x, y) = (pos.0 + x, pos.1 + y);
+                if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
+                    let alpha = color.alpha * f64::from(cov);
+                    canvas.draw_pixel((x, y), BackendColor { alpha, rgb: color.rgb })?;
+                }
+            }
+            x_shift += g.advance;
+        }
+        Ok(())
+    });
+    drawn.unwrap_or_else(|| draw_text_plain(canvas, text, style, pos))
+}
+
+/// plotters' default `DrawingBackend::draw_text` (for fonts other than the
+/// embedded ones, and to check [`draw_text_cached`] against).
+fn draw_text_plain<'a, TStyle: plotters_backend::BackendTextStyle>(
+    canvas: &mut Canvas<'a>,
+    text: &str,
+    style: &TStyle,
+    pos: plotters_backend::BackendCoord,
+) -> Result<(), BackendError<'a>> {
+    use plotters_backend::DrawingErrorKind;
+    use plotters_backend::text_anchor::{HPos, VPos};
+    let color = style.color();
+    if color.alpha == 0.0 {
+        return Ok(());
+    }
+    let ((min_x, min_y), (max_x, max_y)) =
+        style.layout_box(text).map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
+    let (width, height) = (max_x - min_x, max_y - min_y);
+    let dx = match style.anchor().h_pos {
+        HPos::Left => 0,
+        HPos::Right => -width,
+        HPos::Center => -width / 2,
+    };
+    let dy = match style.anchor().v_pos {
+        VPos::Top => 0,
+        VPos::Center => -height / 2,
+        VPos::Bottom => -height,
+    };
+    let trans = style.transform();
+    let (w, h) = canvas.get_size();
+    let drawn = style.draw(text, (0, 0), |x, y, color| {
+        let (x, y) = trans.transform(x + dx - min_x, y + dy - min_y);
+        let (x, y) = (pos.0 + x, pos.1 + y);
+        if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 { canvas.draw_pixel((x, y), color) } else { Ok(()) }
+    });
+    match drawn {
+        Ok(r) => r,
+        Err(e) => Err(DrawingErrorKind::FontError(Box::new(e))),
+    }
+}
+
+thread_local! {
+    /// Set by [`with_plotters_text`]: draw text through plotters' own path.
+    static EXACT_TEXT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with chart text on this thread drawn by plotters' own text path
+/// (every glyph rasterised when drawn), to check that the glyph cache
+/// changes no pixel. Not for reports.
+pub fn with_plotters_text<T>(f: impl FnOnce() -> T) -> T {
+    EXACT_TEXT.with(|e| e.set(true));
+    let out = f();
+    EXACT_TEXT.with(|e| e.set(false));
+    out
+}
+
+/// Rasterised glyphs of the embedded DejaVu Sans, per thread, size and
+/// character, for the life of the thread: a report
+/// draws a few dozen distinct characters in four sizes thousands of times.
+mod glyphs {
+    use ab_glyph::{Font, FontRef, GlyphId, PxScaleFont, ScaleFont};
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    /// One glyph at one size: its id, advance, and its pixels with a
+    /// coverage > 0, as (x, y from the text's top, coverage) in the order
+    /// ab_glyph rasterises them.
+    pub struct Glyph {
+        pub id: GlyphId,
+        pub advance: f32,
+        pub y_shift: i32,
+        pub pixels: Vec<(i32, i32, f32)>,
+    }
+
+    pub struct Sized {
+        font: PxScaleFont<&'static FontRef<'static>>,
+        size: f32,
+        glyphs: HashMap<char, Glyph>,
+        kerns: HashMap<(GlyphId, GlyphId), f32>,
+    }
+
+    impl Sized {
+        /// The kerning after the glyph `prev` (if any) and the glyph of `c`.
+        pub fn next(&mut self, prev: Option<GlyphId>, c: char) -> (Option<f32>, &Glyph) {
+            let (font, size) = (&self.font, self.size);
+            let g = self.glyphs.entry(c).or_insert_with(|| {
+                let id = font.glyph_id(c);
+                let mut pixels = Vec::new();
+                let mut y_shift = 0;
+                if let Some(q) = font.outline_glyph(font.scaled_glyph(c)) {
+                    y_shift = (size / 2.0 + q.px_bounds().min.y) as i32;
+                    q.draw(|x, y, cov| {
+                        if cov != 0.0 {
+                            pixels.push((x as i32, y as i32, cov));
+                        }
+                    });
+                }
+                Glyph { id, advance: font.h_advance(id), y_shift, pixels }
+            });
+            let kern = prev.map(|p| *self.kerns.entry((p, g.id)).or_insert_with(|| font.kern(p, g.id)));
+            (kern, g)
+        }
+    }
+
+    /// The embedded DejaVu Sans (the bytes `output::plot::register_fonts`
+    /// gives plotters), `None` if it does not parse (then plotters draws).
+    fn font() -> Option<&'static FontRef<'static>> {
+        static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+        FONT.get_or_init(|| FontRef::try_from_slice(dejavu::sans::regular()).ok()).as_ref()
+    }
+
+    thread_local! {
+        static CACHE: RefCell<HashMap<u32, Sized>> = RefCell::new(HashMap::new());
+    }
+
+    /// `f` with the cache of the font at `size` px; `None` without the font.
+    pub fn with<T>(size: f32, f: impl FnOnce(&mut Sized) -> T) -> Option<T> {
+        let font = font()?;
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let s = c.entry(size.to_bits()).or_insert_with(|| Sized {
+                font: font.as_scaled(size),
+                size,
+                glyphs: HashMap::new(),
+                kerns: HashMap::new(),
+            });
+            Some(f(s))
+        })
+    }
 }
 
 /// A plotters error as a pipeline error.
