@@ -21,7 +21,7 @@ mod clinician;
 mod enc;
 mod patient;
 
-pub use enc::{base64, csp_script_hash, esc, sha256};
+pub use enc::{base64, base64_into, csp_script_hash, esc, sha256};
 
 use crate::output::metrics::Metrics;
 use crate::report::i18n::Lang;
@@ -155,13 +155,12 @@ pub(crate) fn side_word(l: &Lang, side: &str) -> String {
 /// The `<img>` of one figure, as a data URI.
 pub(crate) fn figure_html(s: &mut String, l: &Lang, f: &Figure, trial: &str) {
     let title = esc(&l.fill(f.title_key, &[("trial", trial)]));
+    s.push_str("<figure class=\"chart\"><img src=\"data:image/png;base64,");
+    base64_into(s, f.png);
     let _ = writeln!(
         s,
-        "<figure class=\"chart\"><img src=\"data:image/png;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{title}\">\
-         <figcaption>{title}</figcaption></figure>",
-        base64(f.png),
-        f.width,
-        f.height
+        "\" width=\"{}\" height=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
+        f.width, f.height
     );
 }
 

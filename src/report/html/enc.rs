@@ -27,19 +27,39 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 /// Base64 with the standard alphabet and `=` padding (RFC 4648 §4).
 pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
+    let mut out = String::new();
+    base64_into(&mut out, bytes);
+    out
+}
+
+/// [`base64`] appended to `out` (the report's PNG data URIs go straight into
+/// the page, without a string of their own): 192 input bytes at a time
+/// become 256 ASCII bytes in a stack buffer, appended at once; ~0.2 ms
+/// instead of ~0.4 ms for a trial's 280 kB of PNGs (issue 8).
+pub fn base64_into(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    let mut buf = [0u8; 256];
+    let mut blocks = bytes.chunks_exact(192);
+    for block in &mut blocks {
+        for (quad, t) in buf.chunks_exact_mut(4).zip(block.chunks_exact(3)) {
+            let n = (u32::from(t[0]) << 16) | (u32::from(t[1]) << 8) | u32::from(t[2]);
+            quad[0] = B64[(n >> 18) as usize & 63];
+            quad[1] = B64[(n >> 12) as usize & 63];
+            quad[2] = B64[(n >> 6) as usize & 63];
+            quad[3] = B64[n as usize & 63];
+        }
+        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+    }
+    let mut k = 0;
+    for chunk in blocks.remainder().chunks(3) {
         let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
+            buf[k] = if i <= chunk.len() { B64[((n >> (18 - 6 * i)) & 63) as usize] } else { b'=' };
+            k += 1;
         }
     }
-    out
+    out.push_str(std::str::from_utf8(&buf[..k]).unwrap_or_default());
 }
 
 /// SHA-256 digest (FIPS 180-4): the one implementation, in [`crate::privacy`]
@@ -79,6 +99,23 @@ mod tests {
             assert_eq!(base64(i.as_bytes()), o, "{i:?}");
         }
         assert_eq!(base64(&[0xfb, 0xff, 0xfe]), "+//+");
+        // Whole 192-byte blocks and every tail length against the bit-by-bit
+        // definition: 6 bits per character, MSB first, `=` per missing byte.
+        let data: Vec<u8> = (0..1000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for n in [0, 1, 2, 3, 191, 192, 193, 194, 383, 384, 385, 1000] {
+            let bits: Vec<bool> = data[..n].iter().flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1)).collect();
+            let mut want: String = bits
+                .chunks(6)
+                .map(|c| B64[(0..6).fold(0, |a, i| a << 1 | usize::from(c.get(i).copied().unwrap_or(false)))] as char)
+                .collect();
+            while want.len() % 4 != 0 {
+                want.push('=');
+            }
+            assert_eq!(base64(&data[..n]), want, "{n} bytes");
+            let mut out = String::from("x");
+            base64_into(&mut out, &data[..n]);
+            assert_eq!(out[1..], want);
+        }
         // A CSP hash of a known script (value from `openssl dgst -sha256 -binary | base64`).
         assert_eq!(csp_script_hash("abc"), "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='");
     }
