@@ -106,14 +106,58 @@ fn cost(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], b: i64, w: i64) -> Option<f64> {
     (count as i64 > w).then(|| sum / count as f64)
 }
 
+/// [`cost`] at the `L` shifts `b0..b0 + L` at once, when every lane's window
+/// lies inside the signal (`None` otherwise: then [`cost`] per shift). Each
+/// lane does the arithmetic of `cost` in its order, so the costs are the same
+/// bits; the lanes are independent, which the compiler vectorises (the
+/// search is most of the calibration: ± 0.1 s of shifts × ± 0.1 s of window
+/// × 4 signals per strike).
+fn costs_lanes<const L: usize>(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], b0: i64, w: i64) -> Option<[Option<f64>; L]> {
+    let n = sig[0].len() as i64;
+    if b0 - w < 0 || b0 + L as i64 - 1 + w >= n {
+        return None;
+    }
+    let (mut sum, mut count) = ([0.0; L], [0usize; L]);
+    for j in -w..=w {
+        let q0 = (b0 + j) as usize;
+        let mut d = [0.0; L];
+        for ch in 0..4 {
+            let mv = m[ch][(j + w) as usize];
+            let s = &sig[ch][q0..q0 + L];
+            for l in 0..L {
+                d[l] += (mv - s[l]).powi(2);
+            }
+        }
+        for l in 0..L {
+            // `sum` stays ≥ +0, so adding +0 for a non-finite `d` leaves it as it is.
+            let ok = d[l].is_finite();
+            sum[l] += if ok { d[l] } else { 0.0 };
+            count[l] += ok as usize;
+        }
+    }
+    Some(std::array::from_fn(|l| (count[l] as i64 > w).then(|| sum[l] / count[l] as f64)))
+}
+
 /// The calibrated frame of a strike at frame `centre`: the best fit of the
 /// mean template `m` within ± `r` frames, refined by a parabola, plus the
 /// templates' mean sub-frame offset, rounded; `None` when no shift fits (or
 /// the best is on the edge of the search, or before frame 0).
 fn shift(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], tps: &[(Side, f64)], centre: usize, w: i64, r: i64) -> Option<usize> {
-    let total = |b: i64| cost(sig, m, b, w);
+    const L: i64 = 8;
     let centre = centre as i64;
-    let costs: Vec<(i64, f64)> = (centre - r..=centre + r).filter_map(|b| total(b).map(|c| (b, c))).collect();
+    let mut costs: Vec<(i64, f64)> = Vec::with_capacity(2 * r as usize + 1);
+    let mut b0 = centre - r;
+    while b0 <= centre + r {
+        let lanes = costs_lanes::<{ L as usize }>(sig, m, b0, w);
+        for (l, b) in (b0..(b0 + L).min(centre + r + 1)).enumerate() {
+            let c = match &lanes {
+                Some(v) => v[l],
+                None => cost(sig, m, b, w),
+            };
+            costs.extend(c.map(|c| (b, c)));
+        }
+        b0 += L;
+    }
     let &(best, cbest) = costs.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
     // A minimum on the edge of the search is no match.
     if best == centre - r || best == centre + r {

@@ -170,7 +170,7 @@ fn foot_recipe(t: &Trial, s: Side) -> Option<(&[[f64; 3]], Recipe<'_>)> {
     Some((heel, toe))
 }
 
-/// The tracks filtered with `bw` (four coordinates at a time,
+/// The tracks filtered with `bw` (up to eight coordinates at a time,
 /// [`filter::filter_xyz_many`]), or copied when there is no filter.
 fn filtered(tracks: &[&[[f64; 3]]], bw: Option<&filter::Butterworth>) -> Vec<Vec<[f64; 3]>> {
     match bw {

@@ -28,6 +28,7 @@ pub mod kinematic;
 
 use crate::filter::LowPass;
 use crate::model::{self, Side};
+use crate::trace::span;
 use crate::trial::Trial;
 use kinematic::{Kinematics, SIDES};
 
@@ -230,11 +231,16 @@ pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
     // contacts are given a foot: two rayon tasks, their notes joined in the
     // order of a serial run.
     let ((kin_notes, found), (plates, plate_notes)) = rayon::join(
-        || kinematic_events(t, o),
+        || span(|| "events:kinematics".into(), || kinematic_events(t, o)),
         || {
-            let mut n = Vec::new();
-            let p = force::plates(t, &mut n);
-            (p, n)
+            span(
+                || "events:plates".into(),
+                || {
+                    let mut n = Vec::new();
+                    let p = force::plates(t, &mut n);
+                    (p, n)
+                },
+            )
         },
     );
     notes.extend(kin_notes);
@@ -249,9 +255,10 @@ pub fn detect(t: &Trial, o: &EventOptions) -> GaitEvents {
     ge.mode = mode;
     notes.extend(plate_notes);
     // Force plates.
-    let contacts = force::contacts(t, &plates, Some(&kin), o.force_threshold_n, &mut notes);
+    let contacts =
+        span(|| "events:contacts".into(), || force::contacts(t, &plates, Some(&kin), o.force_threshold_n, &mut notes));
     if !contacts.is_empty() {
-        let used = calibrate::calibrate(&kin, t.time0_s, &mut events, &contacts);
+        let used = span(|| "events:calibrate".into(), || calibrate::calibrate(&kin, t.time0_s, &mut events, &contacts));
         if used > 0 && events.iter().any(|e| e.source == Source::Kinematic) {
             notes.push(format!(
                 "kinematic foot strikes calibrated on {used} force-plate contact(s): moved to where the foot markers' pattern at the plates' strikes fits best"
