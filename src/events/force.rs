@@ -19,7 +19,7 @@
 
 use super::kinematic::Kinematics;
 use crate::clean::axes::LabAxes;
-use crate::filter::LowPass;
+use crate::filter::{Butterworth, LowPass};
 use crate::model::{ChannelKind, Side};
 use crate::trial::Trial;
 use rayon::prelude::*;
@@ -163,14 +163,37 @@ pub fn plates(t: &Trial, notes: &mut Vec<String>) -> Vec<PlateSignal> {
     }
     // One rayon task per plate (issue 8: idle cores of a small batch; the
     // global pool, so `--jobs` bounds it); plates kept in channel order.
-    let signals: Vec<Option<(bool, PlateSignal)>> =
-        groups.par_iter().map(|(key, parts)| plate(t, lab, key, parts)).collect();
+    let signals: Vec<(bool, PlateSignal, Option<Butterworth>)> = groups
+        .par_iter()
+        .map(|(key, parts)| plate(t, lab, key, parts))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
     let mut out: Vec<PlateSignal> = Vec::new();
-    for (unnamed, mut s) in signals.into_iter().flatten() {
+    let mut filters: Vec<(Butterworth, Vec<usize>)> = Vec::new();
+    for (unnamed, mut s, f) in signals {
         if unnamed {
             s.name = format!("plate {}", out.len() + 1);
         }
+        if let Some(f) = f {
+            match filters.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, v)) => v.push(out.len()),
+                None => filters.push((f, vec![out.len()])),
+            }
+        }
         out.push(s);
+    }
+    // The plates of one design filtered together (up to eight interleaved,
+    // `Butterworth::filtfilt_many`: each bit for bit `filtfilt` of its own).
+    for (f, members) in &filters {
+        let raw: Vec<Vec<f64>> = members.iter().map(|&i| std::mem::take(&mut out[i].fz)).collect();
+        let refs: Vec<&[f64]> = raw.iter().map(Vec::as_slice).collect();
+        let mut filtered = vec![Vec::new(); members.len()];
+        f.filtfilt_many(&refs, &mut filtered);
+        for (&i, fz) in members.iter().zip(filtered) {
+            out[i].fz = fz;
+        }
     }
     if !out.is_empty() {
         notes.push(format!(
@@ -182,10 +205,12 @@ pub fn plates(t: &Trial, notes: &mut Vec<String>) -> Vec<PlateSignal> {
     out
 }
 
-/// One plate's vertical force (filtered) and COP from its channels; `None`
-/// when the channels do not make a usable plate. The flag says the plate has
-/// no name of its own (its key is empty): [`plates`] numbers it.
-fn plate(t: &Trial, lab: &LabAxes, key: &str, parts: &Parts) -> Option<(bool, PlateSignal)> {
+/// One plate's vertical force (not yet filtered), COP and the filter its
+/// force needs (`None`: none can be designed, the force stays raw) from its
+/// channels; `None` when the channels do not make a usable plate. The flag
+/// says the plate has no name of its own (its key is empty): [`plates`]
+/// numbers it.
+fn plate(t: &Trial, lab: &LabAxes, key: &str, parts: &Parts) -> Option<(bool, PlateSignal, Option<Butterworth>)> {
     let [Some(fx), Some(fy), Some(fz)] = parts.f else { return None };
     let chans = [&t.analogs[fx], &t.analogs[fy], &t.analogs[fz]];
     let rate = chans[0].rate_hz;
@@ -203,10 +228,8 @@ fn plate(t: &Trial, lab: &LabAxes, key: &str, parts: &Parts) -> Option<(bool, Pl
         v.iter_mut().for_each(|x| *x = -*x);
     }
     let spec = LowPass { cutoff_hz: LowPass::FORCE.cutoff_hz.min(rate / 5.0), ..LowPass::FORCE };
-    let fz = match spec.design(rate) {
-        Ok(f) => f.filtfilt(&v),
-        Err(_) => v,
-    };
+    let filter = spec.design(rate).ok();
+    let fz = v;
     let cop = match parts.p {
         [Some(px), Some(py), Some(pz)] => {
             let p = [&t.analogs[px], &t.analogs[py], &t.analogs[pz]];
@@ -223,7 +246,7 @@ fn plate(t: &Trial, lab: &LabAxes, key: &str, parts: &Parts) -> Option<(bool, Pl
         None
     };
     let name = key.trim_matches('_').to_string();
-    Some((key.is_empty(), PlateSignal { name, rate_hz: rate, time0_s: chans[2].time0_s, fz, cop, side_hint }))
+    Some((key.is_empty(), PlateSignal { name, rate_hz: rate, time0_s: chans[2].time0_s, fz, cop, side_hint }, filter))
 }
 
 /// Contacts on every plate: vertical force above `threshold_n`.
