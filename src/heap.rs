@@ -15,7 +15,11 @@
 //!   from the heap and never give freed memory back (`M_TRIM_THRESHOLD`), so
 //!   later stages reuse pages earlier ones touched;
 //! - use one arena for all threads (`M_ARENA_MAX` = 1), so memory freed on
-//!   one thread is reused on the other;
+//!   one thread is reused on the other, and every thread allocates from the
+//!   heap advised below; only on machines with at most
+//!   `ONE_ARENA_MAX_CPUS` (4) CPUs, where one lock for all threads costs
+//!   little (measured on 2); with more, each thread keeps glibc's own arena
+//!   (and small pages);
 //! - grow the heap in one 256 MiB step (`M_TOP_PAD`; address space only,
 //!   pages are backed when touched) and advise transparent huge pages on it
 //!   (`madvise(MADV_HUGEPAGE)`, which glibc's own `glibc.malloc.hugetlb=1`
@@ -29,8 +33,8 @@
 //! nothing.
 //!
 //! The cost: freed memory is kept until the process exits (the CLI is short
-//! lived; a batch's heap stays at its peak), and all threads share one arena
-//! lock (glibc's per-thread cache still serves small blocks without it).
+//! lived; a batch's heap stays at its peak), and up to 4 threads share one
+//! arena lock (glibc's per-thread cache still serves small blocks without it).
 
 /// Apply the heap settings (see the module docs). Call once, before threads
 /// start. Returns whether the settings were applied.
@@ -49,6 +53,8 @@ mod imp {
     /// glibc's largest mmap threshold on 64-bit targets (`HEAP_MAX_SIZE / 2`).
     const MMAP_THRESHOLD: i32 = 32 << 20;
     const HUGE_PAGE: usize = 2 << 20;
+    /// One arena for all threads up to this many CPUs (see the module docs).
+    const ONE_ARENA_MAX_CPUS: usize = 4;
 
     pub fn tune() -> bool {
         // SAFETY: mallopt, sbrk(0), malloc/free and madvise are called before
@@ -56,7 +62,8 @@ mod imp {
         // is given whole pages of the heap's own mapping, which it may only
         // back with larger pages.
         unsafe {
-            let ok = libc::mallopt(libc::M_ARENA_MAX, 1) == 1
+            let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let ok = (cpus > ONE_ARENA_MAX_CPUS || libc::mallopt(libc::M_ARENA_MAX, 1) == 1)
                 && libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
                 && libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX) == 1
                 && libc::mallopt(libc::M_TOP_PAD, TOP_PAD as i32) == 1;

@@ -86,11 +86,12 @@ fn children_minflt() -> i64 {
     }
 }
 
-/// simrun: ~8,900 faults with glibc's defaults; ~5,400 with the malloc
-/// settings alone (transparent huge pages off) and ~1,000 with huge pages.
-/// Pinned loosely (at most 70 % of the default's), so that a machine without
-/// huge pages passes and a no-op `heap::tune` fails. The best of three runs
-/// each, taken around one child at a time.
+/// simrun on 2 CPUs: ~8,900 faults with glibc's defaults, ~5,400 with the
+/// malloc settings alone (transparent huge pages off), ~500-1,000 with huge
+/// pages; ~6,500 (0.72) with the thread arenas kept (more than 4 CPUs).
+/// Pinned loosely (at most 80 % of the default's), so that those machines
+/// pass and a no-op `heap::tune` fails. The best of three runs each, taken
+/// around one child at a time.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn heap_settings_cut_page_faults() {
@@ -108,6 +109,6 @@ fn heap_settings_cut_page_faults() {
     let [tuned, system] = best;
     eprintln!("simrun page faults: tuned heap {tuned}, glibc's defaults {system}");
     assert!(system > 3000, "glibc's default heap faulted only {system} pages: the trial is too small to tell");
-    assert!(tuned * 10 <= system * 7, "tuned heap: {tuned} page faults, glibc's defaults: {system}");
+    assert!(tuned * 10 <= system * 8, "tuned heap: {tuned} page faults, glibc's defaults: {system}");
     let _ = std::fs::remove_dir_all(&dir);
 }
