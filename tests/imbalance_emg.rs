@@ -428,3 +428,55 @@ fn an_mvc_recording_normalises_each_channel() {
     assert_eq!(specs[0].files, vec![dir.join("walker.csv")]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The grouped envelopes (eight channels interleaved through one filter
+/// pass, issue 8) are bit for bit the per-channel envelopes, for every group
+/// size 1..=9, with gaps (NaN runs at the start, inside and at the end), a
+/// channel too short for the filter and an empty one; and a rate too low for
+/// the band gives every channel the per-channel error.
+#[test]
+fn grouped_envelopes_equal_single_channel_envelopes_bit_for_bit() {
+    let o = EmgOptions::default();
+    let mut seed = 0x9e3779b97f4a7c15u64;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let mut chans: Vec<Vec<f64>> =
+        (0..9).map(|c| (0..3000 + 17 * c).map(|i| 1e-4 * rnd() + 2e-5 * ((i as f64) * 0.01).sin()).collect()).collect();
+    for v in &mut chans[1][..40] {
+        *v = f64::NAN;
+    }
+    for v in &mut chans[2][1000..1100] {
+        *v = f64::NAN;
+    }
+    let n = chans[3].len();
+    for v in &mut chans[3][n - 5..] {
+        *v = f64::NAN;
+    }
+    chans[4].truncate(1);
+    chans[5].clear();
+    for k in 1..=chans.len() {
+        let xs: Vec<&[f64]> = chans[..k].iter().map(Vec::as_slice).collect();
+        let many = emg::envelopes(&xs, 1000.0, &o);
+        assert_eq!(many.len(), k);
+        for (x, got) in xs.iter().zip(&many) {
+            let want = emg::envelope(x, 1000.0, &o);
+            match (&want, got) {
+                (Ok((w, wb)), Ok((g, gb))) => {
+                    assert_eq!(wb, gb);
+                    assert_eq!(w.len(), g.len());
+                    assert!(w.iter().zip(g).all(|(a, b)| a.to_bits() == b.to_bits()), "group of {k} differs");
+                }
+                (Err(w), Err(g)) => assert_eq!(w, g),
+                _ => panic!("group of {k}: {want:?} vs {got:?}"),
+            }
+        }
+    }
+    let xs: Vec<&[f64]> = chans[..3].iter().map(Vec::as_slice).collect();
+    for (x, got) in xs.iter().zip(emg::envelopes(&xs, 30.0, &o)) {
+        assert_eq!(emg::envelope(x, 30.0, &o).unwrap_err(), got.unwrap_err());
+    }
+}

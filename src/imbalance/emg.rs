@@ -311,6 +311,71 @@ pub fn envelope(x: &[f64], rate_hz: f64, o: &EmgOptions) -> Result<(Vec<f64>, Ba
     Ok((env.filtfilt_gaps(&y), (o.band_hz[0], upper)))
 }
 
+/// [`envelope`] of several channels sampled at the same rate, with the same
+/// results bit for bit: each filter runs over all channels at once
+/// ([`Butterworth::filtfilt_gaps_many`], up to eight interleaved), so the
+/// recursion's latency is shared (issue 8). A channel with fewer than two
+/// finite samples gets its own `Err`, as in [`envelope`].
+pub fn envelopes(xs: &[&[f64]], rate_hz: f64, o: &EmgOptions) -> Vec<Result<(Vec<f64>, Band), String>> {
+    let mut out: Vec<Result<(Vec<f64>, Band), String>> = Vec::with_capacity(xs.len());
+    let mut centred: Vec<Vec<f64>> = Vec::with_capacity(xs.len());
+    let mut live = Vec::with_capacity(xs.len());
+    for (i, x) in xs.iter().enumerate() {
+        let n_finite = x.iter().filter(|v| v.is_finite()).count();
+        if n_finite < 2 {
+            out.push(Err("no samples".into()));
+            continue;
+        }
+        let mean = x.iter().copied().filter(|v| v.is_finite()).sum::<f64>() / n_finite as f64;
+        centred.push(x.iter().map(|v| v - mean).collect());
+        live.push(i);
+        out.push(Ok((Vec::new(), (o.band_hz[0], None))));
+    }
+    if live.is_empty() {
+        return out;
+    }
+    let upper = o.band_hz[1].min(0.45 * rate_hz);
+    let upper = (upper > o.band_hz[0]).then_some(upper);
+    let filters = || -> Result<_, String> {
+        let hp = Butterworth::highpass(o.band_order, o.band_hz[0], rate_hz).map_err(|e| format!("high-pass: {e}"))?;
+        let lp = match upper {
+            Some(u) => Some(Butterworth::lowpass(o.band_order, u, rate_hz).map_err(|e| format!("low-pass: {e}"))?),
+            None => None,
+        };
+        let env =
+            Butterworth::lowpass(o.envelope_order, o.envelope_hz, rate_hz).map_err(|e| format!("envelope: {e}"))?;
+        Ok((hp, lp, env))
+    };
+    let (hp, lp, env) = match filters() {
+        Ok(f) => f,
+        Err(e) => {
+            for &i in &live {
+                out[i] = Err(e.clone());
+            }
+            return out;
+        }
+    };
+    let mut a: Vec<Vec<f64>> = vec![Vec::new(); live.len()];
+    let refs: Vec<&[f64]> = centred.iter().map(Vec::as_slice).collect();
+    hp.filtfilt_gaps_many(&refs, &mut a);
+    if let Some(lp) = &lp {
+        let refs: Vec<&[f64]> = a.iter().map(Vec::as_slice).collect();
+        lp.filtfilt_gaps_many(&refs, &mut centred);
+        std::mem::swap(&mut a, &mut centred);
+    }
+    for y in &mut a {
+        for v in y.iter_mut() {
+            *v = v.abs();
+        }
+    }
+    let refs: Vec<&[f64]> = a.iter().map(Vec::as_slice).collect();
+    env.filtfilt_gaps_many(&refs, &mut centred);
+    for (&i, e) in live.iter().zip(centred) {
+        out[i] = Ok((e, (o.band_hz[0], upper)));
+    }
+    out
+}
+
 /// Trapezoid integral of `f` over the 101-point window `[a %, b %]`
 /// (inclusive indices, unit spacing).
 fn trapz(f: &[f64], a: usize, b: usize) -> f64 {
@@ -540,10 +605,29 @@ pub fn prepare(t: &Trial, o: &EmgOptions, inp: &EmgInputs) -> Option<EmgPrepared
     // One rayon task per channel (issue 8: idle cores of a small batch; the
     // global pool, so `--jobs` bounds it): envelope and its peak (taken once);
     // results kept in channel order.
-    let envelopes: Vec<_> = used
+    // Channels of one rate are filtered together, up to eight at a time
+    // ([`envelopes`]); the groups are rayon tasks (issue 8: the idle cores of
+    // a small batch; the global pool, so `--jobs` bounds it). Results are
+    // bit for bit [`envelope`]'s, kept in channel order.
+    let mut groups: Vec<(f64, Vec<usize>)> = Vec::new();
+    for (k, (ch, ..)) in used.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.0.to_bits() == ch.rate_hz.to_bits() && g.1.len() < 8) {
+            Some(g) => g.1.push(k),
+            None => groups.push((ch.rate_hz, vec![k])),
+        }
+    }
+    let done: Vec<Vec<(usize, Result<(Vec<f64>, Band), String>)>> = groups
         .par_iter()
-        .map(|(ch, ..)| envelope(&ch.data, ch.rate_hz, o).map(|(env, band)| (peak_of(&env), env, band)))
+        .map(|(rate, ks)| {
+            let xs: Vec<&[f64]> = ks.iter().map(|&k| used[k].0.data.as_slice()).collect();
+            ks.iter().copied().zip(envelopes(&xs, *rate, o)).collect()
+        })
         .collect();
+    let mut envelopes: Vec<Option<Result<_, String>>> = (0..used.len()).map(|_| None).collect();
+    for (k, r) in done.into_iter().flatten() {
+        envelopes[k] = Some(r.map(|(env, band)| (peak_of(&env), env, band)));
+    }
+    let envelopes = envelopes.into_iter().map(|r| r.unwrap_or_else(|| Err("not filtered".into())));
     for ((ch, group, side, muscle), r) in used.into_iter().zip(envelopes) {
         match r {
             Ok((peak, env, band)) => raw.push((ch, group, side, muscle, env, band, peak)),
