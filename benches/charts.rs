@@ -193,18 +193,31 @@ fn render_table(files: &str, en: &i18n::Lang) {
     let only = std::env::var("GAITLINE_BENCH_ONLY").ok();
     let mut sum = 0.0;
     for ch in all.iter().filter(|c| only.as_deref().is_none_or(|o| o == c.name)) {
+        let render = |name: &str| match name {
+            "angles" => charts::angles_png(&a, en, None).expect("chart"),
+            "spatiotemporal" => charts::spatiotemporal_png(&a, en, None).expect("chart").map(|x| x.0),
+            "foot_strike" => charts::foot_strike_png(&t, &a, en).expect("chart"),
+            "emg" => charts::emg_png(&t, &a, en).expect("chart"),
+            "hq" => charts::hq_png(&a, en).expect("chart").map(|x| x.0),
+            _ => charts::timeline_png(&t, &a, en).expect("chart").map(|x| x.0),
+        };
         let (min, med) = min_median(reps, || {
-            black_box(match ch.name {
-                "angles" => charts::angles_png(&a, en, None).expect("chart"),
-                "spatiotemporal" => charts::spatiotemporal_png(&a, en, None).expect("chart").map(|x| x.0),
-                "foot_strike" => charts::foot_strike_png(&t, &a, en).expect("chart"),
-                "emg" => charts::emg_png(&t, &a, en).expect("chart"),
-                "hq" => charts::hq_png(&a, en).expect("chart").map(|x| x.0),
-                _ => charts::timeline_png(&t, &a, en).expect("chart").map(|x| x.0),
-            });
+            black_box(render(ch.name));
+        });
+        // The same on a new thread each time: nothing cached (glyphs are
+        // cached per thread), as in a process that renders one trial.
+        let (cold, _) = min_median(reps, || {
+            std::thread::scope(|s| {
+                s.spawn(|| black_box(render(ch.name)));
+            })
         });
         sum += min;
-        eprintln!("{}/{}: min {min:.2} ms, median {med:.2} ms, {} B", spec.id, ch.name, ch.png.len());
+        eprintln!(
+            "{}/{}: min {min:.2} ms, median {med:.2} ms, new thread min {cold:.2} ms, {} B",
+            spec.id,
+            ch.name,
+            ch.png.len()
+        );
     }
     if only.is_some() {
         return;

@@ -582,3 +582,25 @@ fn cached_glyphs_draw_what_plotters_draws() {
     }
     assert_eq!(glyph_charts, 24);
 }
+
+/// Issue 8: the event timeline is drawn in bands (head, one per strip,
+/// legend) in parallel, each on its own rows of the bitmap; the PNG must be
+/// the bytes of drawing every part on one canvas (no part reaches outside
+/// its band), for every demo trial in both languages, whatever the thread.
+#[test]
+fn timeline_bands_draw_what_one_canvas_draws() {
+    let mut compared = 0;
+    for spec in demo_specs() {
+        let (t, a) = load(&spec);
+        for code in ["en", "de"] {
+            let lang = i18n::get(code).unwrap();
+            let one = charts::with_one_canvas(|| charts::timeline_png(&t, &a, lang).unwrap());
+            let bands = charts::timeline_png(&t, &a, lang).unwrap();
+            let (Some(one), Some(bands)) = (one, bands) else { panic!("{} {code}: no timeline", spec.id) };
+            assert_eq!(one.1, bands.1, "{} {code}: height", spec.id);
+            assert!(one.0 == bands.0, "{} {code}: the bands changed the timeline", spec.id);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 6, "{compared} timelines compared");
+}

@@ -28,7 +28,9 @@ use crate::trial::Trial;
 
 pub use angles::{LAYOUT as ANGLE_LAYOUT, foot_off_pct};
 pub use bars::SI_FLAG_PCT;
-pub use draw::{AA_LEVELS, CUTOFF, FLAG, LEFT, NORM, RIGHT, with_exact_antialiasing, with_plotters_text};
+pub use draw::{
+    AA_LEVELS, CUTOFF, FLAG, LEFT, NORM, RIGHT, with_exact_antialiasing, with_one_canvas, with_plotters_text,
+};
 pub use emg::{PEAK_WINDOW as EMG_PEAK_WINDOW, WINDOW as EMG_WINDOW, normal_windows as emg_normal_windows, scale_pct};
 pub use strike::THRESHOLDS_DEG as STRIKE_THRESHOLDS_DEG;
 pub use timeline::Mark;
@@ -173,8 +175,11 @@ pub fn timeline_marks(t: &Trial, events: &[Event]) -> Vec<timeline::Mark> {
 /// parallel (rayon; inside a batch's parallel trials too) and collected in
 /// that fixed order, so the bytes do not depend on the thread count; the
 /// first error in report order is returned.
+///
+/// They are started longest first ([`RENDER_ORDER`], measured; Graham's
+/// LPT rule, 1969): a thread that is free takes the next one, so that the
+/// longest chart does not start last on a busy thread.
 pub fn all(t: &Trial, a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Result<Vec<Chart>, Error> {
-    use rayon::prelude::*;
     type Job<'a> = &'a (dyn Fn() -> Result<Option<Chart>, Error> + Sync);
     let chart = |name, title_key, png: Option<Vec<u8>>, (width, height): (u32, u32)| {
         png.map(|png| Chart { name, title_key, png, width, height })
@@ -195,7 +200,20 @@ pub fn all(t: &Trial, a: &Analysis, lang: &Lang, norms: Option<&Norms>) -> Resul
         },
     ];
     const NAMES: [&str; 6] = ["angles", "spatiotemporal", "foot_strike", "emg", "hq", "markers"];
-    let done: Vec<Result<Option<Chart>, Error>> =
-        jobs.par_iter().zip(NAMES).map(|(job, name)| crate::trace::span(|| format!("chart {name}"), job)).collect();
-    done.into_iter().filter_map(Result::transpose).collect()
+    let done: [std::sync::OnceLock<Result<Option<Chart>, Error>>; 6] = Default::default();
+    rayon::scope_fifo(|s| {
+        for i in RENDER_ORDER {
+            let (job, slot) = (jobs[i], &done[i]);
+            s.spawn_fifo(move |_| {
+                let _ = slot.set(crate::trace::span(|| format!("chart {}", NAMES[i]), job));
+            });
+        }
+    });
+    done.into_iter().filter_map(|d| d.into_inner().and_then(Result::transpose)).collect()
 }
+
+/// The charts of [`all`] (indices in report order) longest first, as
+/// measured on the simulated 30-s run and RBDS0041 (`cargo bench --bench
+/// charts`, `GAITLINE_BENCH_CHARTS`): angles (RGB, ~15 ms when present),
+/// the event timeline, EMG, spatiotemporal, foot strike, H:Q.
+const RENDER_ORDER: [usize; 6] = [0, 5, 3, 1, 2, 4];

@@ -45,7 +45,38 @@ pub const AA_LEVELS: f64 = 16.0;
 /// quantised to the given steps ([`AA_LEVELS`]; 0: exact). Spans of one colour (axis-aligned
 /// lines, filled rectangles, polygon rows) take the bitmap's fast paths;
 /// everything else reaches the bitmap through [`Canvas::draw_pixel`].
-pub struct Canvas<'a>(BitMapBackend<'a>, f64);
+///
+/// The bitmap may hold only the rows `dy..dy + its height` of a chart of
+/// `size` ([`render_bands`]): plotters lays the chart out at its full size
+/// and every pixel, span and rectangle is moved up by `dy` and clipped to
+/// the bitmap, so that a band is drawn exactly as in the whole canvas.
+pub struct Canvas<'a> {
+    bm: BitMapBackend<'a>,
+    levels: f64,
+    dy: i32,
+    size: (u32, u32),
+    /// Text through plotters' own path ([`with_plotters_text`]).
+    plain_text: bool,
+}
+
+impl<'a> Canvas<'a> {
+    /// A canvas for the rows `dy..` of a chart of `size`, on the bitmap
+    /// `buf` (`size.0` wide), with the modes of the calling thread.
+    fn new(buf: &'a mut [u8], size: (u32, u32), dy: u32, levels: f64) -> Self {
+        let rows = (buf.len() / (size.0 as usize * 3).max(1)) as u32;
+        Canvas {
+            bm: BitMapBackend::with_buffer(buf, (size.0, rows)),
+            levels: if EXACT_AA.with(|e| e.get()) { 0.0 } else { levels },
+            dy: dy as i32,
+            size,
+            plain_text: EXACT_TEXT.with(|e| e.get()),
+        }
+    }
+
+    fn at(&self, (x, y): plotters_backend::BackendCoord) -> plotters_backend::BackendCoord {
+        (x, y - self.dy)
+    }
+}
 
 thread_local! {
     /// Set by [`with_exact_antialiasing`]: render with plotters' own coverage.
@@ -68,15 +99,15 @@ impl<'a> DrawingBackend for Canvas<'a> {
     type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
+        self.size
     }
 
     fn ensure_prepared(&mut self) -> Result<(), BackendError<'a>> {
-        self.0.ensure_prepared()
+        self.bm.ensure_prepared()
     }
 
     fn present(&mut self) -> Result<(), BackendError<'a>> {
-        self.0.present()
+        self.bm.present()
     }
 
     fn draw_pixel(
@@ -84,11 +115,11 @@ impl<'a> DrawingBackend for Canvas<'a> {
         point: plotters_backend::BackendCoord,
         color: plotters_backend::BackendColor,
     ) -> Result<(), BackendError<'a>> {
-        let alpha = if self.1 > 0.0 { (color.alpha * self.1).round() / self.1 } else { color.alpha };
+        let alpha = if self.levels > 0.0 { round(color.alpha * self.levels) / self.levels } else { color.alpha };
         if alpha <= 0.0 {
             return Ok(());
         }
-        self.0.draw_pixel(point, plotters_backend::BackendColor { alpha, rgb: color.rgb })
+        self.bm.draw_pixel(self.at(point), plotters_backend::BackendColor { alpha, rgb: color.rgb })
     }
 
     fn draw_line<S: plotters_backend::BackendStyle>(
@@ -99,7 +130,7 @@ impl<'a> DrawingBackend for Canvas<'a> {
     ) -> Result<(), BackendError<'a>> {
         if (from.0 == to.0 || from.1 == to.1) && style.stroke_width() == 1 {
             // No anti-aliasing: the style's colour and alpha as they are.
-            return self.0.draw_line(from, to, style);
+            return self.bm.draw_line(self.at(from), self.at(to), style);
         }
         plotters_backend::rasterizer::draw_line(self, from, to, style)
     }
@@ -112,7 +143,7 @@ impl<'a> DrawingBackend for Canvas<'a> {
         fill: bool,
     ) -> Result<(), BackendError<'a>> {
         if fill {
-            return self.0.draw_rect(upper_left, bottom_right, style, true);
+            return self.bm.draw_rect(self.at(upper_left), self.at(bottom_right), style, true);
         }
         plotters_backend::rasterizer::draw_rect(self, upper_left, bottom_right, style, false)
     }
@@ -123,7 +154,7 @@ impl<'a> DrawingBackend for Canvas<'a> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), BackendError<'a>> {
-        self.0.blit_bitmap(pos, size, src)
+        self.bm.blit_bitmap(self.at(pos), size, src)
     }
 
     /// Text in the embedded DejaVu Sans from [`glyphs`]' cache of rasterised
@@ -155,10 +186,7 @@ fn draw_text_cached<'a, TStyle: plotters_backend::BackendTextStyle>(
     // which keeps the regular font's data (plotters 0.3.7): the charts' bold
     // labels are drawn, and measured, in DejaVu Sans regular. So is every
     // style here; another font family goes through plotters.
-    if !matches!(style.style(), Fs::Normal | Fs::Bold)
-        || style.family().as_str() != "sans-serif"
-        || EXACT_TEXT.with(|e| e.get())
-    {
+    if !matches!(style.style(), Fs::Normal | Fs::Bold) || style.family().as_str() != "sans-serif" || canvas.plain_text {
         return draw_text_plain(canvas, text, style, pos);
     }
     let color = style.color();
@@ -341,6 +369,19 @@ mod glyphs {
     }
 }
 
+/// `x.round()` (half away from zero) without the library call for the
+/// coverages [`Canvas::draw_pixel`] rounds (0 ≤ x < 2^52: the truncation is
+/// exact, and so is `x − t`, so the comparison with 0.5 decides as `round`
+/// does); other values through `f64::round`.
+fn round(x: f64) -> f64 {
+    if (0.0..4.5e15).contains(&x) {
+        let t = x as u64 as f64;
+        if x - t >= 0.5 { t + 1.0 } else { t.copysign(x) }
+    } else {
+        x.round()
+    }
+}
+
 /// A plotters error as a pipeline error.
 pub fn pe(e: impl std::fmt::Display) -> Error {
     Error::Other(format!("chart: {e}"))
@@ -364,11 +405,66 @@ pub fn render_with(
     register_fonts();
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
-        let levels = if EXACT_AA.with(|e| e.get()) { 0.0 } else { levels };
-        let root = Canvas(BitMapBackend::with_buffer(&mut buf, (w, h)), levels).into_drawing_area();
+        let root = Canvas::new(&mut buf, (w, h), 0, levels).into_drawing_area();
         draw(&root)?;
         root.present().map_err(pe)?;
     }
+    encode_png(&buf, w, h)
+}
+
+thread_local! {
+    /// Set by [`with_one_canvas`]: [`render_bands`] draws the bands one
+    /// after the other on one canvas.
+    static ONE_CANVAS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with [`render_bands`] drawing every band on one whole canvas on
+/// this thread, to check that the bands give the same pixels. Not for
+/// reports.
+pub fn with_one_canvas<T>(f: impl FnOnce() -> T) -> T {
+    ONE_CANVAS.with(|e| e.set(true));
+    let out = f();
+    ONE_CANVAS.with(|e| e.set(false));
+    out
+}
+
+/// [`render`] for a chart made of parts that each stay inside their own
+/// horizontal band (`bands`: heights from the top, `w` × their sum px):
+/// `draw(k, root)` draws band `k`'s part on `root`, the whole chart's area,
+/// and the bands are drawn in parallel (rayon) on their own rows of the
+/// bitmap (each [`Canvas`] clips to its rows). The pixels are those of
+/// drawing every part on one canvas as long as no part draws outside its
+/// band (`tests/report_charts.rs` compares the two); the bytes do not depend
+/// on the thread count. The first error in band order is returned.
+pub fn render_bands(
+    w: u32,
+    bands: &[u32],
+    draw: impl Fn(usize, &Area) -> Result<(), Error> + Sync,
+) -> Result<Vec<u8>, Error> {
+    use rayon::prelude::*;
+    let h: u32 = bands.iter().sum();
+    if ONE_CANVAS.with(|e| e.get()) {
+        return render(w, h, |root| (0..bands.len()).try_for_each(|k| draw(k, root)));
+    }
+    register_fonts();
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let mut parts = Vec::with_capacity(bands.len());
+    let (mut rest, mut y0) = (&mut buf[..], 0);
+    for &bh in bands {
+        let (part, r) = rest.split_at_mut((w * bh * 3) as usize);
+        parts.push(Canvas::new(part, (w, h), y0, AA_LEVELS));
+        (rest, y0) = (r, y0 + bh);
+    }
+    let done: Vec<Result<(), Error>> = parts
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, canvas)| {
+            let root = canvas.into_drawing_area();
+            draw(k, &root)?;
+            root.present().map_err(pe)
+        })
+        .collect();
+    done.into_iter().collect::<Result<(), Error>>()?;
     encode_png(&buf, w, h)
 }
 
@@ -462,4 +558,29 @@ pub fn band<DB: DrawingBackend>(
     }
     c.draw_series(std::iter::once(Polygon::new(pts, style))).map_err(pe)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round;
+
+    #[test]
+    fn round_is_f64_round() {
+        let mut xs =
+            vec![0.0, 0.5, 1.5, 2.5, 0.49999999999999994, 15.999999999999998, 16.0, 4.4e15, 4.6e15, -0.5, -2.5];
+        xs.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MIN_POSITIVE, 1e-300]);
+        // Coverages × 16 as the canvas rounds them, and their neighbours.
+        for k in 0..=16 * 64 {
+            let x = k as f64 / 64.0;
+            xs.extend([x, f64::from_bits(x.to_bits() + 1), f64::from_bits(x.to_bits().saturating_sub(1))]);
+        }
+        let mut s = 7u64;
+        for _ in 0..100_000 {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            xs.push((s >> 11) as f64 / (1u64 << 53) as f64 * 16.0);
+        }
+        for x in xs {
+            assert_eq!(round(x).to_bits(), x.round().to_bits(), "{x:e}");
+        }
+    }
 }

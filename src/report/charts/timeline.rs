@@ -98,10 +98,30 @@ pub fn png(t: &Trial, events: &[Event], lang: &Lang) -> Result<Option<(Vec<u8>, 
     let shown_end = (t0 + n as f64 * STRIP_S).min(t_end);
     let h = height(n);
     let (zlo, zhi) = height_range(t, &feet, shown_end);
-    let png = draw::render(WIDTH, h, |root| {
-        root.fill(&WHITE).map_err(pe)?;
+    // Head, strips and legend in bands of their own, drawn in parallel (the
+    // strips are most of the chart's time); each part stays in its band.
+    let mut bands = vec![HEAD];
+    bands.extend(std::iter::repeat_n(STRIP, n));
+    bands.push(LEGEND);
+    debug_assert_eq!(bands.iter().sum::<u32>(), h);
+    let png = draw::render_bands(WIDTH, &bands, |k, root| {
+        // The canvas starts white; band 0 fills it once more, as the other
+        // charts do.
+        if k == 0 {
+            root.fill(&WHITE).map_err(pe)?;
+        }
         let (head, rest) = root.split_vertically(HEAD);
         let (body, foot) = rest.split_vertically(STRIP * n as u32);
+        if k > 0 {
+            if k <= n {
+                let i = k - 1;
+                let area = &body.split_evenly((n, 1))[i];
+                let a = t0 + i as f64 * STRIP_S;
+                let b = if n == 1 { t_end } else { a + STRIP_S };
+                return strip(area, t, &feet, &marks, (a, b), (zlo, zhi), lang);
+            }
+            return legend(&foot, &feet, marks.iter().any(|m| m.side.is_none()), lang);
+        }
         // The title names the trial: a long id shrinks the font (not below 14 px).
         let title = lang.fill("chart.timeline.title", &[("trial", &t.id)]);
         head.draw_text(&title, &draw::fit(&head, &title, draw::TITLE, WIDTH - 32, draw::bold), (16, 10)).map_err(pe)?;
@@ -120,12 +140,6 @@ pub fn png(t: &Trial, events: &[Event], lang: &Lang) -> Result<Option<(Vec<u8>, 
             ));
         }
         head.draw_text(&sub, &draw::font(draw::AXIS), (16, 50)).map_err(pe)?;
-        for (i, area) in body.split_evenly((n, 1)).iter().enumerate() {
-            let a = t0 + i as f64 * STRIP_S;
-            let b = if n == 1 { t_end } else { a + STRIP_S };
-            strip(area, t, &feet, &marks, (a, b), (zlo, zhi), lang)?;
-        }
-        legend(&foot, &feet, marks.iter().any(|m| m.side.is_none()), lang)?;
         Ok(())
     })?;
     Ok(Some((png, h)))
