@@ -423,22 +423,30 @@ const MAX_SECTIONS: usize = 5;
 /// a run has a single sample.
 pub fn derivative(x: &[f64], rate_hz: f64) -> Vec<f64> {
     let n = x.len();
-    let ok = |i: usize| x[i].is_finite();
-    (0..n)
-        .map(|i| {
-            if !ok(i) {
-                return f64::NAN;
-            }
-            let prev = i > 0 && ok(i - 1);
-            let next = i + 1 < n && ok(i + 1);
-            match (prev, next) {
-                (true, true) => (x[i + 1] - x[i - 1]) * rate_hz / 2.0,
-                (false, true) => (x[i + 1] - x[i]) * rate_hz,
-                (true, false) => (x[i] - x[i - 1]) * rate_hz,
-                (false, false) => f64::NAN,
-            }
-        })
-        .collect()
+    // One sample from its neighbours (`None`: at an end), the same
+    // expressions as numpy's `gradient`.
+    let at = |p: Option<f64>, c: f64, q: Option<f64>| -> f64 {
+        if !c.is_finite() {
+            return f64::NAN;
+        }
+        match (p.filter(|v| v.is_finite()), q.filter(|v| v.is_finite())) {
+            (Some(p), Some(q)) => (q - p) * rate_hz / 2.0,
+            (None, Some(q)) => (q - c) * rate_hz,
+            (Some(p), None) => (c - p) * rate_hz,
+            (None, None) => f64::NAN,
+        }
+    };
+    let mut out = Vec::with_capacity(n);
+    match n {
+        0 => {}
+        1 => out.push(at(None, x[0], None)),
+        _ => {
+            out.push(at(None, x[0], Some(x[1])));
+            out.extend(x.windows(3).map(|w| at(Some(w[0]), w[1], Some(w[2]))));
+            out.push(at(Some(x[n - 2]), x[n - 1], None));
+        }
+    }
+    out
 }
 
 /// Filter the three coordinates of a trajectory, each around its gaps.
@@ -632,6 +640,19 @@ mod tests {
             }
         }
         assert_eq!(checked, (0..designs.len()).map(|k| 1 + k % 11).sum::<usize>());
+    }
+
+    #[test]
+    fn derivative_is_numpys_gradient_around_gaps() {
+        let nan = f64::NAN;
+        let x = [1.0, 3.0, 7.0, nan, 2.0, nan, 4.0, 5.0, -1.0];
+        let d = derivative(&x, 10.0);
+        let want = [20.0, 30.0, 40.0, nan, nan, nan, 10.0, -25.0, -60.0];
+        for (i, (a, b)) in d.iter().zip(want).enumerate() {
+            assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{i}: {a} vs {b}");
+        }
+        assert!(derivative(&[2.0], 10.0)[0].is_nan() && derivative(&[], 10.0).is_empty());
+        assert_eq!(derivative(&[1.0, 4.0], 10.0), vec![30.0, 30.0]);
     }
 
     #[test]

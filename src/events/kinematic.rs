@@ -43,6 +43,9 @@ pub struct Kinematics {
     speeds: [OnceLock<Option<[Vec<f64>; 2]>>; 2],
     /// Per side: [`Kinematics::stance_velocity`], computed once.
     ground_v: [OnceLock<Option<f64>>; 2],
+    /// Per side: the peak (95th percentile) of the faster of heel and toe
+    /// ground speeds ([`Kinematics::speed_phases`]), computed once.
+    peak: [OnceLock<f64>; 2],
 }
 
 /// One foot's heel and forefoot markers, filtered, and derived signals.
@@ -93,13 +96,26 @@ pub const GROUND_BAND_M: f64 = 0.05;
 pub const TOE_LIFT_M: f64 = 0.015;
 
 fn percentile(v: &[f64], p: f64) -> f64 {
-    let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    let mut s: Vec<i64> = v.iter().copied().filter(|x| x.is_finite()).map(total_key).collect();
     if s.is_empty() {
         return f64::NAN;
     }
     // The i-th of the sorted values, by selection (O(n)) instead of a sort.
     let i = ((s.len() - 1) as f64 * p / 100.0).round() as usize;
-    *s.select_nth_unstable_by(i, f64::total_cmp).1
+    from_key(*s.select_nth_unstable(i).1)
+}
+
+/// `f64::total_cmp`'s order as integers (the sign bit kept, the other bits
+/// flipped for negative numbers: what `total_cmp` compares), so that sorting
+/// and selection compare integers; the map is its own inverse.
+fn total_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ (((b >> 63) as u64) >> 1) as i64
+}
+
+/// The number whose [`total_key`] is `k`.
+fn from_key(k: i64) -> f64 {
+    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
 }
 
 /// Per frame the mean of the tracks' points, NaN where any track's point is
@@ -275,6 +291,7 @@ impl Kinematics {
             down: Default::default(),
             speeds: Default::default(),
             ground_v: Default::default(),
+            peak: Default::default(),
         })
     }
 
@@ -444,8 +461,11 @@ impl Kinematics {
         if on.len() < 8 {
             return None;
         }
-        // Unstable is the same order: values equal under `total_cmp` are the same bits.
-        on.sort_unstable_by(f64::total_cmp);
+        // Unstable is the same order: values equal under `total_cmp` are the
+        // same bits (sorted as `total_key`s, the same order).
+        let mut keys: Vec<i64> = on.iter().map(|&v| total_key(v)).collect();
+        keys.sort_unstable();
+        on.iter_mut().zip(&keys).for_each(|(v, &k)| *v = from_key(k));
         let k = on.len() / 4;
         let i = (0..on.len() - k).min_by(|&a, &b| (on[a + k] - on[a]).total_cmp(&(on[b + k] - on[b])))?;
         Some(0.5 * (on[i] + on[i + k]))
@@ -489,8 +509,10 @@ impl Kinematics {
     pub fn speed_phases(&self, s: Side, ic: f64, fo: f64) -> Vec<(usize, usize)> {
         let Some([sh, st]) = self.speeds(s) else { return Vec::new() };
         let n = sh.len();
-        let smax: Vec<f64> = (0..n).map(|i| sh[i].max(st[i])).collect();
-        let peak = percentile(&smax, 95.0);
+        let peak = *self.peak[side_index(s)].get_or_init(|| {
+            let smax: Vec<f64> = (0..n).map(|i| sh[i].max(st[i])).collect();
+            percentile(&smax, 95.0)
+        });
         // A foot whose fastest swing is under MIN_SWING_SPEED does not step.
         if peak.is_nan() || peak < MIN_SWING_SPEED_M_S {
             return Vec::new();
@@ -637,4 +659,26 @@ pub fn peaks(x: &[f64], min_dist: usize, rel: f64) -> Vec<usize> {
     }
     good.retain(|p| kept.contains(p));
     good
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_keys_order_like_total_cmp_and_invert() {
+        let v = [-f64::INFINITY, -3.5, -1e-300, -0.0, 0.0, 1e-300, 2.0, 7.25, f64::INFINITY, f64::MAX, f64::MIN];
+        for a in v {
+            assert_eq!(from_key(total_key(a)).to_bits(), a.to_bits());
+            for b in v {
+                assert_eq!(total_key(a).cmp(&total_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+        // percentile: the nearest-rank value among the finite samples.
+        let x = [5.0, f64::NAN, 1.0, 3.0, 2.0, 4.0];
+        assert_eq!(percentile(&x, 0.0), 1.0);
+        assert_eq!(percentile(&x, 50.0), 3.0);
+        assert_eq!(percentile(&x, 95.0), 5.0);
+        assert!(percentile(&[f64::NAN], 50.0).is_nan());
+    }
 }
