@@ -358,41 +358,13 @@ impl Butterworth {
             ext.push(std::array::from_fn(|l| 2.0 * last[l] - xs[l][n - 1 - i]));
         }
         let zi = self.step_state();
-        let ns = self.sos.len();
-        let mut sos = [[0.0; 6]; MAX_SECTIONS];
-        sos[..ns].copy_from_slice(&self.sos);
-        let sos = &sos[..ns];
-        let start = |x0: [f64; L]| -> [[[f64; L]; 2]; MAX_SECTIONS] {
-            let mut z = [[[0.0; L]; 2]; MAX_SECTIONS];
-            for (zs, zi) in z.iter_mut().zip(&zi[..ns]) {
-                for l in 0..L {
-                    zs[0][l] = zi[0] * x0[l];
-                    zs[1][l] = zi[1] * x0[l];
-                }
-            }
-            z
-        };
-        #[inline(always)]
-        fn step<const L: usize>(sos: &[[f64; 6]], z: &mut [[[f64; L]; 2]; MAX_SECTIONS], v: &mut [f64; L]) {
-            let mut xin = *v;
-            for (s, zs) in sos.iter().zip(z.iter_mut()) {
-                let mut y = [0.0; L];
-                for l in 0..L {
-                    y[l] = s[0] * xin[l] + zs[0][l];
-                    zs[0][l] = s[1] * xin[l] - s[4] * y[l] + zs[1][l];
-                    zs[1][l] = s[2] * xin[l] - s[5] * y[l];
-                }
-                xin = y;
-            }
-            *v = xin;
-        }
-        let mut z = start(ext[0]);
-        for v in ext.iter_mut() {
-            step(sos, &mut z, v);
-        }
-        let mut z = start(ext[ext.len() - 1]);
-        for v in ext.iter_mut().rev() {
-            step(sos, &mut z, v);
+        // The number of sections as a constant: the states stay in registers.
+        match self.sos.len() {
+            1 => passes::<L, 1>(&self.sos, &zi, ext),
+            2 => passes::<L, 2>(&self.sos, &zi, ext),
+            3 => passes::<L, 3>(&self.sos, &zi, ext),
+            4 => passes::<L, 4>(&self.sos, &zi, ext),
+            _ => passes::<L, MAX_SECTIONS>(&self.sos, &zi, ext),
         }
         pad
     }
@@ -409,6 +381,38 @@ impl Butterworth {
             scale *= g;
         }
         out
+    }
+}
+
+/// The forward and the backward pass of `NS` sections over `L` interleaved
+/// lanes, in place, each pass's states started at `zi` × its first sample
+/// (see [`Butterworth::run_lanes`]).
+fn passes<const L: usize, const NS: usize>(sos: &[[f64; 6]], zi: &[[f64; 2]; MAX_SECTIONS], ext: &mut [[f64; L]]) {
+    let sos: [[f64; 6]; NS] = std::array::from_fn(|k| sos[k]);
+    let start = |x0: [f64; L]| -> [[[f64; L]; 2]; NS] {
+        std::array::from_fn(|k| [std::array::from_fn(|l| zi[k][0] * x0[l]), std::array::from_fn(|l| zi[k][1] * x0[l])])
+    };
+    #[inline(always)]
+    fn step<const L: usize, const NS: usize>(sos: &[[f64; 6]; NS], z: &mut [[[f64; L]; 2]; NS], v: &mut [f64; L]) {
+        let mut xin = *v;
+        for (s, zs) in sos.iter().zip(z.iter_mut()) {
+            let mut y = [0.0; L];
+            for l in 0..L {
+                y[l] = s[0] * xin[l] + zs[0][l];
+                zs[0][l] = s[1] * xin[l] - s[4] * y[l] + zs[1][l];
+                zs[1][l] = s[2] * xin[l] - s[5] * y[l];
+            }
+            xin = y;
+        }
+        *v = xin;
+    }
+    let mut z = start(ext[0]);
+    for v in ext.iter_mut() {
+        step(&sos, &mut z, v);
+    }
+    let mut z = start(ext[ext.len() - 1]);
+    for v in ext.iter_mut().rev() {
+        step(&sos, &mut z, v);
     }
 }
 
