@@ -59,11 +59,28 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
 /// fewest that hold the palette), which decodes to exactly the same RGB
 /// bytes; otherwise as 8-bit RGB. An `rgb` of the wrong length is an error.
 pub fn encode_png_with(rgb: &[u8], w: u32, h: u32, s: PngSettings) -> Result<Vec<u8>, Error> {
+    encode(rgb, w, h, s, |rgb| Indexed::of(rgb, w as usize))
+}
+
+/// [`encode_png`] of an image drawn in horizontal bands of `rows` rows
+/// (the rest of the image, if any, a last band): the palette is counted per
+/// band in parallel ([`Indexed::of_bands`]); the same bytes.
+pub fn encode_png_bands(rgb: &[u8], w: u32, h: u32, rows: &[usize]) -> Result<Vec<u8>, Error> {
+    encode(rgb, w, h, PNG_SETTINGS, |rgb| Indexed::of_bands(rgb, w as usize, rows))
+}
+
+fn encode(
+    rgb: &[u8],
+    w: u32,
+    h: u32,
+    s: PngSettings,
+    palette: impl FnOnce(&[u8]) -> Option<Indexed>,
+) -> Result<Vec<u8>, Error> {
     let want = w as usize * h as usize * 3;
     if rgb.len() != want {
         return Err(Error::Other(format!("PNG encoding: {} bytes for a {w} x {h} RGB image (want {want})", rgb.len())));
     }
-    let indexed = if s.indexed { Indexed::of(rgb, w as usize) } else { None };
+    let indexed = if s.indexed { palette(rgb) } else { None };
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     let packed;
@@ -151,6 +168,55 @@ impl Indexed {
                 let end = run_end(row, i);
                 out[i..end].fill(ix);
                 i = end;
+            }
+        }
+        Some(Indexed { palette, indices })
+    }
+
+    /// [`Indexed::of`] computed per band of `rows` rows (the rest of the
+    /// image a last band) in parallel (rayon) and merged: the palette in
+    /// order of first occurrence is the bands' palettes in band order, each
+    /// without the colours of the bands above, and a band's indices are
+    /// mapped onto it. The same palette and indices as [`Indexed::of`].
+    pub fn of_bands(rgb: &[u8], w: usize, rows: &[usize]) -> Option<Indexed> {
+        use rayon::prelude::*;
+        if w == 0 {
+            return Indexed::of(rgb, w);
+        }
+        let rgb = &rgb[..rgb.len() / 3 * 3];
+        let mut parts = Vec::with_capacity(rows.len() + 1);
+        let mut rest = rgb;
+        for &r in rows {
+            let (part, more) = rest.split_at((r * w * 3).min(rest.len()));
+            parts.push(part);
+            rest = more;
+        }
+        parts.push(rest);
+        let done: Vec<Option<Indexed>> = parts.par_iter().map(|p| Indexed::of(p, w)).collect();
+        let mut palette: Vec<[u8; 3]> = Vec::new();
+        let mut indices = Vec::with_capacity(rgb.len() / 3);
+        for band in done {
+            let band = band?;
+            let mut map = [0u8; 256];
+            let mut same = true;
+            for (i, c) in band.palette.iter().enumerate() {
+                let ix = match palette.iter().position(|q| q == c) {
+                    Some(k) => k,
+                    None => {
+                        if palette.len() == 256 {
+                            return None;
+                        }
+                        palette.push(*c);
+                        palette.len() - 1
+                    }
+                };
+                map[i] = ix as u8;
+                same &= ix == i;
+            }
+            if same {
+                indices.extend_from_slice(&band.indices);
+            } else {
+                indices.extend(band.indices.iter().map(|&i| map[usize::from(i)]));
             }
         }
         Some(Indexed { palette, indices })
@@ -350,6 +416,30 @@ mod tests {
             assert_eq!(ix.palette, palette, "{w}x{h}");
             assert_eq!(ix.indices, naive, "{w}x{h}");
         }
+    }
+
+    #[test]
+    fn bands_index_like_the_whole_image() {
+        // Bands with colours of their own, shared with the bands above, or
+        // none new; more than 256 colours over all bands but not in one; an
+        // empty band and bands that do not reach the bottom.
+        let (w, h) = (37usize, 24usize);
+        for n in [3u32, 40, 100, 200] {
+            let mut rgb = image(w as u32, h as u32, n);
+            // Rows 8-11 repeat rows 4-7 (no new colour in that band).
+            rgb.copy_within(4 * w * 3..8 * w * 3, 8 * w * 3);
+            for rows in [vec![], vec![8], vec![4, 4, 0, 4], vec![1; 24], vec![30]] {
+                let whole = Indexed::of(&rgb, w);
+                assert_eq!(Indexed::of_bands(&rgb, w, &rows), whole, "{n} colours, bands {rows:?}");
+                let png = encode_png_bands(&rgb, w as u32, h as u32, &rows).unwrap();
+                assert!(png == encode_png(&rgb, w as u32, h as u32).unwrap(), "{n} colours, bands {rows:?}");
+            }
+        }
+        // 200 colours above, 200 others below: > 256 together.
+        let mut rgb = image(w as u32, 12, 200);
+        rgb.extend(image(w as u32, 12, 200).iter().map(|v| v ^ 0x55));
+        assert!(Indexed::of(&rgb, w).is_none());
+        assert!(Indexed::of_bands(&rgb, w, &[12]).is_none());
     }
 
     #[test]

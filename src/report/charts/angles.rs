@@ -62,7 +62,6 @@ pub fn png(
     // band and the sloped lines over them blend into more than 256 colours
     // even with quantised coverage, so the chart is stored as RGB anyway.
     draw::render_with(WIDTH, HEIGHT, 0.0, |root| {
-        root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(&lang.fill("chart.angles.title_model", &[("model", model)]), &draw::bold(draw::TITLE), (16, 10))
             .map_err(pe)?;

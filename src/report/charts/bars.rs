@@ -57,7 +57,6 @@ pub fn png(strides: &[Stride], lang: &Lang, norms: Option<&Norms>) -> Result<Opt
     }
     let h = height(rows.len());
     let png = draw::render(WIDTH, h, |root| {
-        root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(lang.t("chart.spatiotemporal.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
         head.draw_text(

@@ -300,7 +300,7 @@ mod glyphs {
     use ab_glyph::{Font, FontRef, GlyphId, PxScaleFont, ScaleFont};
     use std::cell::RefCell;
     use std::collections::HashMap;
-    use std::sync::OnceLock;
+    use std::sync::{Arc, Mutex, OnceLock};
 
     /// One glyph at one size: its id, advance, and its pixels with a
     /// coverage > 0, as (x, y from the text's top, coverage) in the order
@@ -315,8 +315,31 @@ mod glyphs {
     pub struct Sized {
         font: PxScaleFont<&'static FontRef<'static>>,
         size: f32,
-        glyphs: HashMap<char, Glyph>,
+        glyphs: HashMap<char, Arc<Glyph>>,
         kerns: HashMap<(GlyphId, GlyphId), f32>,
+    }
+
+    /// Glyphs rasterised by any thread, per size and character: a thread
+    /// that misses its own cache looks here before rasterising (the charts
+    /// of a trial run on several threads and share most characters).
+    fn shared() -> &'static Mutex<HashMap<(u32, char), Arc<Glyph>>> {
+        static SHARED: OnceLock<Mutex<HashMap<(u32, char), Arc<Glyph>>>> = OnceLock::new();
+        SHARED.get_or_init(Default::default)
+    }
+
+    fn rasterise(font: &PxScaleFont<&'static FontRef<'static>>, size: f32, c: char) -> Glyph {
+        let id = font.glyph_id(c);
+        let mut pixels = Vec::new();
+        let mut y_shift = 0;
+        if let Some(q) = font.outline_glyph(font.scaled_glyph(c)) {
+            y_shift = (size / 2.0 + q.px_bounds().min.y) as i32;
+            q.draw(|x, y, cov| {
+                if cov != 0.0 {
+                    pixels.push((x as i32, y as i32, cov));
+                }
+            });
+        }
+        Glyph { id, advance: font.h_advance(id), y_shift, pixels }
     }
 
     impl Sized {
@@ -324,18 +347,17 @@ mod glyphs {
         pub fn next(&mut self, prev: Option<GlyphId>, c: char) -> (Option<f32>, &Glyph) {
             let (font, size) = (&self.font, self.size);
             let g = self.glyphs.entry(c).or_insert_with(|| {
-                let id = font.glyph_id(c);
-                let mut pixels = Vec::new();
-                let mut y_shift = 0;
-                if let Some(q) = font.outline_glyph(font.scaled_glyph(c)) {
-                    y_shift = (size / 2.0 + q.px_bounds().min.y) as i32;
-                    q.draw(|x, y, cov| {
-                        if cov != 0.0 {
-                            pixels.push((x as i32, y as i32, cov));
-                        }
-                    });
+                // The same glyph whichever thread rasterised it; a poisoned
+                // lock only loses the sharing.
+                let key = (size.to_bits(), c);
+                if let Some(g) = shared().lock().ok().and_then(|m| m.get(&key).cloned()) {
+                    return g;
                 }
-                Glyph { id, advance: font.h_advance(id), y_shift, pixels }
+                let g = Arc::new(rasterise(font, size, c));
+                match shared().lock() {
+                    Ok(mut m) => m.entry(key).or_insert(g).clone(),
+                    Err(_) => g,
+                }
             });
             let kern = prev.map(|p| *self.kerns.entry((p, g.id)).or_insert_with(|| font.kern(p, g.id)));
             (kern, g)
@@ -388,7 +410,8 @@ pub fn pe(e: impl std::fmt::Display) -> Error {
 }
 
 /// Render into a white `w` × `h` RGB canvas with the embedded fonts and
-/// encode it as PNG (deterministic bytes).
+/// encode it as PNG (deterministic bytes). The canvas starts white: a chart
+/// need not fill it (a second pass over a few MB).
 pub fn render(w: u32, h: u32, draw: impl FnOnce(&Area) -> Result<(), Error>) -> Result<Vec<u8>, Error> {
     render_with(w, h, AA_LEVELS, draw)
 }
@@ -465,7 +488,8 @@ pub fn render_bands(
         })
         .collect();
     done.into_iter().collect::<Result<(), Error>>()?;
-    encode_png(&buf, w, h)
+    let rows: Vec<usize> = bands.iter().map(|&r| r as usize).collect();
+    crate::output::plot::encode_png_bands(&buf, w, h, &rows)
 }
 
 /// The colour of a side index (0 left, 1 right).

@@ -119,7 +119,6 @@ pub fn png(
         .fold(0.0, f64::max);
     let ymax = (ymax * 1.1).max(0.05);
     let png = draw::render(WIDTH, HEIGHT, |root| {
-        root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(lang.t("chart.emg.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
         head.draw_text(lang.t("chart.emg.subtitle"), &draw::font(draw::AXIS), (16, 48)).map_err(pe)?;

@@ -58,7 +58,6 @@ pub fn png(
     }
     let h = height(u32::from(he) + u32::from(hd));
     let png = draw::render(WIDTH, h, |root| {
-        root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(HEAD);
         head.draw_text(lang.t("chart.hq.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
         legend(&head, hd, lang)?;

@@ -34,7 +34,6 @@ pub fn png(fs: &FootStrikes, time0_s: f64, rate_hz: f64, lang: &Lang) -> Result<
         .fold((THRESHOLDS_DEG[1], THRESHOLDS_DEG[0]), |(a, b), s| (a.min(s.angle_deg), b.max(s.angle_deg)));
     let (lo, hi) = draw::padded(alo, ahi, 20.0);
     let png = draw::render(WIDTH, HEIGHT, |root| {
-        root.fill(&WHITE).map_err(pe)?;
         let (head, body) = root.split_vertically(90);
         head.draw_text(lang.t("chart.strike.title"), &draw::bold(draw::TITLE), (16, 10)).map_err(pe)?;
         let note = if fs.static_reference { "chart.strike.ref_static" } else { "chart.strike.ref_stance" };

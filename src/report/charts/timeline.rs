@@ -105,11 +105,7 @@ pub fn png(t: &Trial, events: &[Event], lang: &Lang) -> Result<Option<(Vec<u8>, 
     bands.push(LEGEND);
     debug_assert_eq!(bands.iter().sum::<u32>(), h);
     let png = draw::render_bands(WIDTH, &bands, |k, root| {
-        // The canvas starts white; band 0 fills it once more, as the other
-        // charts do.
-        if k == 0 {
-            root.fill(&WHITE).map_err(pe)?;
-        }
+        // The canvas starts white ([`draw::render_bands`]).
         let (head, rest) = root.split_vertically(HEAD);
         let (body, foot) = rest.split_vertically(STRIP * n as u32);
         if k > 0 {
