@@ -38,12 +38,110 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// The flat strings of a language file in the plain subset the files use,
+/// line by line: comments, blank lines, `[dotted.table]` headers and
+/// `dotted.key = "basic string"` (escapes `\" \\ \n \t \r \b \f \uXXXX
+/// \UXXXXXXXX`), a comment allowed after the string. `None` for anything
+/// else (another TOML form, a key or table given twice, a string that is also
+/// a table, a bad escape): then the toml crate parses the file
+/// ([`Lang::parse`]). A fast path only (issue 8: the parse is on the critical
+/// path of a trial's report); a test checks that it gives the toml crate's
+/// strings for every built-in language.
+fn parse_plain(text: &str) -> Option<BTreeMap<String, String>> {
+    let bare = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let dotted = |k: &str| {
+        let k = k.trim();
+        if k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+            return k.split('.').all(bare).then(|| k.to_string());
+        }
+        k.split('.').all(|p| bare(p.trim())).then(|| k.split('.').map(str::trim).collect::<Vec<_>>().join("."))
+    };
+    let mut out = BTreeMap::new();
+    let mut tables: Vec<String> = Vec::new();
+    let mut prefix = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(h) = line.strip_prefix('[') {
+            let (name, rest) = h.split_once(']')?;
+            let rest = rest.trim();
+            if name.starts_with('[') || !(rest.is_empty() || rest.starts_with('#')) {
+                return None;
+            }
+            prefix = dotted(name)?;
+            if tables.contains(&prefix) {
+                return None;
+            }
+            tables.push(prefix.clone());
+            continue;
+        }
+        let (k, v) = line.split_once('=')?;
+        let key = dotted(k)?;
+        let key = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
+        let v = v.trim_start().strip_prefix('"')?;
+        // Up to the first quote or backslash at once, the rest per character.
+        let plain = v.find(['"', '\\']).unwrap_or(v.len());
+        if v[..plain].chars().any(|c| c.is_control() && c != '\t') {
+            return None;
+        }
+        let mut val = String::from(&v[..plain]);
+        let mut chars = v[plain..].chars();
+        loop {
+            match chars.next()? {
+                '"' => break,
+                '\\' => val.push(match chars.next()? {
+                    '"' => '"',
+                    '\\' => '\\',
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    u @ ('u' | 'U') => {
+                        let n = if u == 'u' { 4 } else { 8 };
+                        let hex: String = chars.by_ref().take(n).collect();
+                        if hex.len() != n || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return None;
+                        }
+                        char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+                    }
+                    _ => return None,
+                }),
+                c if c.is_control() && c != '\t' => return None,
+                c => val.push(c),
+            }
+        }
+        let rest = chars.as_str().trim();
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        if out.insert(key, val).is_some() {
+            return None;
+        }
+    }
+    // A string that is also a table (`a = ".."` and `a.b = ".."` or `[a]`):
+    // a TOML error; left to the toml crate to report.
+    let parent_is_string = |k: &str| k.match_indices('.').any(|(i, _)| out.contains_key(&k[..i]));
+    if out.keys().any(|k| parent_is_string(k)) || tables.iter().any(|t| out.contains_key(t) || parent_is_string(t)) {
+        return None;
+    }
+    Some(out)
+}
+
 impl Lang {
     /// Parse one language file. `code` is the file stem.
     pub fn parse(code: &str, text: &str) -> Result<Lang, String> {
-        let v: toml::Value = toml::from_str(text).map_err(|e| format!("lang/{code}.toml: {e}"))?;
-        let mut strings = BTreeMap::new();
-        flatten("", &v, &mut strings);
+        let strings = match parse_plain(text) {
+            Some(s) => s,
+            None => {
+                let v: toml::Value = toml::from_str(text).map_err(|e| format!("lang/{code}.toml: {e}"))?;
+                let mut strings = BTreeMap::new();
+                flatten("", &v, &mut strings);
+                strings
+            }
+        };
         let sep = |k: &str| strings.get(k).and_then(|s| s.chars().next());
         Ok(Lang {
             code: code.to_string(),
@@ -152,6 +250,41 @@ pub fn available() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line parser gives the toml crate's strings for every built-in
+    /// language, and declines (so the toml crate decides) what it does not
+    /// read exactly.
+    #[test]
+    fn plain_parser_agrees_with_toml() {
+        for (code, text) in LANG_FILES {
+            let v: toml::Value = toml::from_str(text).unwrap();
+            let mut want = BTreeMap::new();
+            flatten("", &v, &mut want);
+            let got = parse_plain(text).unwrap_or_else(|| panic!("lang/{code}.toml: not read by the line parser"));
+            assert_eq!(got, want, "lang/{code}.toml");
+        }
+        let ok = "# c\n[a]\nx = \"1 \\\"q\\\" \\u00e9\\n\" # note\n[a.b]\ny.z = \"2\"\n";
+        let got = parse_plain(ok).unwrap();
+        assert_eq!(got.get("a.x").map(String::as_str), Some("1 \"q\" é\n"));
+        assert_eq!(got.get("a.b.y.z").map(String::as_str), Some("2"));
+        for bad in [
+            "a = 1",
+            "a = \"x\"\na = \"y\"",
+            "[t]\n[t]",
+            "a = \"x\"\na.b = \"y\"",
+            "a = \"x\"\n[a]",
+            "a = \"x\" y",
+            "a = 'x'",
+            "a = \"\"\"x\"\"\"",
+            "[[t]]",
+            "a = \"\\q\"",
+            "a = \"x",
+            "a b = \"x\"",
+            "a = \"\\u+123\"",
+        ] {
+            assert!(parse_plain(bad).is_none(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn numbers_follow_the_language() {
