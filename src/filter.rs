@@ -446,7 +446,15 @@ pub fn derivative(x: &[f64], rate_hz: f64) -> Vec<f64> {
         1 => out.push(at(None, x[0], None)),
         _ => {
             out.push(at(None, x[0], Some(x[1])));
-            out.extend(x.windows(3).map(|w| at(Some(w[0]), w[1], Some(w[2]))));
+            out.extend(x.windows(3).map(|w| {
+                let (p, c, q) = (w[0], w[1], w[2]);
+                // The common case first (no gap near): the same expression.
+                if p.is_finite() && c.is_finite() && q.is_finite() {
+                    (q - p) * rate_hz / 2.0
+                } else {
+                    at(Some(p), c, Some(q))
+                }
+            }));
             out.push(at(Some(x[n - 2]), x[n - 1], None));
         }
     }

@@ -112,12 +112,46 @@ fn cost(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], b: i64, w: i64) -> Option<f64> {
 /// bits; the lanes are independent, which the compiler vectorises (the
 /// search is most of the calibration: ± 0.1 s of shifts × ± 0.1 s of window
 /// × 4 signals per strike).
-fn costs_lanes<const L: usize>(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], b0: i64, w: i64) -> Option<[Option<f64>; L]> {
+fn costs_lanes<const L: usize>(
+    sig: &[Vec<f64>; 4],
+    m: &[Vec<f64>; 4],
+    clean: bool,
+    bad: &[u32],
+    b0: i64,
+    w: i64,
+) -> Option<[Option<f64>; L]> {
     let n = sig[0].len() as i64;
     if b0 - w < 0 || b0 + L as i64 - 1 + w >= n {
         return None;
     }
     let (mut sum, mut count) = ([0.0; L], [0usize; L]);
+    let (lo, hi) = ((b0 - w) as usize, (b0 + L as i64 + w) as usize);
+    if clean && bad[hi] == bad[lo] {
+        // Template and signals finite over all windows (the usual case): no
+        // test per term; if the sums are finite, so was every term (they are
+        // ≥ 0), and every lane counted all 2w + 1 offsets.
+        for j in -w..=w {
+            let q0 = (b0 + j) as usize;
+            let mut d = [0.0; L];
+            for ch in 0..4 {
+                let mv = m[ch][(j + w) as usize];
+                let s: &[f64; L] = sig[ch][q0..q0 + L].try_into().expect("L samples");
+                for l in 0..L {
+                    // `x * x` is `powi(2)`: one correctly rounded product.
+                    let e = mv - s[l];
+                    d[l] += e * e;
+                }
+            }
+            for l in 0..L {
+                sum[l] += d[l];
+            }
+        }
+        if sum.iter().all(|v| v.is_finite()) {
+            let count = (2 * w + 1) as usize;
+            return Some(std::array::from_fn(|l| (count as i64 > w).then(|| sum[l] / count as f64)));
+        }
+        return None;
+    }
     for j in -w..=w {
         let q0 = (b0 + j) as usize;
         let mut d = [0.0; L];
@@ -142,13 +176,23 @@ fn costs_lanes<const L: usize>(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], b0: i64, 
 /// mean template `m` within ± `r` frames, refined by a parabola, plus the
 /// templates' mean sub-frame offset, rounded; `None` when no shift fits (or
 /// the best is on the edge of the search, or before frame 0).
-fn shift(sig: &[Vec<f64>; 4], m: &[Vec<f64>; 4], tps: &[(Side, f64)], centre: usize, w: i64, r: i64) -> Option<usize> {
+#[allow(clippy::too_many_arguments)]
+fn shift(
+    sig: &[Vec<f64>; 4],
+    bad: &[u32],
+    m: &[Vec<f64>; 4],
+    clean: bool,
+    tps: &[(Side, f64)],
+    centre: usize,
+    w: i64,
+    r: i64,
+) -> Option<usize> {
     const L: i64 = 8;
     let centre = centre as i64;
     let mut costs: Vec<(i64, f64)> = Vec::with_capacity(2 * r as usize + 1);
     let mut b0 = centre - r;
     while b0 <= centre + r {
-        let lanes = costs_lanes::<{ L as usize }>(sig, m, b0, w);
+        let lanes = costs_lanes::<{ L as usize }>(sig, m, clean, bad, b0, w);
         for (l, b) in (b0..(b0 + L).min(centre + r + 1)).enumerate() {
             let c = match &lanes {
                 Some(v) => v[l],
@@ -212,6 +256,15 @@ pub fn calibrate(k: &Kinematics, time0_s: f64, events: &mut [Event], contacts: &
     let moved = |si: usize| -> Vec<(usize, usize)> {
         let Some(sig) = &sigs[si] else { return Vec::new() };
         let (tps, Some(m)) = &per_side[si] else { return Vec::new() };
+        // Frames before each frame with a non-finite signal sample, and
+        // whether the template is finite: the costs' fast path.
+        let mut bad = Vec::with_capacity(sig[0].len() + 1);
+        bad.push(0u32);
+        for i in 0..sig[0].len() {
+            let b = bad[i] + u32::from(!sig.iter().all(|c| c[i].is_finite()));
+            bad.push(b);
+        }
+        let clean = m.iter().all(|c| c.iter().all(|v| v.is_finite()));
         events
             .iter()
             .enumerate()
@@ -220,7 +273,7 @@ pub fn calibrate(k: &Kinematics, time0_s: f64, events: &mut [Event], contacts: &
                     && e.kind == EventKind::FootStrike
                     && super::kinematic::side_index(e.side) == si
             })
-            .filter_map(|(ei, e)| Some((ei, shift(sig, m, tps, e.index, w, r)?)))
+            .filter_map(|(ei, e)| Some((ei, shift(sig, &bad, m, clean, tps, e.index, w, r)?)))
             .filter(|&(_, t)| t < k.frames())
             .collect()
     };
