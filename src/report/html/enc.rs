@@ -108,7 +108,7 @@ mod tests {
                 .chunks(6)
                 .map(|c| B64[(0..6).fold(0, |a, i| a << 1 | usize::from(c.get(i).copied().unwrap_or(false)))] as char)
                 .collect();
-            while want.len() % 4 != 0 {
+            while !want.len().is_multiple_of(4) {
                 want.push('=');
             }
             assert_eq!(base64(&data[..n]), want, "{n} bytes");
