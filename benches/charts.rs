@@ -77,7 +77,8 @@ fn bench(c: &mut Criterion) {
     // (the files of one trial, e.g. the simulator's run or an RBDS trial)
     // renders each chart `GAITLINE_BENCH_REPS` times (20) on this thread and
     // `charts::all` (on the pool) as often, prints the minimum and median,
-    // then stops (`GAITLINE_BENCH_ONLY=markers`: that chart alone).
+    // then stops (`GAITLINE_BENCH_ONLY=markers`: that chart alone; `all`:
+    // `charts::all` alone).
     if let Ok(files) = std::env::var("GAITLINE_BENCH_CHARTS") {
         render_table(&files, en);
         return;
@@ -219,7 +220,7 @@ fn render_table(files: &str, en: &i18n::Lang) {
             ch.png.len()
         );
     }
-    if only.is_some() {
+    if only.as_deref().is_some_and(|o| o != "all") {
         return;
     }
     let (min, med) = min_median(reps, || {

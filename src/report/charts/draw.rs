@@ -59,18 +59,18 @@ pub struct Canvas<'a> {
     plain_text: bool,
 }
 
+/// The anti-aliasing steps (`levels`, or 0 in [`with_exact_antialiasing`])
+/// and the text path ([`with_plotters_text`]) set on the calling thread.
+fn modes(levels: f64) -> (f64, bool) {
+    (if EXACT_AA.with(|e| e.get()) { 0.0 } else { levels }, EXACT_TEXT.with(|e| e.get()))
+}
+
 impl<'a> Canvas<'a> {
     /// A canvas for the rows `dy..` of a chart of `size`, on the bitmap
-    /// `buf` (`size.0` wide), with the modes of the calling thread.
-    fn new(buf: &'a mut [u8], size: (u32, u32), dy: u32, levels: f64) -> Self {
+    /// `buf` (`size.0` wide), with `modes` ([`modes`]).
+    fn new(buf: &'a mut [u8], size: (u32, u32), dy: u32, (levels, plain_text): (f64, bool)) -> Self {
         let rows = (buf.len() / (size.0 as usize * 3).max(1)) as u32;
-        Canvas {
-            bm: BitMapBackend::with_buffer(buf, (size.0, rows)),
-            levels: if EXACT_AA.with(|e| e.get()) { 0.0 } else { levels },
-            dy: dy as i32,
-            size,
-            plain_text: EXACT_TEXT.with(|e| e.get()),
-        }
+        Canvas { bm: BitMapBackend::with_buffer(buf, (size.0, rows)), levels, dy: dy as i32, size, plain_text }
     }
 
     fn at(&self, (x, y): plotters_backend::BackendCoord) -> plotters_backend::BackendCoord {
@@ -428,7 +428,7 @@ pub fn render_with(
     register_fonts();
     let mut buf = vec![255u8; (w * h * 3) as usize];
     {
-        let root = Canvas::new(&mut buf, (w, h), 0, levels).into_drawing_area();
+        let root = Canvas::new(&mut buf, (w, h), 0, modes(levels)).into_drawing_area();
         draw(&root)?;
         root.present().map_err(pe)?;
     }
@@ -470,19 +470,23 @@ pub fn render_bands(
         return render(w, h, |root| (0..bands.len()).try_for_each(|k| draw(k, root)));
     }
     register_fonts();
-    let mut buf = vec![255u8; (w * h * 3) as usize];
+    // Zeroed pages from the system (no pass over them here); each band
+    // whitens its own rows, so the first touch of the pages is parallel too.
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    let modes = modes(AA_LEVELS);
     let mut parts = Vec::with_capacity(bands.len());
     let (mut rest, mut y0) = (&mut buf[..], 0);
     for &bh in bands {
         let (part, r) = rest.split_at_mut((w * bh * 3) as usize);
-        parts.push(Canvas::new(part, (w, h), y0, AA_LEVELS));
+        parts.push((y0, part));
         (rest, y0) = (r, y0 + bh);
     }
     let done: Vec<Result<(), Error>> = parts
         .into_par_iter()
         .enumerate()
-        .map(|(k, canvas)| {
-            let root = canvas.into_drawing_area();
+        .map(|(k, (y0, part))| {
+            part.fill(255);
+            let root = Canvas::new(part, (w, h), y0, modes).into_drawing_area();
             draw(k, &root)?;
             root.present().map_err(pe)
         })
