@@ -311,13 +311,16 @@ pub fn envelope(x: &[f64], rate_hz: f64, o: &EmgOptions) -> Result<(Vec<f64>, Ba
     Ok((env.filtfilt_gaps(&y), (o.band_hz[0], upper)))
 }
 
+/// One channel's envelope and band, or why it cannot be processed ([`envelope`]).
+pub type Envelope = Result<(Vec<f64>, Band), String>;
+
 /// [`envelope`] of several channels sampled at the same rate, with the same
 /// results bit for bit: each filter runs over all channels at once
 /// ([`Butterworth::filtfilt_gaps_many`], up to eight interleaved), so the
 /// recursion's latency is shared (issue 8). A channel with fewer than two
 /// finite samples gets its own `Err`, as in [`envelope`].
-pub fn envelopes(xs: &[&[f64]], rate_hz: f64, o: &EmgOptions) -> Vec<Result<(Vec<f64>, Band), String>> {
-    let mut out: Vec<Result<(Vec<f64>, Band), String>> = Vec::with_capacity(xs.len());
+pub fn envelopes(xs: &[&[f64]], rate_hz: f64, o: &EmgOptions) -> Vec<Envelope> {
+    let mut out: Vec<Envelope> = Vec::with_capacity(xs.len());
     let mut centred: Vec<Vec<f64>> = Vec::with_capacity(xs.len());
     let mut live = Vec::with_capacity(xs.len());
     for (i, x) in xs.iter().enumerate() {
@@ -616,7 +619,7 @@ pub fn prepare(t: &Trial, o: &EmgOptions, inp: &EmgInputs) -> Option<EmgPrepared
             None => groups.push((ch.rate_hz, vec![k])),
         }
     }
-    let done: Vec<Vec<(usize, Result<(Vec<f64>, Band), String>)>> = groups
+    let done: Vec<Vec<(usize, Envelope)>> = groups
         .par_iter()
         .map(|(rate, ks)| {
             let xs: Vec<&[f64]> = ks.iter().map(|&k| used[k].0.data.as_slice()).collect();
