@@ -319,11 +319,14 @@ mod glyphs {
         kerns: HashMap<(GlyphId, GlyphId), f32>,
     }
 
+    /// Glyphs per (size as f32 bits, character).
+    type Store = HashMap<(u32, char), Arc<Glyph>>;
+
     /// Glyphs rasterised by any thread, per size and character: a thread
     /// that misses its own cache looks here before rasterising (the charts
     /// of a trial run on several threads and share most characters).
-    fn shared() -> &'static Mutex<HashMap<(u32, char), Arc<Glyph>>> {
-        static SHARED: OnceLock<Mutex<HashMap<(u32, char), Arc<Glyph>>>> = OnceLock::new();
+    fn shared() -> &'static Mutex<Store> {
+        static SHARED: OnceLock<Mutex<Store>> = OnceLock::new();
         SHARED.get_or_init(Default::default)
     }
 
