@@ -193,6 +193,7 @@ fn bench_case(c: &mut Criterion, case: &Case) {
         g.bench_function("filter_one_coordinate", |b| b.iter(|| bw.filtfilt_gaps(black_box(&col))));
     }
     g.bench_function("filter_all_markers", |b| b.iter(|| filter_all(black_box(&t), &bw)));
+    g.bench_function("filter_all_markers_many", |b| b.iter(|| filter_all_many(black_box(&t), &bw)));
     g.bench_function("events", |b| b.iter(|| detect(black_box(&t), &eo)));
     g.bench_function("spatiotemporal", |b| {
         b.iter(|| {
@@ -250,6 +251,12 @@ fn bench_case(c: &mut Criterion, case: &Case) {
 
 fn filter_all(t: &Trial, bw: &Butterworth) -> usize {
     t.markers.iter().map(|m| filter_xyz(&m.xyz, bw).len()).sum()
+}
+
+/// [`filter_all`] in one `filter_xyz_many` (eight coordinates interleaved).
+fn filter_all_many(t: &Trial, bw: &Butterworth) -> usize {
+    let tracks: Vec<&[[f64; 3]]> = t.markers.iter().map(|m| m.xyz.as_slice()).collect();
+    gaitline::filter::filter_xyz_many(&tracks, bw).iter().map(Vec::len).sum()
 }
 
 /// A trial's markers repeated end to end up to `frames` frames (the static
