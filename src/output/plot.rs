@@ -131,45 +131,8 @@ impl Indexed {
     /// the first pixel of a run is looked up in a direct-mapped cache of
     /// 1,024 colours (the palette itself on a miss).
     pub fn of(rgb: &[u8], w: usize) -> Option<Indexed> {
-        const EMPTY: u32 = u32::MAX;
-        let mut cache = [(EMPTY, 0u8); 1024];
-        let mut palette: Vec<[u8; 3]> = Vec::new();
-        let n = rgb.len() / 3;
-        let mut indices = vec![0u8; n];
-        let w = if w == 0 { n.max(1) } else { w };
-        for (y, row) in rgb[..n * 3].chunks(w * 3).enumerate() {
-            let start = y * w;
-            if y > 0 && row == &rgb[(start - w) * 3..start * 3] {
-                indices.copy_within(start - w..start, start);
-                continue;
-            }
-            let out = &mut indices[start..start + row.len() / 3];
-            let mut i = 0;
-            while i < out.len() {
-                let p = &row[i * 3..i * 3 + 3];
-                let c = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
-                let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
-                let ix = if cache[slot].0 == c {
-                    cache[slot].1
-                } else {
-                    let ix = match palette.iter().position(|q| q == p) {
-                        Some(k) => k as u8,
-                        None => {
-                            if palette.len() == 256 {
-                                return None;
-                            }
-                            palette.push([p[0], p[1], p[2]]);
-                            (palette.len() - 1) as u8
-                        }
-                    };
-                    cache[slot] = (c, ix);
-                    ix
-                };
-                let end = run_end(row, i);
-                out[i..end].fill(ix);
-                i = end;
-            }
-        }
+        let mut indices = vec![0u8; rgb.len() / 3];
+        let palette = index_into(rgb, w, &mut indices)?;
         Some(Indexed { palette, indices })
     }
 
@@ -184,23 +147,27 @@ impl Indexed {
             return Indexed::of(rgb, w);
         }
         let rgb = &rgb[..rgb.len() / 3 * 3];
+        // One index buffer; each band indexes its own rows of it.
+        let mut indices = vec![0u8; rgb.len() / 3];
         let mut parts = Vec::with_capacity(rows.len() + 1);
-        let mut rest = rgb;
+        let (mut rest, mut out) = (rgb, &mut indices[..]);
         for &r in rows {
-            let (part, more) = rest.split_at((r * w * 3).min(rest.len()));
-            parts.push(part);
-            rest = more;
+            let n = (r * w).min(out.len());
+            let (part, more) = rest.split_at(n * 3);
+            let (ix, more_ix) = out.split_at_mut(n);
+            parts.push((part, ix));
+            (rest, out) = (more, more_ix);
         }
-        parts.push(rest);
-        let done: Vec<Option<Indexed>> = parts.par_iter().map(|p| Indexed::of(p, w)).collect();
+        parts.push((rest, out));
+        type Band<'a> = Option<(Vec<[u8; 3]>, &'a mut [u8])>;
+        let done: Vec<Band> = parts.into_par_iter().map(|(p, ix)| index_into(p, w, ix).map(|pal| (pal, ix))).collect();
         let mut palette: Vec<[u8; 3]> = Vec::new();
-        let mut indices = Vec::with_capacity(rgb.len() / 3);
         for band in done {
-            let band = band?;
+            let (band_palette, ix) = band?;
             let mut map = [0u8; 256];
             let mut same = true;
-            for (i, c) in band.palette.iter().enumerate() {
-                let ix = match palette.iter().position(|q| q == c) {
+            for (i, c) in band_palette.iter().enumerate() {
+                let k = match palette.iter().position(|q| q == c) {
                     Some(k) => k,
                     None => {
                         if palette.len() == 256 {
@@ -210,13 +177,13 @@ impl Indexed {
                         palette.len() - 1
                     }
                 };
-                map[i] = ix as u8;
-                same &= ix == i;
+                map[i] = k as u8;
+                same &= k == i;
             }
-            if same {
-                indices.extend_from_slice(&band.indices);
-            } else {
-                indices.extend(band.indices.iter().map(|&i| map[usize::from(i)]));
+            if !same {
+                for i in ix.iter_mut() {
+                    *i = map[usize::from(*i)];
+                }
             }
         }
         Some(Indexed { palette, indices })
@@ -253,6 +220,50 @@ impl Indexed {
         }
         out
     }
+}
+
+/// [`Indexed::of`] into `indices` (one a pixel); the palette, or `None`
+/// beyond 256 colours.
+fn index_into(rgb: &[u8], w: usize, indices: &mut [u8]) -> Option<Vec<[u8; 3]>> {
+    const EMPTY: u32 = u32::MAX;
+    let mut cache = [(EMPTY, 0u8); 1024];
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let n = rgb.len() / 3;
+    let w = if w == 0 { n.max(1) } else { w };
+    for (y, row) in rgb[..n * 3].chunks(w * 3).enumerate() {
+        let start = y * w;
+        if y > 0 && row == &rgb[(start - w) * 3..start * 3] {
+            indices.copy_within(start - w..start, start);
+            continue;
+        }
+        let out = &mut indices[start..start + row.len() / 3];
+        let mut i = 0;
+        while i < out.len() {
+            let p = &row[i * 3..i * 3 + 3];
+            let c = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
+            let slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+            let ix = if cache[slot].0 == c {
+                cache[slot].1
+            } else {
+                let ix = match palette.iter().position(|q| q == p) {
+                    Some(k) => k as u8,
+                    None => {
+                        if palette.len() == 256 {
+                            return None;
+                        }
+                        palette.push([p[0], p[1], p[2]]);
+                        (palette.len() - 1) as u8
+                    }
+                };
+                cache[slot] = (c, ix);
+                ix
+            };
+            let end = run_end(row, i);
+            out[i..end].fill(ix);
+            i = end;
+        }
+    }
+    Some(palette)
 }
 
 /// The end (exclusive) of the run of pixels equal to pixel `i` of `row`
