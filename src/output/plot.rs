@@ -367,16 +367,9 @@ mod tests {
         assert_eq!(ix.packed(3), vec![0b0001_0000, 0b1001_0100]);
     }
 
-    #[test]
-    fn repeated_rows_index_like_single_pixels() {
-        // Rows 3-5 repeat row 2 and row 7 repeats row 6: the copied rows must
-        // give what a pixel-by-pixel look-up gives.
-        let (w, h) = (31usize, 8usize);
-        let mut rgb = image(w as u32, h as u32, 40);
-        for (dst, src) in [(3, 2), (4, 2), (5, 2), (7, 6)] {
-            rgb.copy_within(src * w * 3..(src + 1) * w * 3, dst * w * 3);
-        }
-        let ix = Indexed::of(&rgb, w).unwrap();
+    /// The palette (in order of first appearance) and indices by a
+    /// pixel-by-pixel look-up: what [`Indexed::of`] must give.
+    fn naive_index(rgb: &[u8]) -> (Vec<[u8; 3]>, Vec<u8>) {
         let mut palette: Vec<[u8; 3]> = Vec::new();
         let mut naive = Vec::new();
         for p in rgb.chunks_exact(3) {
@@ -387,6 +380,20 @@ mod tests {
             });
             naive.push(i as u8);
         }
+        (palette, naive)
+    }
+
+    #[test]
+    fn repeated_rows_index_like_single_pixels() {
+        // Rows 3-5 repeat row 2 and row 7 repeats row 6: the copied rows must
+        // give what a pixel-by-pixel look-up gives.
+        let (w, h) = (31usize, 8usize);
+        let mut rgb = image(w as u32, h as u32, 40);
+        for (dst, src) in [(3, 2), (4, 2), (5, 2), (7, 6)] {
+            rgb.copy_within(src * w * 3..(src + 1) * w * 3, dst * w * 3);
+        }
+        let ix = Indexed::of(&rgb, w).unwrap();
+        let (palette, naive) = naive_index(&rgb);
         assert_eq!(ix.palette, palette);
         assert_eq!(ix.indices, naive);
         let png = encode_png(&rgb, w as u32, h as u32).unwrap();
@@ -414,16 +421,7 @@ mod tests {
             }
             rgb.truncate(w * h * 3);
             let ix = Indexed::of(&rgb, w).unwrap();
-            let mut palette: Vec<[u8; 3]> = Vec::new();
-            let mut naive = Vec::new();
-            for p in rgb.chunks_exact(3) {
-                let c = [p[0], p[1], p[2]];
-                let i = palette.iter().position(|q| *q == c).unwrap_or_else(|| {
-                    palette.push(c);
-                    palette.len() - 1
-                });
-                naive.push(i as u8);
-            }
+            let (palette, naive) = naive_index(&rgb);
             assert_eq!(ix.palette, palette, "{w}x{h}");
             assert_eq!(ix.indices, naive, "{w}x{h}");
         }

@@ -180,8 +180,7 @@ fn draw_text_cached<'a, TStyle: plotters_backend::BackendTextStyle>(
     style: &TStyle,
     pos: plotters_backend::BackendCoord,
 ) -> Result<(), BackendError<'a>> {
-    use plotters_backend::text_anchor::{HPos, VPos};
-    use plotters_backend::{BackendColor, DrawingErrorKind, FontStyle as Fs};
+    use plotters_backend::{BackendColor, FontStyle as Fs};
     // [`bold`] is plotters' `FontDesc::style(Bold)` on the regular font,
     // which keeps the regular font's data (plotters 0.3.7): the charts' bold
     // labels are drawn, and measured, in DejaVu Sans regular. So is every
@@ -195,19 +194,7 @@ fn draw_text_cached<'a, TStyle: plotters_backend::BackendTextStyle>(
     }
     // As the default draw_text: the anchor from the layout box, then every
     // pixel rotated by the transform and clipped to the canvas.
-    let ((min_x, min_y), (max_x, max_y)) =
-        style.layout_box(text).map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
-    let (width, height) = (max_x - min_x, max_y - min_y);
-    let dx = match style.anchor().h_pos {
-        HPos::Left => 0,
-        HPos::Right => -width,
-        HPos::Center => -width / 2,
-    };
-    let dy = match style.anchor().v_pos {
-        VPos::Top => 0,
-        VPos::Center => -height / 2,
-        VPos::Bottom => -height,
-    };
+    let (ox, oy) = anchor_offset(text, style)?;
     let trans = style.transform();
     let (w, h) = canvas.get_size();
     // As plotters' `FontDataInternal::draw` (ab_glyph): the pen advances by
@@ -224,7 +211,7 @@ fn draw_text_cached<'a, TStyle: plotters_backend::BackendTextStyle>(
             prev = Some(g.id);
             let xs = x_shift as i32;
             for &(x, y, cov) in &g.pixels {
-                let (x, y) = trans.transform(x + xs + dx - min_x, y + g.y_shift + dy - min_y);
+                let (x, y) = trans.transform(x + xs + ox, y + g.y_shift + oy);
                 let (x, y) = (pos.0 + x, pos.1 + y);
                 if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 {
                     let alpha = color.alpha * f64::from(cov);
@@ -238,20 +225,14 @@ fn draw_text_cached<'a, TStyle: plotters_backend::BackendTextStyle>(
     drawn.unwrap_or_else(|| draw_text_plain(canvas, text, style, pos))
 }
 
-/// plotters' default `DrawingBackend::draw_text` (for fonts other than the
-/// embedded ones, and to check [`draw_text_cached`] against).
-fn draw_text_plain<'a, TStyle: plotters_backend::BackendTextStyle>(
-    canvas: &mut Canvas<'a>,
+/// Where a text's pixels start relative to its position, as plotters'
+/// default `draw_text` places them: the anchor applied to the layout box.
+fn anchor_offset<'a, TStyle: plotters_backend::BackendTextStyle>(
     text: &str,
     style: &TStyle,
-    pos: plotters_backend::BackendCoord,
-) -> Result<(), BackendError<'a>> {
+) -> Result<(i32, i32), BackendError<'a>> {
     use plotters_backend::DrawingErrorKind;
     use plotters_backend::text_anchor::{HPos, VPos};
-    let color = style.color();
-    if color.alpha == 0.0 {
-        return Ok(());
-    }
     let ((min_x, min_y), (max_x, max_y)) =
         style.layout_box(text).map_err(|e| DrawingErrorKind::FontError(Box::new(e)))?;
     let (width, height) = (max_x - min_x, max_y - min_y);
@@ -265,10 +246,27 @@ fn draw_text_plain<'a, TStyle: plotters_backend::BackendTextStyle>(
         VPos::Center => -height / 2,
         VPos::Bottom => -height,
     };
+    Ok((dx - min_x, dy - min_y))
+}
+
+/// plotters' default `DrawingBackend::draw_text` (for fonts other than the
+/// embedded ones, and to check [`draw_text_cached`] against).
+fn draw_text_plain<'a, TStyle: plotters_backend::BackendTextStyle>(
+    canvas: &mut Canvas<'a>,
+    text: &str,
+    style: &TStyle,
+    pos: plotters_backend::BackendCoord,
+) -> Result<(), BackendError<'a>> {
+    use plotters_backend::DrawingErrorKind;
+    let color = style.color();
+    if color.alpha == 0.0 {
+        return Ok(());
+    }
+    let (ox, oy) = anchor_offset(text, style)?;
     let trans = style.transform();
     let (w, h) = canvas.get_size();
     let drawn = style.draw(text, (0, 0), |x, y, color| {
-        let (x, y) = trans.transform(x + dx - min_x, y + dy - min_y);
+        let (x, y) = trans.transform(x + ox, y + oy);
         let (x, y) = (pos.0 + x, pos.1 + y);
         if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 { canvas.draw_pixel((x, y), color) } else { Ok(()) }
     });
