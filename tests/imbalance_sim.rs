@@ -97,17 +97,9 @@ fn simulated_trials_recover_hq_ratio_and_asymmetry_side() {
 /// midfoot strike on the same side (the demo `runner_imbalance`).
 #[test]
 fn knee_extension_deficit_is_found_with_its_side_and_size() {
-    use gaitline::simulate::{StrikePattern, simulate_static};
+    use gaitline::simulate::simulate_static;
     let dir = std::env::temp_dir().join(format!("gaitline-imbalance-knee-{}", std::process::id()));
-    let demo = SimConfig::running()
-        .with_subject("Imbalanced", 1.70, 65.0)
-        .with_speed(3.0)
-        .with_duration(6.0)
-        .with_seed(303)
-        .with_short_step(Side::Left, 0.08)
-        .with_knee_extension_deficit(Side::Left, 8.0)
-        .with_strike(Side::Left, StrikePattern::Midfoot, None)
-        .with_noise(0.5, 0);
+    let demo = gaitline::simulate::demo_imbalanced_gait().with_noise(0.5, 0);
     let cases = [
         (
             "run, right 12",

@@ -711,15 +711,7 @@ fn walking_toe_off_is_realistic() {
 /// -3 deg (the deficit knee *more* extended) in the demo runner.
 #[test]
 fn knee_extension_deficit_appears_as_put_in() {
-    let demo = SimConfig::running()
-        .with_subject("Imbalanced", 1.70, 65.0)
-        .with_speed(3.0)
-        .with_duration(6.0)
-        .with_seed(303)
-        .with_short_step(Side::Left, 0.08)
-        .with_knee_extension_deficit(Side::Left, 8.0)
-        .with_strike(Side::Left, StrikePattern::Midfoot, None)
-        .with_noise(0.0, 0);
+    let demo = gaitline::simulate::demo_imbalanced_gait().with_noise(0.0, 0);
     let cases = [
         ("run, left 8", quiet(SimConfig::running().with_seed(303).with_knee_extension_deficit(Side::Left, 8.0))),
         ("run, right 12", quiet(SimConfig::running().with_seed(32).with_knee_extension_deficit(Side::Right, 12.0))),

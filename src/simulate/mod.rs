@@ -59,7 +59,7 @@ use body::*;
 use geom::*;
 use rng::Rng;
 pub use truth::Truth;
-pub use write::{OutFormat, write_dataset, write_demo, write_trial};
+pub use write::{OutFormat, demo_imbalanced_gait, write_dataset, write_demo, write_trial};
 
 /// Time constant (s) over which a walking swing ankle's velocity turns from
 /// its toe-off value into the joint-space swing's.

@@ -342,6 +342,21 @@ pub fn write_trial(t: &SimTrial, dir: &Path, stem: &str, format: OutFormat) -> R
 pub const DEMO_STRENGTH: super::dynamometer::Strength =
     super::dynamometer::Strength { hamstrings: [0.8, 1.0], quadriceps: [1.0, 1.0] };
 
+/// The gait of the demo's `runner_imbalance` (3.0 m/s, left step 8 cm
+/// short, left knee 8° extension deficit, left midfoot strike) without its
+/// weak left hamstrings and its noise: [`write_demo`] adds both, and tests
+/// put the same gait through the pipeline with their own noise.
+pub fn demo_imbalanced_gait() -> SimConfig {
+    SimConfig::running()
+        .with_subject("Imbalanced", 1.70, 65.0)
+        .with_speed(3.0)
+        .with_duration(6.0)
+        .with_seed(303)
+        .with_short_step(Side::Left, 0.08)
+        .with_knee_extension_deficit(Side::Left, 8.0)
+        .with_strike(Side::Left, StrikePattern::Midfoot, None)
+}
+
 /// The demo set: a healthy walker overground (Vicon CSV, force plates, EMG;
 /// its static as C3D),
 /// a forefoot runner on a treadmill (TRC + MOT), a runner with a left/right
@@ -364,16 +379,7 @@ pub fn write_demo(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .with_lab(true, super::Direction::PosX)
         .with_analogs(true, false)
         .with_noise(0.5, 0);
-    let imbalanced = SimConfig::running()
-        .with_subject("Imbalanced", 1.70, 65.0)
-        .with_speed(3.0)
-        .with_duration(6.0)
-        .with_seed(303)
-        .with_short_step(Side::Left, 0.08)
-        .with_knee_extension_deficit(Side::Left, 8.0)
-        .with_strike(Side::Left, StrikePattern::Midfoot, None)
-        .with_hamstring_scale(Side::Left, 0.5)
-        .with_noise(0.5, 2);
+    let imbalanced = demo_imbalanced_gait().with_hamstring_scale(Side::Left, 0.5).with_noise(0.5, 2);
     let mut out = Vec::new();
     for (cfg, stem, fmt) in [
         (walker, "walker", OutFormat::ViconCsv),

@@ -87,9 +87,15 @@ thread_local! {
 /// anti-aliasing (plotters' exact coverage), to measure what [`AA_LEVELS`]
 /// changes. Not for reports.
 pub fn with_exact_antialiasing<T>(f: impl FnOnce() -> T) -> T {
-    EXACT_AA.with(|e| e.set(true));
+    with_flag(&EXACT_AA, f)
+}
+
+/// Run `f` with a thread-local mode flag set (read by [`modes`] on this
+/// thread when a canvas is made).
+fn with_flag<T>(flag: &'static std::thread::LocalKey<std::cell::Cell<bool>>, f: impl FnOnce() -> T) -> T {
+    flag.with(|e| e.set(true));
     let out = f();
-    EXACT_AA.with(|e| e.set(false));
+    flag.with(|e| e.set(false));
     out
 }
 
@@ -285,10 +291,7 @@ thread_local! {
 /// (every glyph rasterised when drawn), to check that the glyph cache
 /// changes no pixel. Not for reports.
 pub fn with_plotters_text<T>(f: impl FnOnce() -> T) -> T {
-    EXACT_TEXT.with(|e| e.set(true));
-    let out = f();
-    EXACT_TEXT.with(|e| e.set(false));
-    out
+    with_flag(&EXACT_TEXT, f)
 }
 
 /// Rasterised glyphs of the embedded DejaVu Sans, per thread, size and
